@@ -1,0 +1,53 @@
+// `cardflow <command> ...`: the operator's command line. Each command lives in its own module
+// and registers under a name here; `cardflow help` lists them.
+import { commands } from './commands';
+
+export interface CliIO {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+export interface CliCommand {
+  /** One line for `cardflow help`. */
+  summary: string;
+  usage: string;
+  /** Resolves to the process exit code. */
+  run(args: string[], io: CliIO): Promise<number>;
+}
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export async function runCli(argv: string[], io: CliIO): Promise<number> {
+  const [name, ...rest] = argv;
+  const command = name ? commands[name] : undefined;
+  if (!command || name === 'help') {
+    io.out('usage: cardflow <command> [...]\n');
+    for (const [n, c] of Object.entries(commands))
+      io.out(`  ${n.padEnd(10)} ${c.summary}\n             ${c.usage}`);
+    return name && name !== 'help' ? 2 : 0;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`cardflow ${name}: ${error.message}\nusage: ${command.usage}`);
+      return 2;
+    }
+    io.err(`cardflow ${name}: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  runCli(process.argv.slice(2), { out: (l) => console.log(l), err: (l) => console.error(l) }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,46 @@
+// Money is decimal text end to end ("100.25"), never a binary float. decimal.js is pure and
+// deterministic, so workflows may use these helpers too.
+import Decimal from 'decimal.js';
+import { z } from 'zod';
+
+export { Decimal };
+
+const DECIMAL_TEXT = /^-?\d+(\.\d+)?$/;
+
+/** Canonical decimal text: no exponent, no leading '+', trailing zeros kept as given. */
+export type DecimalString = string;
+
+/**
+ * Accepts a decimal as text ("12.50") or as a JSON number already decoded losslessly, and
+ * yields its text. A number must be finite; text must be plain decimal notation.
+ */
+export const decimalString = z
+  .union([z.string(), z.number()])
+  .transform((value, ctx) => {
+    const text = typeof value === 'number' ? (Number.isFinite(value) ? new Decimal(value).toFixed() : '') : value.trim();
+    if (!DECIMAL_TEXT.test(text)) {
+      ctx.addIssue({ code: 'custom', message: 'expected a decimal amount such as 12.50' });
+      return z.NEVER;
+    }
+    return text;
+  });
+
+/** A strictly positive amount with at most `maxDecimals` decimal places. */
+export function positiveAmount(maxDecimals = 2) {
+  return decimalString.refine((v) => new Decimal(v).gt(0), 'must be greater than 0').refine(
+    (v) => new Decimal(v).decimalPlaces() <= maxDecimals,
+    `at most ${maxDecimals} decimal places`,
+  );
+}
+
+export function addMoney(a: DecimalString, b: DecimalString): DecimalString {
+  return new Decimal(a).plus(b).toFixed();
+}
+
+export function subtractMoney(a: DecimalString, b: DecimalString): DecimalString {
+  return new Decimal(a).minus(b).toFixed();
+}
+
+export function compareMoney(a: DecimalString, b: DecimalString): -1 | 0 | 1 {
+  return new Decimal(a).comparedTo(b) as -1 | 0 | 1;
+}

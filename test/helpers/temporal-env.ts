@@ -1,0 +1,60 @@
+// Real Temporal servers for tests, from the binaries resolved by src/runtime/temporal-binaries.ts.
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { temporal } from '@temporalio/proto';
+import { CARD_SEARCH_ATTRIBUTES } from '../../src/contract/search-attributes';
+import { temporalExecutable } from '../../src/runtime/temporal-binaries';
+
+export const TEST_NAMESPACE = 'default';
+
+/** The time-skipping server (long timers and retry schedules in milliseconds of real time). */
+export async function startTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: temporalExecutable('test-server') },
+  });
+  // The test server takes no flags, so the project's search attributes are added at run time.
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? TEST_NAMESPACE,
+    searchAttributes: Object.fromEntries(
+      CARD_SEARCH_ATTRIBUTES.map((key) => [
+        key.name,
+        temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+      ]),
+    ),
+  });
+  return env;
+}
+
+/** A real dev server (`temporal server start-dev`, in memory) with the project's search attributes. */
+export async function startDevServerEnv(extraArgs: string[] = []): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: temporalExecutable('cli'),
+      namespace: TEST_NAMESPACE,
+      searchAttributes: [...CARD_SEARCH_ATTRIBUTES],
+      extraArgs: ['--dynamic-config-value', 'frontend.enableServerVersionCheck=false', ...extraArgs],
+    },
+  });
+}
+
+const bundles = new Map<string, Promise<WorkflowBundleWithSourceMap>>();
+
+/** Bundles a workflows module once per test process (each test file runs in its own process). */
+export function bundleOnce(workflowsPath: string): Promise<WorkflowBundleWithSourceMap> {
+  let bundle = bundles.get(workflowsPath);
+  if (!bundle) {
+    bundle = bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger });
+    bundles.set(workflowsPath, bundle);
+  }
+  return bundle;
+}
+
+const noop = () => undefined;
+const quietBundlerLogger = {
+  log: noop,
+  trace: noop,
+  debug: noop,
+  info: noop,
+  warn: noop,
+  error: console.error,
+};

@@ -6,12 +6,7 @@ import { redactText } from '../security/redaction';
 export type ProviderName = 'kazepay' | 'wasabi';
 
 export type ProviderErrorKind =
-  | 'validation'
-  | 'retryable'
-  | 'ambiguous'
-  | 'rejected'
-  | 'authentication'
-  | 'response-integrity';
+  'validation' | 'retryable' | 'ambiguous' | 'rejected' | 'authentication' | 'response-integrity';
 
 export interface ProviderErrorContext {
   provider: ProviderName;

@@ -14,23 +14,21 @@ export type DecimalString = string;
  * Accepts a decimal as text ("12.50") or as a JSON number already decoded losslessly, and
  * yields its text. A number must be finite; text must be plain decimal notation.
  */
-export const decimalString = z
-  .union([z.string(), z.number()])
-  .transform((value, ctx) => {
-    const text = typeof value === 'number' ? (Number.isFinite(value) ? new Decimal(value).toFixed() : '') : value.trim();
-    if (!DECIMAL_TEXT.test(text)) {
-      ctx.addIssue({ code: 'custom', message: 'expected a decimal amount such as 12.50' });
-      return z.NEVER;
-    }
-    return text;
-  });
+export const decimalString = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  const text =
+    typeof value === 'number' ? (Number.isFinite(value) ? new Decimal(value).toFixed() : '') : value.trim();
+  if (!DECIMAL_TEXT.test(text)) {
+    ctx.addIssue({ code: 'custom', message: 'expected a decimal amount such as 12.50' });
+    return z.NEVER;
+  }
+  return text;
+});
 
 /** A strictly positive amount with at most `maxDecimals` decimal places. */
 export function positiveAmount(maxDecimals = 2) {
-  return decimalString.refine((v) => new Decimal(v).gt(0), 'must be greater than 0').refine(
-    (v) => new Decimal(v).decimalPlaces() <= maxDecimals,
-    `at most ${maxDecimals} decimal places`,
-  );
+  return decimalString
+    .refine((v) => new Decimal(v).gt(0), 'must be greater than 0')
+    .refine((v) => new Decimal(v).decimalPlaces() <= maxDecimals, `at most ${maxDecimals} decimal places`);
 }
 
 export function addMoney(a: DecimalString, b: DecimalString): DecimalString {

@@ -24,7 +24,14 @@ export interface RawHttpResponse {
 }
 
 /** Socket error codes meaning the connection never carried the request. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
 function causeCode(error: unknown): string | undefined {
   let current: unknown = error;
@@ -36,29 +43,46 @@ function causeCode(error: unknown): string | undefined {
   return undefined;
 }
 
-export async function postRaw(request: RawHttpRequest, context: ProviderErrorContext): Promise<RawHttpResponse> {
+export async function postRaw(
+  request: RawHttpRequest,
+  context: ProviderErrorContext,
+): Promise<RawHttpResponse> {
   let response: Response;
   const signal = AbortSignal.timeout(request.timeoutMs);
   try {
-    response = await fetch(request.url, { method: 'POST', headers: request.headers, body: request.body, signal });
+    response = await fetch(request.url, {
+      method: 'POST',
+      headers: request.headers,
+      body: request.body,
+      signal,
+    });
     // Read inside the same timeout: a body that never finishes is as ambiguous as no answer.
     const body = Buffer.from(await response.arrayBuffer());
     return { status: response.status, headers: response.headers, body };
   } catch (error) {
     const code = causeCode(error);
     if (code && NOT_SENT_CODES.has(code)) {
-      throw new ProviderRetryableError(`connection failed before the request was sent (${code})`, { ...context, cause: error });
-    }
-    if (signal.aborted) {
-      throw new ProviderAmbiguousError(`no answer within ${request.timeoutMs} ms; the provider may have acted`, {
+      throw new ProviderRetryableError(`connection failed before the request was sent (${code})`, {
         ...context,
         cause: error,
       });
     }
-    throw new ProviderAmbiguousError(`connection lost after sending (${code ?? 'network error'}); the provider may have acted`, {
-      ...context,
-      cause: error,
-    });
+    if (signal.aborted) {
+      throw new ProviderAmbiguousError(
+        `no answer within ${request.timeoutMs} ms; the provider may have acted`,
+        {
+          ...context,
+          cause: error,
+        },
+      );
+    }
+    throw new ProviderAmbiguousError(
+      `connection lost after sending (${code ?? 'network error'}); the provider may have acted`,
+      {
+        ...context,
+        cause: error,
+      },
+    );
   }
 }
 
@@ -69,6 +93,7 @@ export async function postRaw(request: RawHttpRequest, context: ProviderErrorCon
  */
 export function errorForHttpStatus(status: number, context: ProviderErrorContext): Error | undefined {
   if (status === 401 || status === 403) return new ProviderAuthenticationError(`HTTP ${status}`, context);
-  if (status === 429 || status >= 500) return new ProviderRetryableError(`HTTP ${status}`, { ...context, httpStatus: status });
+  if (status === 429 || status >= 500)
+    return new ProviderRetryableError(`HTTP ${status}`, { ...context, httpStatus: status });
   return undefined;
 }

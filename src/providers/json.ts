@@ -7,5 +7,7 @@ import { parse } from 'lossless-json';
 const SAFE_INTEGER = /^-?\d{1,15}$/;
 
 export function parseProviderJson(text: string): unknown {
-  return parse(text, null, (numberText: string) => (SAFE_INTEGER.test(numberText) ? Number(numberText) : numberText));
+  return parse(text, null, (numberText: string) =>
+    SAFE_INTEGER.test(numberText) ? Number(numberText) : numberText,
+  );
 }

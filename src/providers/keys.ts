@@ -21,11 +21,14 @@ function firstThatLoads<T>(label: string, attempts: Array<() => T>): T {
       // try the next encoding
     }
   }
-  throw new KeyFormatError(`${label}: not a readable RSA key (expected PEM, or base64 DER in PKCS#8/PKCS#1/SPKI)`);
+  throw new KeyFormatError(
+    `${label}: not a readable RSA key (expected PEM, or base64 DER in PKCS#8/PKCS#1/SPKI)`,
+  );
 }
 
 function requireRsa(key: KeyObject, label: string): KeyObject {
-  if (key.asymmetricKeyType !== 'rsa') throw new KeyFormatError(`${label}: expected an RSA key, got ${key.asymmetricKeyType}`);
+  if (key.asymmetricKeyType !== 'rsa')
+    throw new KeyFormatError(`${label}: expected an RSA key, got ${key.asymmetricKeyType}`);
   return key;
 }
 
@@ -42,7 +45,8 @@ export function loadPrivateKey(text: string | KeyObject, label = 'private key'):
 }
 
 export function loadPublicKey(text: string | KeyObject, label = 'public key'): KeyObject {
-  if (typeof text !== 'string') return requireRsa(text.type === 'private' ? createPublicKey(text) : text, label);
+  if (typeof text !== 'string')
+    return requireRsa(text.type === 'private' ? createPublicKey(text) : text, label);
   const key = isPem(text)
     ? firstThatLoads(label, [() => createPublicKey(text)])
     : firstThatLoads(label, [

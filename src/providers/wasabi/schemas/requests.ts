@@ -48,16 +48,14 @@ export const epochMsInput = z.number().int('epoch milliseconds').nonnegative('ep
  * The PIN rules of spec §1.7: exactly six digits, no digit three times in a row, not a straight
  * ascending or descending run, no repeated 2- or 3-digit block (123123, 909090, 121212).
  */
-export const pin = z
-  .string({ message: 'required' })
-  .regex(/^\d{6}$/, 'exactly 6 digits')
-  .refine((p) => !/(\d)\1\1/.test(p), 'no digit three times in a row')
-  .refine((p) => !isStraightRun(p), 'not an ascending or descending run')
-  .refine((p) => !(p.slice(0, 3) === p.slice(3, 6)), 'no repeated 3-digit block')
-  .refine(
-    (p) => !(p.slice(0, 2) === p.slice(2, 4) && p.slice(2, 4) === p.slice(4, 6)),
-    'no repeated 2-digit block',
-  );
+export const pin = z.string({ message: 'required' }).superRefine((p, ctx) => {
+  const fail = (message: string) => ctx.addIssue({ code: 'custom', message });
+  if (!/^\d{6}$/.test(p)) return fail('exactly 6 digits');
+  if (/(\d)\1\1/.test(p)) fail('no digit three times in a row');
+  if (isStraightRun(p)) fail('not an ascending or descending run');
+  if (p.slice(0, 3) === p.slice(3, 6)) fail('no repeated 3-digit block');
+  if (p.slice(0, 2) === p.slice(2, 4) && p.slice(2, 4) === p.slice(4, 6)) fail('no repeated 2-digit block');
+});
 
 function isStraightRun(p: string): boolean {
   const diffs = [...p].slice(1).map((c, i) => Number(c) - Number(p[i]));

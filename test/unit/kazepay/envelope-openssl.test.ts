@@ -160,7 +160,7 @@ function client(profile: Partial<CryptoProfile> = {}) {
   });
 }
 
-const responseHead = (request: Captured, apiCode = request.envelope.head.apiCode) => ({
+const responseHead = (request: Captured, apiCode = request.envelope.head.apiCode!) => ({
   apiCode,
   sysId: request.envelope.head.sysId!,
   requestNo: request.envelope.head.requestNo!,

@@ -1,0 +1,109 @@
+// Everything about the KazePay sandbox that can be tuned: timings, names the spec leaves
+// UNCONFIRMED, error codes, starting balances. Defaults are the spec's defaults (§0.4, §0.6).
+import type { KeyObject } from 'node:crypto';
+import type { CryptoProfile } from '../../providers/kazepay/crypto-profile';
+
+export interface KazepaySandboxTimings {
+  /** setUcardKyc / setUserKyc: WAITING_KYC -> PASSED | REJECTED. */
+  kycReviewMs: number;
+  /** ucardActive (or ucardAssign with autoActive): ACTIVE_PROCESSING -> ACTIVE. */
+  activationMs: number;
+  /** cardRecharge: PENDING -> SUCCESS | FAILED. */
+  rechargeSettleMs: number;
+  /** closeCard: CLOSE_PROCESSING -> CLOSED, refund credited to the merchant. */
+  closeMs: number;
+  /** createCard (virtual): AUDITING -> ACTIVE. */
+  virtualCardMs: number;
+}
+
+export const DEFAULT_TIMINGS: KazepaySandboxTimings = {
+  kycReviewMs: 5_000,
+  activationMs: 3_000,
+  rechargeSettleMs: 3_000,
+  closeMs: 5_000,
+  virtualCardMs: 3_000,
+};
+
+/**
+ * UNCONFIRMED names (spec §0.4): the terminal states the seed does not show. The sandbox uses
+ * these; the client passes whatever KazePay sends through (upper-cased).
+ */
+export interface KazepayStatusNames {
+  cardClosed: string;
+  cardActivationFailed: string;
+  /** A physical card assigned without autoActive, waiting for ucardActive. */
+  cardAwaitingActivation: string;
+  transactionSuccess: string;
+  transactionFailed: string;
+}
+
+export const DEFAULT_STATUS_NAMES: KazepayStatusNames = {
+  cardClosed: 'CLOSED',
+  cardActivationFailed: 'ACTIVE_FAILED',
+  cardAwaitingActivation: 'WAITING_ACTIVE',
+  transactionSuccess: 'SUCCESS',
+  transactionFailed: 'FAILED',
+};
+
+/**
+ * UNCONFIRMED error codes (KazePay's appendix is not available). The auth-type ones are in the
+ * client's default `authenticationErrorCodes`.
+ */
+export const SANDBOX_ERROR_CODES = {
+  invalidSysId: 'INVALID_SYS_ID',
+  decryptError: 'DECRYPT_ERROR',
+  signError: 'SIGN_ERROR',
+  paramError: 'PARAM_ERROR',
+  duplicateRequestNo: 'DUPLICATE_REQUEST_NO',
+  unknownApiCode: 'API_CODE_NOT_SUPPORTED',
+  fileNotFound: 'FILE_NOT_FOUND',
+  kycInReview: 'KYC_IN_REVIEW',
+  kycAlreadyPassed: 'KYC_ALREADY_PASSED',
+  kycNotPassed: 'KYC_NOT_PASSED',
+  userNotFound: 'USER_NOT_FOUND',
+  cardNotFound: 'CARD_NOT_FOUND',
+  cardAlreadyAssigned: 'CARD_ALREADY_ASSIGNED',
+  cardStatusError: 'CARD_STATUS_ERROR',
+  activationCodeError: 'ACTIVATION_CODE_ERROR',
+  insufficientBalance: 'INSUFFICIENT_BALANCE',
+  currencyNotSupported: 'CURRENCY_NOT_SUPPORTED',
+} as const;
+
+export interface KazepaySandboxOptions {
+  host?: string;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Platform keys are generated once and kept here (`<dataDir>/kazepay-sandbox/`). */
+  dataDir?: string;
+  /** Or given directly (tests): PEM / base64 DER / KeyObject. */
+  platformPrivateKey?: string | KeyObject;
+  /** The merchant's public key: verifies requests, encrypts responses and webhooks. */
+  merchantPublicKey: string | KeyObject;
+  sysId?: string;
+  profile?: Partial<CryptoProfile>;
+  /** Card currency and merchant account currency (default USD). */
+  currency?: string;
+  /** Merchant account balance at start (default 100000.00). */
+  merchantBalance?: string;
+  /** Unassigned physical cards ready for ucardAssign (default 20, Luhn-valid, BIN 493724). */
+  physicalCards?: number;
+  timings?: Partial<KazepaySandboxTimings>;
+  /** Multiplies every timing and webhook gap (0.001: minutes become tens of milliseconds). */
+  timeScale?: number;
+  statusNames?: Partial<KazepayStatusNames>;
+  /** Emails whose KYC is always rejected. */
+  rejectKycEmails?: string[];
+  /**
+   * UNCONFIRMED (spec §0.6): "5 sends at 1, 2, 4, 8, 16 minute spacing". Read here as five
+   * sends, each this long after the previous one (the first after the event).
+   */
+  webhookScheduleMs?: number[];
+  /** Fault injection seed (reproducible runs). */
+  seed?: number;
+  /** How long a hung-up request's socket stays open (real ms). */
+  hangMs?: number;
+  logger?: { info(object: object, message: string): void; warn(object: object, message: string): void };
+}
+
+export const DEFAULT_WEBHOOK_SCHEDULE_MS = [60_000, 120_000, 240_000, 480_000, 960_000];
+export const DEFAULT_SYS_ID = '202402271432298822660001';

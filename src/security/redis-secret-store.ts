@@ -1,0 +1,198 @@
+// The cross-process secret store on Redis: the API puts, a worker in another process redeems.
+//
+// For each handle, two keys under the prefix, both named by the SHA-256 of the handle (so
+// whoever can read Redis still cannot redeem):
+//   <prefix>v:<digest>  the value, AES-256-GCM encrypted under CARDFLOW_SECRET_STORE_KEY with the
+//                       digest and the purpose as additional data; Redis TTL = the handle's ttl
+//   <prefix>m:<digest>  "live|<purpose>" or "redeemed|<purpose>" (nothing secret); it outlives
+//                       the value by `tombstoneMs` so a late redeem is told "expired" or
+//                       "already redeemed" rather than "not found"
+// Redeem is one Lua script, atomic in Redis: two workers redeeming the same handle at once get
+// the value once between them.
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { Redis, type RedisOptions } from 'ioredis';
+import {
+  HANDLE_PATTERN,
+  type PutSecretOptions,
+  SecretHandleAlreadyRedeemedError,
+  SecretHandleExpiredError,
+  SecretHandleNotFoundError,
+  SecretHandlePurposeMismatchError,
+  type SecretStore,
+  SecretStoreUnavailableError,
+  type SecretTtlSettings,
+  checkPurpose,
+  checkPut,
+  handleDigest,
+  malformedHandle,
+  newSecretHandle,
+  ttlSettings,
+} from './secret-store';
+
+export const DEFAULT_REDIS_KEY_PREFIX = 'cardflow:secret:';
+
+export interface RedisSecretStoreOptions extends Partial<SecretTtlSettings> {
+  /** `redis://[user:password@]host:port[/db]` or `rediss://` (TLS). */
+  url: string;
+  /** 32 bytes: the AES-256-GCM key that encrypts values at rest in Redis. */
+  encryptionKey: Buffer;
+  /** Key prefix (default `cardflow:secret:`). */
+  keyPrefix?: string;
+  /** How long a redeemed or expired handle is still recognised (default: 1 hour). */
+  tombstoneMs?: number;
+  /** Extra ioredis options (timeouts, TLS). */
+  redisOptions?: RedisOptions;
+}
+
+const REDEEM_SCRIPT = `
+local marker = redis.call('GET', KEYS[2])
+if not marker then return {'not-found'} end
+local sep = string.find(marker, '|', 1, true)
+if not sep then return {'not-found'} end
+local state = string.sub(marker, 1, sep - 1)
+local purpose = string.sub(marker, sep + 1)
+if state == 'redeemed' then return {'redeemed'} end
+if purpose ~= ARGV[1] then return {'purpose', purpose} end
+local value = redis.call('GET', KEYS[1])
+if not value then return {'expired'} end
+redis.call('DEL', KEYS[1])
+redis.call('SET', KEYS[2], 'redeemed|' .. purpose, 'KEEPTTL')
+return {'ok', value}
+`;
+
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+export class RedisSecretStore implements SecretStore {
+  private readonly redis: Redis;
+  private readonly ttl: SecretTtlSettings;
+  private readonly prefix: string;
+  private readonly tombstoneMs: number;
+  private readonly key: Buffer;
+
+  constructor(options: RedisSecretStoreOptions) {
+    if (options.encryptionKey.length !== 32) throw new RangeError('Redis secret store key must be 32 bytes');
+    this.key = Buffer.from(options.encryptionKey);
+    this.ttl = ttlSettings(options);
+    this.prefix = options.keyPrefix ?? DEFAULT_REDIS_KEY_PREFIX;
+    this.tombstoneMs = options.tombstoneMs ?? 60 * 60_000;
+    this.redis = new Redis(options.url, {
+      lazyConnect: true, // connects on the first command
+      maxRetriesPerRequest: 2,
+      connectTimeout: 5_000,
+      ...options.redisOptions,
+    });
+    // Connection errors surface on the calls; an unhandled 'error' event would crash the process.
+    this.redis.on('error', () => undefined);
+    this.redis.defineCommand('cardflowRedeemSecret', { numberOfKeys: 2, lua: REDEEM_SCRIPT });
+  }
+
+  async put(value: string, options: PutSecretOptions): Promise<string> {
+    const ttlMs = checkPut(value, options, this.ttl);
+    const handle = newSecretHandle(options.purpose);
+    const digest = handleDigest(handle);
+    const sealed = this.seal(value, digest, options.purpose);
+    const result = await this.call(() =>
+      this.redis
+        .multi()
+        .set(this.valueKey(digest), sealed, 'PX', ttlMs, 'NX')
+        .set(this.markerKey(digest), `live|${options.purpose}`, 'PX', ttlMs + this.tombstoneMs, 'NX')
+        .exec(),
+    );
+    if (!result || result.some(([error, reply]) => error || reply !== 'OK'))
+      throw new SecretStoreUnavailableError('Secret store did not accept the value');
+    return handle;
+  }
+
+  async redeem(handle: string, purpose: string): Promise<string> {
+    checkPurpose(purpose);
+    if (typeof handle !== 'string' || !HANDLE_PATTERN.test(handle)) throw malformedHandle(String(handle));
+    const digest = handleDigest(handle);
+    const reply = (await this.call(() =>
+      (
+        this.redis as unknown as {
+          cardflowRedeemSecret(k1: string, k2: string, purpose: string): Promise<unknown>;
+        }
+      ).cardflowRedeemSecret(this.valueKey(digest), this.markerKey(digest), purpose),
+    )) as [string, string?];
+    switch (reply[0]) {
+      case 'ok':
+        return this.open(reply[1] ?? '', digest, purpose, handle);
+      case 'redeemed':
+        throw new SecretHandleAlreadyRedeemedError('Secret handle was already redeemed', handle);
+      case 'expired':
+        throw new SecretHandleExpiredError('Secret handle expired before it was redeemed', handle);
+      case 'purpose':
+        throw new SecretHandlePurposeMismatchError(
+          `Secret handle was issued for purpose "${reply[1] ?? '?'}", not "${purpose}"`,
+          handle,
+        );
+      case 'not-found':
+        throw new SecretHandleNotFoundError('Secret handle is unknown to this store', handle);
+      default:
+        throw new SecretStoreUnavailableError('Secret store answered unexpectedly', handle);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.redis.status === 'end') return;
+    try {
+      await this.redis.quit();
+    } catch {
+      this.redis.disconnect();
+    }
+  }
+
+  private valueKey(digest: string): string {
+    return `${this.prefix}v:${digest}`;
+  }
+
+  private markerKey(digest: string): string {
+    return `${this.prefix}m:${digest}`;
+  }
+
+  private aad(digest: string, purpose: string): Buffer {
+    return Buffer.from(`cardflow/secret/v1:${digest}:${purpose}`, 'utf8');
+  }
+
+  private seal(value: string, digest: string, purpose: string): string {
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', this.key, iv, { authTagLength: TAG_BYTES });
+    cipher.setAAD(this.aad(digest, purpose));
+    return Buffer.concat([iv, cipher.update(value, 'utf8'), cipher.final(), cipher.getAuthTag()]).toString(
+      'base64',
+    );
+  }
+
+  private open(sealed: string, digest: string, purpose: string, handle: string): string {
+    try {
+      const bytes = Buffer.from(sealed, 'base64');
+      const decipher = createDecipheriv('aes-256-gcm', this.key, bytes.subarray(0, IV_BYTES), {
+        authTagLength: TAG_BYTES,
+      });
+      decipher.setAAD(this.aad(digest, purpose));
+      decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
+      return Buffer.concat([
+        decipher.update(bytes.subarray(IV_BYTES, bytes.length - TAG_BYTES)),
+        decipher.final(),
+      ]).toString('utf8');
+    } catch {
+      // Wrong CARDFLOW_SECRET_STORE_KEY between the writer and the reader, or altered data.
+      // The value is consumed either way: report it as not retryable.
+      throw new SecretHandleNotFoundError(
+        'Secret handle value could not be decrypted (the secret store key differs between processes?)',
+        handle,
+      );
+    }
+  }
+
+  /** Runs a Redis call; connection and server errors become SecretStoreUnavailableError (no details echoed). */
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new SecretStoreUnavailableError(`Secret store is unavailable${code ? ` (${code})` : ''}`);
+    }
+  }
+}

@@ -1,0 +1,105 @@
+// The Redis secret store across two store instances (two "processes": the API puts, a worker
+// redeems) on a real redis-server started for this file.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, test } from 'node:test';
+import { Redis } from 'ioredis';
+import { RedisSecretStore } from '../../../src/security/redis-secret-store';
+import { SecretHandleNotFoundError, SecretStoreUnavailableError } from '../../../src/security/secret-store';
+import { secretStoreContract } from '../../unit/security/secret-store-contract';
+import { type TestRedis, findRedisServer, startTestRedis } from './redis-server';
+
+const executable = findRedisServer();
+const skip = executable
+  ? false
+  : 'redis-server is NOT INSTALLED: the Redis secret store is untested. Run scripts/install-redis.sh';
+if (skip) console.error(`\n*** SKIPPING Redis secret store tests: ${skip} ***\n`);
+
+let redis: TestRedis;
+const key = randomBytes(32);
+const stores: RedisSecretStore[] = [];
+const newStore = (options: Partial<ConstructorParameters<typeof RedisSecretStore>[0]> = {}) => {
+  const store = new RedisSecretStore({ url: redis.url, encryptionKey: key, ...options });
+  stores.push(store);
+  return store;
+};
+
+before(async () => {
+  if (executable) redis = await startTestRedis(executable);
+});
+after(async () => {
+  await Promise.all(stores.map((s) => s.close()));
+  await redis?.stop();
+});
+
+if (!skip) {
+  let api: RedisSecretStore;
+  let worker: RedisSecretStore;
+  secretStoreContract('redis store (two instances)', () => {
+    api ??= newStore();
+    worker ??= newStore();
+    return {
+      writer: api,
+      reader: worker,
+      shortTtlMs: 100,
+      advance: (ms) => new Promise((r) => setTimeout(r, ms)),
+    };
+  });
+}
+
+test('redis store: Redis holds ciphertext under hashed keys, with a TTL', { skip }, async () => {
+  const store = newStore({ keyPrefix: 'inspect:' });
+  const handle = await store.put('246810', { purpose: 'pin', ttlMs: 60_000 });
+  const raw = new Redis(redis.url);
+  try {
+    const keys = await raw.keys('inspect:*');
+    assert.equal(keys.length, 2);
+    assert.ok(
+      keys.every((k) => !k.includes(handle.slice(4))),
+      'the handle is not a key',
+    );
+    for (const k of keys) {
+      const value = (await raw.get(k)) ?? '';
+      assert.equal(value.includes('246810'), false);
+      assert.equal(Buffer.from(value, 'base64').includes(Buffer.from('246810')), false);
+      const ttl = await raw.pttl(k);
+      assert.ok(ttl > 0, `${k} has a TTL`);
+    }
+  } finally {
+    raw.disconnect();
+  }
+  assert.equal(await store.redeem(handle, 'pin'), '246810');
+});
+
+test('redis store: concurrent redeems of one handle give the value exactly once', { skip }, async () => {
+  const a = newStore();
+  const b = newStore();
+  const handle = await a.put('1357', { purpose: 'pin' });
+  const results = await Promise.allSettled([a, b, a, b].map((s) => s.redeem(handle, 'pin')));
+  assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+  assert.ok(
+    results.every(
+      (r) => r.status === 'fulfilled' || (r.reason as Error).name === 'SecretHandleAlreadyRedeemedError',
+    ),
+  );
+});
+
+test('redis store: a reader with another encryption key cannot read the value', { skip }, async () => {
+  const writer = newStore();
+  const reader = newStore({ encryptionKey: randomBytes(32) });
+  const handle = await writer.put('8642', { purpose: 'pin' });
+  await assert.rejects(reader.redeem(handle, 'pin'), SecretHandleNotFoundError);
+});
+
+test('redis store: an unreachable Redis is a retryable SecretStoreUnavailableError', { skip }, async () => {
+  const store = new RedisSecretStore({
+    url: 'redis://127.0.0.1:1',
+    encryptionKey: key,
+    redisOptions: { maxRetriesPerRequest: 0, retryStrategy: () => null },
+  });
+  stores.push(store);
+  await assert.rejects(
+    store.put('1', { purpose: 'pin' }),
+    (e: unknown) => e instanceof SecretStoreUnavailableError && e.retryable && !e.message.includes('1 '),
+  );
+});

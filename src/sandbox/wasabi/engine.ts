@@ -2,6 +2,7 @@
 // wait_process → processing → success | fail, simulated spend, 3DS records, the merchant wallet,
 // all money on the common double-entry ledger. Transport (signatures, faults, HTTP) lives in
 // server.ts; this file only knows requests as parsed JSON objects and answers as data.
+import type { z } from 'zod';
 import { randomUUID, type KeyObject } from 'node:crypto';
 import { Decimal } from '../../contract/money';
 import { encryptSensitive } from '../../providers/wasabi/sensitive';
@@ -418,7 +419,7 @@ export class WasabiSandboxEngine {
   };
 
   /** The provider validates too: 400 naming the first field and rule. */
-  private check<T extends import('zod').ZodType>(schema: T, params: unknown): import('zod').output<T> {
+  private check<T extends z.ZodType>(schema: T, params: unknown): z.output<T> {
     const result = schema.safeParse(params);
     if (result.success) return result.data;
     const issue = result.error.issues[0];
@@ -1101,7 +1102,7 @@ export class WasabiSandboxEngine {
 
   // --- cardholders -----------------------------------------------------------------------------
 
-  private createHolder(q: import('zod').output<typeof req.holderCreateRequest>): SandboxHolder {
+  private createHolder(q: z.output<typeof req.holderCreateRequest>): SandboxHolder {
     this.cardType(q.cardTypeId);
     this.assertEmailFree(q.cardTypeId, q.email);
     this.claimOrderNo('holder', q.merchantOrderNo);
@@ -1131,7 +1132,7 @@ export class WasabiSandboxEngine {
         throw new SandboxError(400, 'Cardholder email is in use for this card type');
   }
 
-  private updateHolder(q: import('zod').output<typeof req.holderUpdateRequest>): SandboxHolder {
+  private updateHolder(q: z.output<typeof req.holderUpdateRequest>): SandboxHolder {
     const holder = this.holders.get(q.holderId);
     if (!holder) throw new SandboxError(404, 'Cardholder not found');
     if (holder.status !== 'reject' || holder.statusFlowLocation !== 'admin')
@@ -1235,7 +1236,7 @@ export class WasabiSandboxEngine {
 
   // --- reads -----------------------------------------------------------------------------------
 
-  private orderLog(q: import('zod').output<typeof req.transactionQueryRequest>, api: 'v1' | 'v2'): unknown {
+  private orderLog(q: z.output<typeof req.transactionQueryRequest>, api: 'v1' | 'v2'): unknown {
     const rows = this.orders.filter(
       (o) =>
         // Cards opened with v1 openCard are absent from the v2 log (change log).
@@ -1266,7 +1267,7 @@ export class WasabiSandboxEngine {
     };
   }
 
-  private accountLedger(q: import('zod').output<typeof req.accountTransactionRequest>): unknown {
+  private accountLedger(q: z.output<typeof req.accountTransactionRequest>): unknown {
     if (q.accountId !== undefined && q.accountId !== this.accountId) return { total: 0, records: [] };
     let running = new Decimal(0);
     const rows: Array<Record<string, unknown>> = [];

@@ -1,4 +1,11 @@
+import { codecServerCommand } from '../security/codec-server-command';
 import type { CliCommand } from './main';
+import { providerCommand } from './provider-command';
+import { sandboxCommand } from './sandbox-command';
 
 /** Every `cardflow` sub-command by name. Provider and sandbox commands register here. */
-export const commands: Record<string, CliCommand> = {};
+export const commands: Record<string, CliCommand> = {
+  provider: providerCommand,
+  sandbox: sandboxCommand,
+  'codec-server': codecServerCommand,
+};

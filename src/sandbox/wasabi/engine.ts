@@ -522,6 +522,8 @@ export class WasabiSandboxEngine {
       const holder = this.holders.get(q.holderId);
       if (!holder) throw new SandboxError(404, 'Cardholder not found');
       if (holder.status !== 'pass_audit') throw new SandboxError(400, 'Cardholder has not passed review');
+      if (holder.cardTypeId !== type.cardTypeId)
+        throw new SandboxError(400, 'Cardholder was registered for another card type');
     }
     const amount = new Decimal(q.amount ?? type.depositAmountMinQuotaForActiveCard);
     if (

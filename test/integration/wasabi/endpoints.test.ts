@@ -16,8 +16,13 @@ const order = async (merchantOrderNo: string) =>
     return found && (found.status === 'success' || found.status === 'fail') ? found : undefined;
   });
 
-const passedHolder = async (email: string) => {
-  const created = await h.client.createHolder({ ...HOLDER, email, merchantOrderNo: orderNo('H') });
+const passedHolder = async (email: string, cardTypeId = '111065') => {
+  const created = await h.client.createHolder({
+    ...HOLDER,
+    cardTypeId,
+    email,
+    merchantOrderNo: orderNo('H'),
+  });
   assert.equal(created.status, 'wait_audit');
   assert.equal(created.statusFlowLocation, 'admin');
   assert.match(created.holderId, /^\d{19}$/, '19-digit Long id kept exact as a string');
@@ -253,7 +258,7 @@ describe('cards', () => {
   });
 
   test('physical card: activation code from the cardholder inbox and the card_3ds record, activeCard, updatePin', async () => {
-    const holder = await passedHolder('grace.physical@example.com');
+    const holder = await passedHolder('grace.physical@example.com', '111200');
     const created = await h.client.createCard({
       merchantOrderNo: orderNo('C'),
       cardTypeId: '111200',

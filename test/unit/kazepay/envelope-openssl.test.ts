@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ProviderResponseIntegrityError } from '../../../src/providers/errors';
-import { KazepayClient } from '../../../src/providers/kazepay/client';
+import { KazepayClient, type KazepayClientOptions } from '../../../src/providers/kazepay/client';
 import type { CryptoProfile } from '../../../src/providers/kazepay/crypto-profile';
 
 const dir = mkdtempSync(join(tmpdir(), 'kazepay-kat-'));
@@ -149,7 +149,11 @@ after(() => {
 });
 
 function client(profile: Partial<CryptoProfile> = {}) {
-  return new KazepayClient({
+  return new KazepayClient(clientOptions(profile));
+}
+
+function clientOptions(profile: Partial<CryptoProfile> = {}): KazepayClientOptions {
+  return {
     baseUrl: url,
     sysId: '202402271432298822660001',
     // PEM for one key, bare base64 DER for the other: both forms are accepted.
@@ -157,7 +161,7 @@ function client(profile: Partial<CryptoProfile> = {}) {
     platformPublicKey: readFileSync(file('platform.pub'), 'utf8').replace(/-----[^-]+-----|\s/g, ''),
     profile,
     timeoutMs: 5000,
-  });
+  };
 }
 
 const responseHead = (request: Captured, apiCode = request.envelope.head.apiCode!) => ({
@@ -300,8 +304,19 @@ describe('default profile against openssl', () => {
         'merchant.pub',
         'platform.key',
       );
-    const result = await client().updCardStatus({ cardID: '19181', status: 'INACTIVE' });
+    const warnings: Array<{ object: object; message: string }> = [];
+    const c = new KazepayClient({
+      ...clientOptions(),
+      logger: { warn: (object, message) => warnings.push({ object, message }) },
+    });
+    const result = await c.updCardStatus({ cardID: '19181', status: 'INACTIVE' });
     assert.deepEqual(result, { cardID: '19181', status: 'INACTIVE' });
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]!.message, /different apiCode/);
+    assert.deepEqual(
+      { ...warnings[0]!.object, requestNo: undefined },
+      { apiCode: 'updCardStatus', responseApiCode: 'cardBalance', requestNo: undefined },
+    );
   });
 
   test('an answer carrying another requestNo is refused', async () => {

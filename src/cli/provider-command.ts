@@ -1,11 +1,13 @@
 // `cardflow provider <provider> ...`: one real, signed call to a provider with the configured
 // credentials, for operators. Each provider registers its own sub-command here.
 import { kazepayProviderCommand } from '../providers/kazepay/cli';
+import { wasabiProviderCommand } from '../providers/wasabi/cli';
 import { type CliCommand, UsageError } from './main';
 
 /** Provider sub-commands by provider name. */
 export const providerCommands: Record<string, CliCommand> = {
   kazepay: kazepayProviderCommand,
+  wasabi: wasabiProviderCommand,
 };
 
 export const providerCommand: CliCommand = {

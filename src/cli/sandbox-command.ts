@@ -1,11 +1,13 @@
 // `cardflow sandbox <provider> ...`: runs a provider's sandbox standalone until interrupted.
 // Each provider registers its own sub-command here.
 import { kazepaySandboxCommand } from '../sandbox/kazepay/cli';
+import { wasabiSandboxCommand } from '../sandbox/wasabi/cli';
 import { type CliCommand, UsageError } from './main';
 
 /** Sandbox sub-commands by provider name. */
 export const sandboxCommands: Record<string, CliCommand> = {
   kazepay: kazepaySandboxCommand,
+  wasabi: wasabiSandboxCommand,
 };
 
 export const sandboxCommand: CliCommand = {

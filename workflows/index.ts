@@ -1,4 +1,8 @@
-// The product's workflow bundle: every workflow type of the public contract (src/contract/)
-// is exported from here, and only those. The lifecycle workflows land with their issue;
-// test-only workflows live under test/fixtures/workflows/.
-export {};
+// The product's workflow bundle: exactly the workflow types of the public contract
+// (src/contract/common.ts WORKFLOW_TYPES). Test-only workflows live in test/fixtures/workflows/.
+export { cardAccount } from './card-account';
+export { cardClosure } from './card-closure';
+export { cardDeposit } from './card-deposit';
+export { kycVerification } from './kyc-verification';
+export { physicalCardActivation } from './physical-card-activation';
+export { virtualCardIssuance } from './virtual-card-issuance';

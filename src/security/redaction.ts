@@ -1,6 +1,9 @@
 // Log redaction: card data, secrets and personal data never reach a log line, however deeply
 // they sit in a logged object. Keys are matched by name; card numbers and emails are also
 // found inside free text (error messages, provider `detail` strings).
+import { luhnValid } from '../contract/luhn';
+
+export { luhnValid };
 
 const MASK = '[REDACTED]';
 
@@ -80,22 +83,6 @@ export function sensitiveKeyKind(key: string): KeyKind {
   if (CARD_NUMBER_KEYS.has(k)) return 'card-number';
   if (SECRET_KEYS.has(k) || SECRET_SUFFIXES.some((s) => k.endsWith(s))) return 'secret';
   return undefined;
-}
-
-/** Luhn check, to tell a card number from other long digit strings (19-digit provider ids). */
-export function luhnValid(digits: string): boolean {
-  let sum = 0;
-  let double = false;
-  for (let i = digits.length - 1; i >= 0; i--) {
-    let d = digits.charCodeAt(i) - 48;
-    if (double) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-    double = !double;
-  }
-  return sum % 10 === 0;
 }
 
 /** PCI-style truncation: at most the last four digits stay visible. */

@@ -1,0 +1,323 @@
+// KazePay U-Card activities: one provider call or one check each, on the typed client.
+import { Context } from '@temporalio/activity';
+import { Decimal } from '../src/contract';
+import type { Applicant } from '../src/contract';
+import type { DocumentStore } from '../src/documents/document-store';
+import {
+  ProviderAmbiguousError,
+  ProviderRejectedError,
+  ProviderValidationError,
+} from '../src/providers/errors';
+import type { KazepayClient } from '../src/providers/kazepay/client';
+import type { SecretStore } from '../src/security/secret-store';
+import type { CardflowActivities, KazepayRechargeRecord } from './interface';
+import { preconditionFailed, stillPending } from './still-pending';
+
+type KazepayActivities = {
+  [K in keyof CardflowActivities as K extends `kazepay${string}` ? K : never]: CardflowActivities[K];
+};
+
+/**
+ * KazePay's names for things its appendix would list (UNCONFIRMED: not published). Defaults are
+ * the project's documented guesses, shared with the sandbox; configure them per environment.
+ */
+export interface KazepayConventions {
+  cardClosed: string;
+  cardActivationFailed: string;
+  transactionSuccess: string;
+  transactionFailed: string;
+  /** `transType` of a recharge row in queryTransactions (compared case-insensitively). */
+  rechargeTransType: string;
+  /** `transType` of the refund row a closeCard produces. */
+  closeRefundTransType: string;
+  /** Error codes meaning "no such user / KYC", "no such card" and "wrong activation code". */
+  userNotFoundCodes: string[];
+  cardNotFoundCodes: string[];
+  activationCodeErrorCodes: string[];
+}
+
+export const DEFAULT_KAZEPAY_CONVENTIONS: KazepayConventions = {
+  cardClosed: 'CLOSED',
+  cardActivationFailed: 'ACTIVE_FAILED',
+  transactionSuccess: 'SUCCESS',
+  transactionFailed: 'FAILED',
+  rechargeTransType: 'Recharge',
+  closeRefundTransType: 'Refund',
+  userNotFoundCodes: ['USER_NOT_FOUND'],
+  cardNotFoundCodes: ['CARD_NOT_FOUND'],
+  activationCodeErrorCodes: ['ACTIVATION_CODE_ERROR'],
+};
+
+export interface KazepayActivityDependencies {
+  client: KazepayClient;
+  documents: DocumentStore;
+  secrets: SecretStore;
+  conventions?: Partial<KazepayConventions>;
+}
+
+const upper = (s: string) => s.toUpperCase();
+const isCode = (error: unknown, codes: string[]) =>
+  error instanceof ProviderRejectedError && codes.map(upper).includes(upper(error.code));
+
+/** `yyyy-MM-dd HH:mm:ss` in UTC, KazePay's transaction time format. */
+function kazepayTime(date: Date): string {
+  return date.toISOString().slice(0, 19).replace('T', ' ');
+}
+
+function identity(applicant: Applicant) {
+  const type = applicant.identification.type;
+  if (type !== 'PASSPORT' && type !== 'ID_CARD') {
+    throw new ProviderValidationError(
+      [{ field: 'identification.type', rule: 'KazePay accepts PASSPORT or ID_CARD' }],
+      {
+        provider: 'kazepay',
+        operation: 'setUcardKyc',
+      },
+    );
+  }
+  return {
+    email: applicant.email,
+    mobileNumber: applicant.mobile.number,
+    mobilePrefix: applicant.mobile.prefix,
+    mobilePrefixCountry: applicant.mobile.country,
+    firstName: applicant.firstName,
+    lastName: applicant.lastName,
+    dateOfBirth: applicant.dateOfBirth,
+    addressLine: applicant.address.line,
+    city: applicant.address.city,
+    countryCode: applicant.address.country,
+    postCode: applicant.address.postCode,
+    state: applicant.address.state,
+    identificationType: type,
+    identificationNumber: applicant.identification.number,
+    identificationExpiryDate: applicant.identification.expiryDate,
+  };
+}
+
+export function createKazepayActivities(deps: KazepayActivityDependencies): KazepayActivities {
+  const { client, documents, secrets } = deps;
+  const names = { ...DEFAULT_KAZEPAY_CONVENTIONS, ...deps.conventions };
+  const normaliseCardStatus = (status: string) => {
+    const s = upper(status);
+    if (s === upper(names.cardClosed)) return 'CLOSED';
+    if (s === upper(names.cardActivationFailed)) return 'ACTIVE_FAILED';
+    return s;
+  };
+  const normaliseTxnStatus = (status: string) => {
+    const s = upper(status);
+    if (s === upper(names.transactionSuccess)) return 'SUCCESS';
+    if (s === upper(names.transactionFailed)) return 'FAILED';
+    return s;
+  };
+  const rechargeRows = async (cardId: string, since?: string) =>
+    (
+      await client.queryTransactions({
+        cardID: cardId,
+        pageSize: 100,
+        pageNum: 1,
+        ...(since ? { transactionStartTime: since } : {}),
+      })
+    ).filter((row) => upper(row.transType) === upper(names.rechargeTransType));
+
+  return {
+    async kazepayUploadDocument({ document, email, mobilePrefix, mobileNumber }) {
+      const stored = await documents.get(document.ref);
+      const { fileId } = await client.fileUpload({
+        email,
+        mobilePrefix,
+        mobileNumber,
+        file: { fileName: stored.fileName, content: new Uint8Array(stored.bytes) },
+      });
+      return { fileId };
+    },
+
+    async kazepaySubmitKyc({ applicant, fileIds }) {
+      const { status } = await client.setUcardKyc({
+        ...identity(applicant),
+        frontImgFileId: fileIds.front,
+        ...(fileIds.back ? { backImgFileId: fileIds.back } : {}),
+        handheldImgFileId: fileIds.selfie ?? '',
+      });
+      return { status: upper(status) };
+    },
+
+    async kazepayStartHostedKyc({ applicant }) {
+      const { kycUrl } = await client.setUserKyc(identity(applicant));
+      return { kycUrl };
+    },
+
+    async kazepayKycStatus({ email, untilDecided }) {
+      let status: string;
+      try {
+        status = upper((await client.queryUcardKycStatus({ email })).status);
+      } catch (error) {
+        if (isCode(error, names.userNotFoundCodes)) status = 'NONE';
+        else throw error;
+      }
+      if (untilDecided && (status === 'WAITING_KYC' || status === 'NONE'))
+        throw stillPending(`KYC review (${status})`);
+      return { status };
+    },
+
+    async kazepayAssignCard({ email, cardNumberHandle, autoActive }) {
+      // The card number exists only in this attempt's memory: redeemed once, never returned.
+      const cardNumber = await secrets.redeem(cardNumberHandle, 'card-number');
+      for (let sent = 1; ; sent++) {
+        try {
+          const { cardID } = await client.ucardAssign({ email, cardNumber, autoActive });
+          return { cardId: cardID };
+        } catch (error) {
+          if (!(error instanceof ProviderAmbiguousError) || sent >= 3) throw error;
+          // Reconcile now, while the number is still at hand: is the card bound already?
+          Context.current().log.warn('ucardAssign outcome unknown; reading getCardId');
+          try {
+            const { cardID } = await client.getCardId({ cardNo: cardNumber });
+            return { cardId: cardID };
+          } catch (readError) {
+            // Not bound: the assignment did not apply, so sending it again is safe.
+            if (!isCode(readError, names.cardNotFoundCodes)) throw readError;
+          }
+        }
+      }
+    },
+
+    async kazepayActivateCard({ cardId, code }) {
+      try {
+        const { status } = await client.ucardActive({ cardID: cardId, activationCode: code });
+        return { accepted: true, status: upper(status) };
+      } catch (error) {
+        if (isCode(error, names.activationCodeErrorCodes)) {
+          return { accepted: false, reason: 'the activation code was refused' };
+        }
+        throw error;
+      }
+    },
+
+    async kazepayCardStatus({ cardId, until, failOn }) {
+      const { userBankCardStatus } = await client.queryCard({ cardID: cardId });
+      const status = normaliseCardStatus(userBankCardStatus);
+      if (failOn?.includes(status)) throw preconditionFailed(`card ${cardId} is ${status}`);
+      if (until && !until.includes(status)) throw stillPending(`card ${cardId} (${status})`);
+      return { status };
+    },
+
+    async kazepaySetPin({ cardId, pinHandle }) {
+      const pin = await secrets.redeem(pinHandle, 'pin');
+      // Setting the same PIN twice has the same effect as once, so an unknown outcome is
+      // retried here, with the value still in memory (the handle is already spent).
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await client.cardSetPin({ cardID: cardId, pin });
+          return;
+        } catch (error) {
+          if (!(error instanceof ProviderAmbiguousError) || attempt >= 3) throw error;
+          Context.current().heartbeat();
+        }
+      }
+    },
+
+    async kazepayRechargeSnapshot({ cardId }) {
+      // A minute of margin: the provider's clock and ours need not agree to the second.
+      const since = kazepayTime(new Date(Date.now() - 60_000));
+      const rows = await rechargeRows(cardId);
+      return { transactionIds: rows.map((r) => r.transactionId), since };
+    },
+
+    async kazepayRecharge({ cardId, currency, amount }) {
+      const r = await client.cardRecharge({ cardID: cardId, currency, amount });
+      return {
+        transactionId: r.transactionId,
+        status: normaliseTxnStatus(r.transactionStatus),
+        amount: r.sendAmount,
+        currency,
+      };
+    },
+
+    async kazepayFindRecharge({ cardId, currency, amount, knownTransactionIds, since }) {
+      const known = new Set(knownTransactionIds);
+      const candidates = (await rechargeRows(cardId, since)).filter(
+        (row) =>
+          !known.has(row.transactionId) &&
+          upper(row.cardCurrency) === upper(currency) &&
+          new Decimal(row.cardCurrencyAmt).equals(amount),
+      );
+      if (candidates.length > 1) {
+        // Two unknown recharges of the same amount: deciding would be a guess. Stop for an operator.
+        throw preconditionFailed(`${candidates.length} unexplained recharges of ${amount} on card ${cardId}`);
+      }
+      const row = candidates[0];
+      return row ? rowToRecord(row, normaliseTxnStatus) : null;
+    },
+
+    async kazepayRechargeStatus({ cardId, transactionId, untilFinal }) {
+      const rows = await client.queryTransactions({
+        cardID: cardId,
+        transactionId,
+        pageSize: 10,
+        pageNum: 1,
+      });
+      const row = rows.find((r) => r.transactionId === transactionId);
+      if (!row) {
+        if (untilFinal) throw stillPending(`transaction ${transactionId} (not listed yet)`);
+        return { transactionId, status: 'PENDING' };
+      }
+      const record = rowToRecord(row, normaliseTxnStatus);
+      if (untilFinal && record.status === 'PENDING') throw stillPending(`transaction ${transactionId}`);
+      return record;
+    },
+
+    async kazepayCloseCard({ cardId }) {
+      const r = await client.closeCard({ cardID: cardId });
+      return {
+        status: normaliseCardStatus(r.status),
+        refundAmount: r.refundAmt,
+        currency: r.currency,
+        transactionId: r.txnId,
+      };
+    },
+
+    async kazepayFindClose({ cardId }) {
+      const { userBankCardStatus, currency } = await client.queryCard({ cardID: cardId });
+      const status = normaliseCardStatus(userBankCardStatus);
+      if (status !== 'CLOSE_PROCESSING' && status !== 'CLOSED') return null;
+      const refunds = (await client.queryTransactions({ cardID: cardId, pageSize: 100, pageNum: 1 })).filter(
+        (row) => upper(row.transType) === upper(names.closeRefundTransType),
+      );
+      const refund = refunds[refunds.length - 1];
+      if (!refund) throw preconditionFailed(`card ${cardId} is ${status} but shows no refund transaction`);
+      return {
+        status,
+        refundAmount: refund.cardCurrencyAmt,
+        currency: refund.cardCurrency || currency,
+        transactionId: refund.transactionId,
+      };
+    },
+
+    async kazepaySetCardStatus({ cardId, status }) {
+      const r = await client.updCardStatus({ cardID: cardId, status });
+      return { status: upper(r.status) };
+    },
+  };
+}
+
+function rowToRecord(
+  row: {
+    transactionId: string;
+    transStatus: string;
+    cardCurrencyAmt: string;
+    fee: string;
+    cardCurrency: string;
+    respCodeDesc: string;
+  },
+  normalise: (s: string) => string,
+): KazepayRechargeRecord {
+  const status = normalise(row.transStatus);
+  return {
+    transactionId: row.transactionId,
+    status,
+    amount: row.cardCurrencyAmt,
+    fee: row.fee,
+    currency: row.cardCurrency,
+    ...(status === 'FAILED' && row.respCodeDesc ? { reason: row.respCodeDesc } : {}),
+  };
+}

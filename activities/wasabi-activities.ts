@@ -1,0 +1,242 @@
+// WasabiCard activities. Every call that creates something carries a merchantOrderNo derived
+// from the workflow id and step, and each attempt first looks that key up: a retry after a lost
+// answer finds the order instead of sending it twice (and WasabiCard refuses a reused key anyway).
+import type { Applicant } from '../src/contract';
+import type { DocumentStore } from '../src/documents/document-store';
+import { ProviderDuplicateOrderError, ProviderValidationError } from '../src/providers/errors';
+import type { WasabiClient } from '../src/providers/wasabi/client';
+import type { WasabiOrder } from '../src/providers/wasabi/schemas/card';
+import type { SecretStore } from '../src/security/secret-store';
+import type { CardflowActivities, KycFileIds, WasabiOrderSummary } from './interface';
+import { preconditionFailed, stillPending } from './still-pending';
+
+type WasabiActivities = {
+  [K in keyof CardflowActivities as K extends `wasabi${string}` ? K : never]: CardflowActivities[K];
+};
+
+export interface WasabiActivityDependencies {
+  client: WasabiClient;
+  documents: DocumentStore;
+  secrets: SecretStore;
+}
+
+const lower = (s: string) => s.toLowerCase();
+const FINAL_ORDER = new Set(['success', 'fail']);
+const ID_TYPES = {
+  PASSPORT: 'PASSPORT',
+  ID_CARD: 'GOVERNMENT_ISSUED_ID_CARD',
+  DRIVING_LICENCE: 'DLN',
+  HK_HKID: 'HK_HKID',
+} as const;
+
+/** The object without its null and undefined fields (provider JSON uses both for "absent"). */
+function compact<T extends Record<string, unknown>>(
+  o: T,
+): { [K in keyof T]?: Exclude<T[K], null | undefined> } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], null | undefined>;
+  };
+}
+
+function summary(order: WasabiOrder): WasabiOrderSummary {
+  return {
+    orderNo: order.orderNo,
+    merchantOrderNo: order.merchantOrderNo ?? '',
+    type: order.type,
+    status: lower(order.status),
+    ...compact({
+      cardNo: order.cardNo,
+      currency: order.currency,
+      amount: order.amount,
+      fee: order.fee,
+      receivedAmount: order.receivedAmount,
+      receivedCurrency: order.receivedCurrency,
+      description: order.description,
+    }),
+  };
+}
+
+function holderFields(applicant: Applicant, cardTypeId: string, fileIds: KycFileIds | undefined) {
+  return {
+    cardTypeId,
+    areaCode: `+${applicant.mobile.prefix}`,
+    mobile: applicant.mobile.number,
+    email: applicant.email,
+    firstName: applicant.firstName,
+    lastName: applicant.lastName,
+    birthday: applicant.dateOfBirth,
+    country: applicant.address.country,
+    town: applicant.address.cityCode ?? applicant.address.city,
+    address: applicant.address.line,
+    postCode: applicant.address.postCode,
+    ...(applicant.nationality ? { nationality: applicant.nationality } : {}),
+    ...(applicant.gender ? { gender: applicant.gender } : {}),
+    ...(applicant.occupation ? { occupation: applicant.occupation } : {}),
+    ...(applicant.annualSalary ? { annualSalary: applicant.annualSalary } : {}),
+    ...(applicant.accountPurpose ? { accountPurpose: applicant.accountPurpose } : {}),
+    ...(applicant.expectedMonthlyVolume ? { expectedMonthlyVolume: applicant.expectedMonthlyVolume } : {}),
+    ...(applicant.ipAddress ? { ipAddress: applicant.ipAddress } : {}),
+    idType: ID_TYPES[applicant.identification.type],
+    idNumber: applicant.identification.number,
+    ...(applicant.identification.issueDate ? { issueDate: applicant.identification.issueDate } : {}),
+    idNoExpiryDate: applicant.identification.expiryDate,
+    ...(fileIds ? { idFrontId: fileIds.front } : {}),
+    ...(fileIds?.back ? { idBackId: fileIds.back } : {}),
+    ...(fileIds?.selfie ? { idHoldId: fileIds.selfie } : {}),
+  };
+}
+
+export function createWasabiActivities(deps: WasabiActivityDependencies): WasabiActivities {
+  const { client, documents, secrets } = deps;
+
+  const findOrder = async (merchantOrderNo: string): Promise<WasabiOrderSummary | null> => {
+    const [order] = await client.findOrders(merchantOrderNo, { includeV1: true });
+    return order ? summary(order) : null;
+  };
+
+  /** Look the key up; send only when absent; a duplicate refusal means it landed meanwhile. */
+  const findOrCreate = async (
+    merchantOrderNo: string,
+    create: () => Promise<WasabiOrder>,
+  ): Promise<WasabiOrderSummary> => {
+    const existing = await findOrder(merchantOrderNo);
+    if (existing) return existing;
+    try {
+      return summary(await create());
+    } catch (error) {
+      if (!(error instanceof ProviderDuplicateOrderError)) throw error;
+      const found = await findOrder(merchantOrderNo);
+      if (!found) throw error;
+      return found;
+    }
+  };
+
+  return {
+    async wasabiUploadDocument({ document }) {
+      const stored = await documents.get(document.ref);
+      const { fileId } = await client.uploadFile(
+        { bytes: new Uint8Array(stored.bytes), fileName: stored.fileName, contentType: stored.contentType },
+        'card',
+      );
+      return { fileId };
+    },
+
+    async wasabiSubmitHolder({ merchantOrderNo, cardTypeId, cardHolderModel, applicant, fileIds }) {
+      const find = async () =>
+        (await client.queryHolders({ merchantOrderNo, pageNum: 1, pageSize: 10 })).records[0];
+      const existing = await find();
+      if (existing) return { holderId: existing.holderId, status: lower(existing.status) };
+      try {
+        const created = await client.createHolder({
+          cardHolderModel,
+          merchantOrderNo,
+          ...holderFields(applicant, cardTypeId, fileIds),
+        });
+        return { holderId: created.holderId, status: lower(created.status) };
+      } catch (error) {
+        const found = error instanceof ProviderDuplicateOrderError ? await find() : undefined;
+        if (!found) throw error;
+        return { holderId: found.holderId, status: lower(found.status) };
+      }
+    },
+
+    async wasabiResubmitHolder({ holderId, cardTypeId, cardHolderModel, applicant, fileIds }) {
+      const updated = await client.updateHolder({
+        cardHolderModel,
+        holderId,
+        ...holderFields(applicant, cardTypeId, fileIds),
+      });
+      return { status: lower(updated.status) };
+    },
+
+    async wasabiHolderStatus({ holderId, untilDecided }) {
+      const [holder] = (await client.queryHolders({ holderId, pageNum: 1, pageSize: 10 })).records;
+      if (!holder) throw preconditionFailed(`no cardholder ${holderId}`);
+      const status = lower(holder.status);
+      if (untilDecided && status !== 'pass_audit' && status !== 'reject')
+        throw stillPending(`cardholder review (${status})`);
+      return {
+        status,
+        ...(holder.statusFlowLocation ? { statusFlowLocation: lower(holder.statusFlowLocation) } : {}),
+        ...(holder.description ? { description: holder.description } : {}),
+      };
+    },
+
+    async wasabiCardType({ cardTypeId }) {
+      const type = (await client.cardTypes()).find((t) => t.cardTypeId === cardTypeId);
+      if (!type) throw preconditionFailed(`card type ${cardTypeId} is not offered to this merchant`);
+      return {
+        cardTypeId,
+        status: type.status ?? 'online',
+        needCardHolder: type.needCardHolder ?? false,
+        currency: type.rechargeCurrency ?? type.fiatCurrency ?? 'USD',
+        ...compact({
+          rechargeMinQuota: type.rechargeMinQuota,
+          rechargeMaxQuota: type.rechargeMaxQuota,
+          rechargeDigital: type.rechargeDigital == null ? undefined : Number(type.rechargeDigital),
+          depositAmountMinQuotaForActiveCard: type.depositAmountMinQuotaForActiveCard,
+          depositAmountMaxQuotaForActiveCard: type.depositAmountMaxQuotaForActiveCard,
+        }),
+        enableDeposit: type.enableDeposit ?? true,
+        enableFreeze: type.enableFreeze ?? true,
+        enableUnFreeze: type.enableUnFreeze ?? true,
+      };
+    },
+
+    wasabiOpenCard: ({ merchantOrderNo, cardTypeId, amount, holderId }) =>
+      findOrCreate(merchantOrderNo, () =>
+        client.createCard({ merchantOrderNo, cardTypeId, amount, ...(holderId ? { holderId } : {}) }),
+      ),
+
+    wasabiDeposit: ({ merchantOrderNo, cardNo, amount }) =>
+      findOrCreate(merchantOrderNo, () => client.deposit({ merchantOrderNo, cardNo, amount })),
+
+    wasabiCancel: ({ merchantOrderNo, cardNo }) =>
+      findOrCreate(merchantOrderNo, () => client.cancel({ merchantOrderNo, cardNo })),
+
+    wasabiSetFrozen: ({ merchantOrderNo, cardNo, frozen }) =>
+      findOrCreate(merchantOrderNo, () =>
+        frozen ? client.freeze({ merchantOrderNo, cardNo }) : client.unfreeze({ merchantOrderNo, cardNo }),
+      ),
+
+    async wasabiActivatePhysicalCard({ merchantOrderNo, cardNo, code, pinHandle, noPinPaymentAmount }) {
+      const existing = await findOrder(merchantOrderNo);
+      if (existing) return existing;
+      const pin = await secrets.redeem(pinHandle, 'pin');
+      const answer = await client.activeCard({
+        merchantOrderNo,
+        cardNo,
+        pin,
+        activeCode: code,
+        ...(noPinPaymentAmount ? { noPinPaymentAmount } : {}),
+      });
+      return {
+        orderNo: (answer as { orderNo?: string }).orderNo ?? merchantOrderNo,
+        merchantOrderNo,
+        type: 'card_activated',
+        status: lower(answer.status),
+        cardNo,
+        ...(answer.remark ? { description: answer.remark } : {}),
+      };
+    },
+
+    async wasabiOrder({ merchantOrderNo, untilFinal }) {
+      const order = await findOrder(merchantOrderNo);
+      if (untilFinal && (!order || !FINAL_ORDER.has(order.status))) {
+        throw stillPending(`order ${merchantOrderNo} (${order?.status ?? 'not listed yet'})`);
+      }
+      return order;
+    },
+
+    async wasabiCardStatus({ cardNo }) {
+      const info = await client.cardInfo({ cardNo });
+      if (!info.cardTypeId) {
+        throw new ProviderValidationError([{ field: 'cardNo', rule: 'card info carries no cardTypeId' }], {
+          provider: 'wasabi',
+          operation: 'card/info',
+        });
+      }
+      return { status: lower(info.status), cardTypeId: info.cardTypeId };
+    },
+  };
+}

@@ -1,0 +1,61 @@
+// cardAccount: one long-lived workflow per card that serialises everything done to it. Deposit,
+// freeze, unfreeze and close arrive as updates; validators refuse what cannot apply (a deposit
+// to a closed or closing card, a second close, freezing a frozen card); accepted operations run
+// one at a time. Its state is mirrored to search attributes and answered by the `state` query;
+// it continues as new when the server suggests it, once in-flight updates have finished.
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { z } from 'zod';
+import { positiveAmount } from './money';
+import { providerSchema, refSchema } from './common';
+import type { ClosureResult } from './closure';
+import type { DepositResult } from './deposit';
+
+export const CARD_ACCOUNT_STATES = ['ACTIVE', 'FROZEN', 'CLOSING', 'CLOSED'] as const;
+export type CardAccountState = (typeof CARD_ACCOUNT_STATES)[number];
+
+/** What survives continue-as-new. */
+export const cardAccountCarrySchema = z.object({
+  state: z.enum(CARD_ACCOUNT_STATES),
+  depositsSettled: z.number().int().min(0),
+  /** Sum of settled deposits, decimal text. */
+  totalDeposited: z.string(),
+  runs: z.number().int().min(1),
+  /** Operations started so far: numbers each provider order key (freeze-3, unfreeze-4). */
+  operations: z.number().int().min(0),
+  /** Deposit references already used on this card (the latest ones), to refuse a repeat. */
+  depositRefs: z.array(z.string()).max(200),
+  recent: z.array(z.object({ op: z.string(), ref: z.string(), outcome: z.string(), at: z.string() })).max(20),
+});
+export type CardAccountCarry = z.infer<typeof cardAccountCarrySchema>;
+
+export const cardAccountInputSchema = z.object({
+  provider: providerSchema,
+  cardRef: refSchema,
+  customerRef: refSchema,
+  currency: z.string().regex(/^[A-Z]{3,5}$/),
+  /** Set by the workflow itself when it continues as new. */
+  carried: cardAccountCarrySchema.optional(),
+});
+export type CardAccountInput = z.input<typeof cardAccountInputSchema>;
+export type CardAccountParsedInput = z.output<typeof cardAccountInputSchema>;
+
+export interface CardAccountStatus {
+  provider: 'kazepay' | 'wasabi';
+  cardRef: string;
+  state: CardAccountState;
+  /** The operation running now, if any, and how many are queued behind it. */
+  running?: string;
+  queued: number;
+  depositsSettled: number;
+  totalDeposited: string;
+  recent: CardAccountCarry['recent'];
+}
+
+export const accountDepositSchema = z.object({ depositRef: refSchema, amount: positiveAmount(6) });
+export const depositUpdate = defineUpdate<DepositResult, [z.infer<typeof accountDepositSchema>]>('deposit');
+export const freezeUpdate = defineUpdate<{ state: CardAccountState }, []>('freeze');
+export const unfreezeUpdate = defineUpdate<{ state: CardAccountState }, []>('unfreeze');
+export const closeUpdate = defineUpdate<ClosureResult, []>('close');
+
+/** The `state` query of cardAccount answers the account's richer status. */
+export const cardAccountStateQuery = defineQuery<CardAccountStatus>('state');

@@ -1,0 +1,43 @@
+// Failure types a cardflow workflow can end with. They appear as the ApplicationFailure `type`
+// in the Web UI, the CLI and every SDK, so callers and operators can branch on them.
+export const FAILURE_TYPES = {
+  /** An explicit deadline of a wait on the provider passed (the flow's state says which wait). */
+  deadlineExceeded: 'DeadlineExceeded',
+  /** The request was refused before reaching the provider: a field broke a rule. */
+  validationFailed: 'ValidationFailed',
+  /** The provider refused the request with a business error (code and detail in the message). */
+  providerRejected: 'ProviderRejected',
+  /** The provider refused our credentials (api key, sysId, signature, IP allow-list). */
+  providerAuthentication: 'ProviderAuthentication',
+  /** The provider's answer failed its signature check or could not be decrypted. */
+  providerResponseIntegrity: 'ProviderResponseIntegrity',
+  /** The provider kept answering "try again" (5xx, unreachable) until the deadline. */
+  providerUnavailable: 'ProviderUnavailable',
+  /** A precondition does not hold (e.g. KYC not passed, card type needs a cardholder). */
+  preconditionFailed: 'PreconditionFailed',
+  /** Too many wrong activation codes. */
+  activationCodeAttemptsExhausted: 'ActivationCodeAttemptsExhausted',
+  /** The PIN handle was unknown, expired or already used. */
+  secretHandleInvalid: 'SecretHandleInvalid',
+} as const;
+export type FailureType = (typeof FAILURE_TYPES)[keyof typeof FAILURE_TYPES];
+
+/** Activity failure types meaning "the provider has not finished yet" (benign, retried). */
+export const STILL_PENDING = 'StillPending';
+
+/** The CardState a flow ends in when it fails, by failure type; searchable in the Web UI. */
+export const FAILURE_STATE_BY_TYPE = {
+  DeadlineExceeded: 'TIMED_OUT',
+  ValidationFailed: 'FAILED_VALIDATION',
+  ProviderRejected: 'FAILED_REJECTED',
+  ProviderAuthentication: 'FAILED_AUTHENTICATION',
+  ProviderResponseIntegrity: 'FAILED_INTEGRITY',
+  ProviderUnavailable: 'FAILED_UNAVAILABLE',
+  PreconditionFailed: 'FAILED_PRECONDITION',
+  ActivationCodeAttemptsExhausted: 'FAILED_ACTIVATION_CODE',
+  SecretHandleInvalid: 'FAILED_SECRET_HANDLE',
+} as const satisfies Record<FailureType, string>;
+
+/** States every flow can end in besides its own outcomes. */
+export const FAILURE_STATES = [...Object.values(FAILURE_STATE_BY_TYPE), 'CANCELLED'] as const;
+export type FailureState = (typeof FAILURE_STATES)[number];

@@ -1,0 +1,53 @@
+// Workflow ids derive from business keys, so starting the same thing twice addresses the same
+// workflow. Each part is an opaque reference (see refSchema): ids are never encrypted.
+import type { Provider } from './common';
+import { refSchema } from './common';
+
+const part = (label: string, value: string): string => {
+  const parsed = refSchema.safeParse(value);
+  if (!parsed.success)
+    throw new TypeError(`${label}: ${parsed.error.issues[0]?.message ?? 'invalid reference'}`);
+  return value;
+};
+
+export const workflowIds = {
+  /** One KYC per provider and customer. */
+  kycVerification: (provider: Provider, customerRef: string) =>
+    `kyc:${provider}:${part('customerRef', customerRef)}`,
+  /** One activation per provider, customer and caller's request. */
+  physicalCardActivation: (provider: Provider, customerRef: string, requestRef: string) =>
+    `activation:${provider}:${part('customerRef', customerRef)}:${part('requestRef', requestRef)}`,
+  /** One issuance per customer and caller's request (WasabiCard). */
+  virtualCardIssuance: (provider: Provider, customerRef: string, requestRef: string) =>
+    `issuance:${provider}:${part('customerRef', customerRef)}:${part('requestRef', requestRef)}`,
+  /** One deposit per card and caller's deposit reference. */
+  cardDeposit: (provider: Provider, cardRef: string, depositRef: string) =>
+    `deposit:${provider}:${part('cardRef', cardRef)}:${part('depositRef', depositRef)}`,
+  /** A card is closed once. */
+  cardClosure: (provider: Provider, cardRef: string) => `closure:${provider}:${part('cardRef', cardRef)}`,
+  /** One long-lived account workflow per card. */
+  cardAccount: (provider: Provider, cardRef: string) => `card:${provider}:${part('cardRef', cardRef)}`,
+};
+
+/**
+ * A provider order key (WasabiCard `merchantOrderNo`) for one step of one workflow: derived from
+ * the workflow id and the step, never the run id (continue-as-new and resets change it) nor the
+ * attempt. Letters and digits only, 32 characters: inside every WasabiCard length rule (15-65
+ * for card operations, 20-40 for holders and transfers). The digest is FNV-1a, which keeps this
+ * module free of Node built-ins and so usable inside workflows.
+ */
+export function providerOrderKey(workflowId: string, step: string): string {
+  return `cf${fnv1a128Hex(`${workflowId}#${step}`)}`.slice(0, 32);
+}
+
+/** 128-bit FNV-1a as hex: deterministic, dependency-free, fine for keys (not for security). */
+export function fnv1a128Hex(text: string): string {
+  let hash = 0x6c62272e07bb014262b821756295c58dn;
+  const prime = 0x0000000001000000000000000000013bn;
+  const mask = (1n << 128n) - 1n;
+  for (const byte of new TextEncoder().encode(text)) {
+    hash ^= BigInt(byte);
+    hash = (hash * prime) & mask;
+  }
+  return hash.toString(16).padStart(32, '0');
+}

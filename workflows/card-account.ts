@@ -1,0 +1,255 @@
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  executeChild,
+  ParentClosePolicy,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import {
+  addMoney,
+  type CardAccountCarry,
+  type CardAccountInput,
+  type CardAccountParsedInput,
+  type CardAccountState,
+  type CardAccountStatus,
+  type ClosureResult,
+  type DepositResult,
+  accountDepositSchema,
+  cardAccountInputSchema,
+  cardAccountStateQuery,
+  closeUpdate,
+  FAILURE_TYPES,
+  depositUpdate,
+  freezeUpdate,
+  providerOrderKey,
+  TASK_QUEUE,
+  unfreezeUpdate,
+  workflowIds,
+} from '../src/contract';
+import { keyedSends, reads, sends } from './support/activities';
+import { FlowTracker } from './support/flow-tracker';
+import { parseInput } from './support/input';
+import { sendOnce } from './support/reconcile';
+import { Notifications, waitForProvider } from './support/waits';
+import { cardClosure } from './card-closure';
+import { cardDeposit } from './card-deposit';
+
+const RECENT_LIMIT = 20;
+const DEPOSIT_REF_LIMIT = 200;
+const ORDER_WAIT = { deadlineMs: 3_600_000, pollIntervalMs: 10_000 };
+
+/**
+ * One long-lived workflow per card. Every change to the card goes through it, one at a time, so
+ * a deposit can never race a close. Ends when the card is closed.
+ */
+export async function cardAccount(rawInput: CardAccountInput): Promise<CardAccountStatus> {
+  const input = parseInput(cardAccountInputSchema, rawInput, 'cardAccount input');
+  const carry: CardAccountCarry = input.carried ?? {
+    state: 'ACTIVE',
+    depositsSettled: 0,
+    totalDeposited: '0',
+    runs: 1,
+    operations: 0,
+    depositRefs: [],
+    recent: [],
+  };
+  const tracker = new FlowTracker<CardAccountState>('cardAccount', input.provider, carry.state, {
+    customerRef: input.customerRef,
+    cardRef: input.cardRef,
+  });
+  const notifications = new Notifications();
+  const account = new Account(input, carry, tracker, notifications);
+  setHandler(cardAccountStateQuery, () => account.status());
+
+  setHandler(
+    depositUpdate,
+    (arg) => account.exclusive('deposit', () => account.deposit(arg.depositRef, arg.amount)),
+    {
+      validator: (arg) => {
+        const parsed = accountDepositSchema.safeParse(arg);
+        if (!parsed.success)
+          throw new Error(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+        account.refuseUnless(['ACTIVE', 'FROZEN'], 'deposit to');
+        if (carry.depositRefs.includes(arg.depositRef))
+          throw new Error(`deposit ${arg.depositRef} was already made on this card`);
+      },
+    },
+  );
+  setHandler(freezeUpdate, () => account.exclusive('freeze', () => account.setFrozen(true)), {
+    validator: () => {
+      account.refuseUnless(['ACTIVE'], 'freeze');
+      if (account.queuedFreeze !== undefined) throw new Error('a freeze or unfreeze is already queued');
+    },
+  });
+  setHandler(unfreezeUpdate, () => account.exclusive('unfreeze', () => account.setFrozen(false)), {
+    validator: () => {
+      account.refuseUnless(['FROZEN'], 'unfreeze');
+      if (account.queuedFreeze !== undefined) throw new Error('a freeze or unfreeze is already queued');
+    },
+  });
+  setHandler(
+    closeUpdate,
+    () => {
+      // Accepted means closing: from now on no deposit, freeze or second close is accepted.
+      account.setState('CLOSING');
+      return account.exclusive('close', () => account.close());
+    },
+    { validator: () => account.refuseUnless(['ACTIVE', 'FROZEN'], 'close') },
+  );
+
+  await condition(() => account.closed || (workflowInfo().continueAsNewSuggested && !account.busy));
+  // Let every accepted update finish (and its caller get the answer) before this run ends.
+  await condition(allHandlersFinished);
+  if (account.closed) return account.status();
+  return continueAsNew<typeof cardAccount>({ ...input, carried: { ...carry, runs: carry.runs + 1 } });
+}
+
+class Account {
+  busy = false;
+  running?: string;
+  queued = 0;
+  /** true/false while a freeze/unfreeze waits its turn. */
+  queuedFreeze?: boolean;
+  closed = false;
+
+  constructor(
+    private readonly input: CardAccountParsedInput,
+    private readonly carry: CardAccountCarry,
+    private readonly tracker: FlowTracker<CardAccountState>,
+    private readonly notifications: Notifications,
+  ) {}
+
+  status(): CardAccountStatus {
+    return {
+      provider: this.input.provider,
+      cardRef: this.input.cardRef,
+      state: this.carry.state,
+      ...(this.running ? { running: this.running } : {}),
+      queued: this.queued,
+      depositsSettled: this.carry.depositsSettled,
+      totalDeposited: this.carry.totalDeposited,
+      recent: this.carry.recent,
+    };
+  }
+
+  refuseUnless(states: CardAccountState[], what: string): void {
+    if (!states.includes(this.carry.state))
+      throw new Error(`cannot ${what} a card that is ${this.carry.state}`);
+  }
+
+  setState(state: CardAccountState, detail?: string): void {
+    this.carry.state = state;
+    this.tracker.set(state, detail);
+  }
+
+  /** Runs operations one at a time, in arrival order. */
+  async exclusive<T>(name: string, operation: () => Promise<T>): Promise<T> {
+    this.queued++;
+    if (name === 'freeze' || name === 'unfreeze') this.queuedFreeze = name === 'freeze';
+    await condition(() => !this.busy);
+    this.queued--;
+    this.busy = true;
+    this.running = name;
+    this.carry.operations++;
+    try {
+      return await operation();
+    } finally {
+      if (name === 'freeze' || name === 'unfreeze') this.queuedFreeze = undefined;
+      this.busy = false;
+      this.running = undefined;
+    }
+  }
+
+  private remember(op: string, ref: string, outcome: string): void {
+    this.carry.recent = [...this.carry.recent, { op, ref, outcome, at: new Date().toISOString() }].slice(
+      -RECENT_LIMIT,
+    );
+  }
+
+  async deposit(depositRef: string, amount: string): Promise<DepositResult> {
+    // Checked again at its turn: a close accepted after this deposit was queued wins.
+    this.refuseUnless(['ACTIVE', 'FROZEN'], 'deposit to');
+    this.carry.depositRefs = [...this.carry.depositRefs, depositRef].slice(-DEPOSIT_REF_LIMIT);
+    const result = await executeChild(cardDeposit, {
+      workflowId: workflowIds.cardDeposit(this.input.provider, this.input.cardRef, depositRef),
+      taskQueue: TASK_QUEUE,
+      args: [
+        {
+          provider: this.input.provider,
+          cardRef: this.input.cardRef,
+          depositRef,
+          amount,
+          currency: this.input.currency,
+          customerRef: this.input.customerRef,
+        },
+      ],
+      // A deposit already sent must be followed to its end even if this account run ends.
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+    });
+    if (result.outcome === 'SETTLED') {
+      this.carry.depositsSettled++;
+      this.carry.totalDeposited = addMoney(this.carry.totalDeposited, result.receivedAmount ?? result.amount);
+    }
+    this.remember('deposit', depositRef, result.outcome);
+    return result;
+  }
+
+  async setFrozen(frozen: boolean): Promise<{ state: CardAccountState }> {
+    const { provider, cardRef } = this.input;
+    if (provider === 'kazepay') {
+      const wanted = frozen ? 'INACTIVE' : 'ACTIVE';
+      await sendOnce({
+        send: () => sends.kazepaySetCardStatus({ cardId: cardRef, status: wanted }),
+        reconcile: async () => {
+          const { status } = await reads.kazepayCardStatus({ cardId: cardRef });
+          return status === wanted ? { status } : null;
+        },
+        onReconciling: () => undefined,
+      });
+    } else {
+      const merchantOrderNo = providerOrderKey(
+        workflowInfo().workflowId,
+        `${frozen ? 'freeze' : 'unfreeze'}-${this.carry.operations}`,
+      );
+      await keyedSends.wasabiSetFrozen({ merchantOrderNo, cardNo: cardRef, frozen });
+      const order = await waitForProvider({
+        what: frozen ? 'freeze' : 'unfreeze',
+        deadlineAt: Date.now() + ORDER_WAIT.deadlineMs,
+        pollIntervalMs: ORDER_WAIT.pollIntervalMs,
+        notifications: this.notifications,
+        poll: async (a) => (await a.wasabiOrder({ merchantOrderNo, untilFinal: true }))!,
+        read: async () => (await reads.wasabiOrder({ merchantOrderNo, untilFinal: false }))!,
+        isFinal: (o) => o.status === 'success' || o.status === 'fail',
+      });
+      if (order.status !== 'success') {
+        this.remember(frozen ? 'freeze' : 'unfreeze', order.orderNo, 'FAILED');
+        throw ApplicationFailure.create({
+          type: FAILURE_TYPES.providerRejected,
+          message: `WasabiCard refused to ${frozen ? 'freeze' : 'unfreeze'} the card: ${order.description ?? 'no reason given'}`,
+          nonRetryable: true,
+        });
+      }
+    }
+    this.setState(frozen ? 'FROZEN' : 'ACTIVE');
+    this.remember(frozen ? 'freeze' : 'unfreeze', cardRef, 'OK');
+    return { state: this.carry.state };
+  }
+
+  async close(): Promise<ClosureResult> {
+    const result = await executeChild(cardClosure, {
+      workflowId: workflowIds.cardClosure(this.input.provider, this.input.cardRef),
+      taskQueue: TASK_QUEUE,
+      args: [
+        { provider: this.input.provider, cardRef: this.input.cardRef, customerRef: this.input.customerRef },
+      ],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+    });
+    this.setState('CLOSED', `refund ${result.refundAmount} ${result.currency}`);
+    this.remember('close', result.providerTransactionId, 'CLOSED');
+    this.closed = true;
+    return result;
+  }
+}

@@ -1,0 +1,119 @@
+import { ApplicationFailure, CancellationScope, isCancellation, workflowInfo } from '@temporalio/workflow';
+import {
+  type ClosureInput,
+  type ClosureParsedInput,
+  type ClosureResult,
+  type ClosureState,
+  closureInputSchema,
+  FAILURE_TYPES,
+  providerOrderKey,
+} from '../src/contract';
+import { keyedSends, reads, sends } from './support/activities';
+import { waitSettings } from './support/durations';
+import { endWithFailure } from './support/failures';
+import { FlowTracker } from './support/flow-tracker';
+import { parseInput } from './support/input';
+import { sendOnce } from './support/reconcile';
+import { Notifications, waitForProvider } from './support/waits';
+
+const COMPLETION_DEFAULTS = { deadline: '24h', pollInterval: '30s' };
+
+type Tracker = FlowTracker<ClosureState>;
+
+/**
+ * Close a card and follow it until closed, with the refund recorded. The close is sent at the
+ * start; from then on it is followed to its end even if an operator cancels (the balance is on
+ * its way back to the merchant account and must be reported).
+ */
+export async function cardClosure(rawInput: ClosureInput): Promise<ClosureResult> {
+  const input = parseInput(closureInputSchema, rawInput, 'cardClosure input');
+  const tracker: Tracker = new FlowTracker<ClosureState>('cardClosure', input.provider, 'CLOSING', {
+    cardRef: input.cardRef,
+    ...(input.customerRef ? { customerRef: input.customerRef } : {}),
+  });
+  const notifications = new Notifications();
+  try {
+    return await CancellationScope.nonCancellable(() =>
+      input.provider === 'kazepay'
+        ? kazepayClose(input, tracker, notifications)
+        : wasabiClose(input, tracker, notifications),
+    );
+  } catch (error) {
+    if (isCancellation(error)) tracker.set('CANCELLED');
+    endWithFailure(tracker, error, `closure in state ${tracker.state}`);
+  }
+}
+
+function completionWait(input: ClosureParsedInput) {
+  const wait = waitSettings(input.completion, COMPLETION_DEFAULTS);
+  return { deadlineAt: Date.now() + wait.deadlineMs, pollIntervalMs: wait.pollIntervalMs };
+}
+
+async function kazepayClose(
+  input: ClosureParsedInput,
+  tracker: Tracker,
+  notifications: Notifications,
+): Promise<ClosureResult> {
+  const cardId = input.cardRef;
+  const record = await sendOnce({
+    send: () => sends.kazepayCloseCard({ cardId }),
+    reconcile: () => reads.kazepayFindClose({ cardId }),
+    onReconciling: () => tracker.set('RECONCILING', 'close outcome unknown; reading the card'),
+  });
+  tracker.set('WAITING_FOR_CLOSE', `refund ${record.refundAmount} ${record.currency}`);
+  if (record.status !== 'CLOSED') {
+    await waitForProvider({
+      what: 'card closure',
+      ...completionWait(input),
+      notifications,
+      poll: (a) => a.kazepayCardStatus({ cardId, until: ['CLOSED'] }),
+      read: () => reads.kazepayCardStatus({ cardId }),
+      isFinal: (s) => s.status === 'CLOSED',
+    });
+  }
+  tracker.set('CLOSED', `refund ${record.refundAmount} ${record.currency}`);
+  return {
+    outcome: 'CLOSED',
+    provider: 'kazepay',
+    cardRef: cardId,
+    refundAmount: record.refundAmount,
+    currency: record.currency,
+    providerTransactionId: record.transactionId,
+  };
+}
+
+async function wasabiClose(
+  input: ClosureParsedInput,
+  tracker: Tracker,
+  notifications: Notifications,
+): Promise<ClosureResult> {
+  const cardNo = input.cardRef;
+  const merchantOrderNo = providerOrderKey(workflowInfo().workflowId, 'cancel');
+  await keyedSends.wasabiCancel({ merchantOrderNo, cardNo });
+  tracker.set('WAITING_FOR_CLOSE', `order ${merchantOrderNo}`);
+  const order = await waitForProvider({
+    what: 'card cancellation',
+    ...completionWait(input),
+    notifications,
+    poll: async (a) => (await a.wasabiOrder({ merchantOrderNo, untilFinal: true }))!,
+    read: async () => (await reads.wasabiOrder({ merchantOrderNo, untilFinal: false }))!,
+    isFinal: (o) => o.status === 'success' || o.status === 'fail',
+  });
+  if (order.status !== 'success') {
+    throw ApplicationFailure.create({
+      type: FAILURE_TYPES.providerRejected,
+      message: `WasabiCard failed the cancel order ${order.orderNo}: ${order.description ?? 'no reason given'}`,
+      nonRetryable: true,
+    });
+  }
+  const refundAmount = order.receivedAmount ?? '0';
+  tracker.set('CLOSED', `refund ${refundAmount} ${order.currency ?? ''}`.trim());
+  return {
+    outcome: 'CLOSED',
+    provider: 'wasabi',
+    cardRef: cardNo,
+    refundAmount,
+    currency: order.receivedCurrency ?? order.currency ?? '',
+    providerTransactionId: order.orderNo,
+  };
+}

@@ -1,0 +1,17 @@
+// Workflow inputs are validated inside the workflow too: a bad input from any SDK or the CLI
+// must fail the flow with ValidationFailed, not fail workflow tasks forever.
+import { ApplicationFailure } from '@temporalio/workflow';
+import type { z } from 'zod';
+import { FAILURE_TYPES } from '../../src/contract';
+
+export function parseInput<S extends z.ZodType>(schema: S, raw: unknown, what: string): z.output<S> {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  // Field paths and rules only: values may be personal data.
+  const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ');
+  throw ApplicationFailure.create({
+    type: FAILURE_TYPES.validationFailed,
+    message: `invalid ${what}: ${issues}`,
+    nonRetryable: true,
+  });
+}

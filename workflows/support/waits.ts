@@ -1,0 +1,67 @@
+// Waiting for a provider: polling by activity retries, cut short by a webhook notification.
+import { ApplicationFailure, CancellationScope, condition, setHandler } from '@temporalio/workflow';
+import { FAILURE_TYPES, providerNotificationSignal, type ProviderNotification } from '../../src/contract';
+import type { CardflowActivities } from '../../activities/interface';
+import { polling } from './activities';
+
+/** Counts verified provider notifications; a wait wakes up when a new one arrives. */
+export class Notifications {
+  count = 0;
+  last?: ProviderNotification;
+  constructor() {
+    setHandler(providerNotificationSignal, (notification) => {
+      this.count++;
+      this.last = notification;
+    });
+  }
+}
+
+export interface WaitSpec<T> {
+  /** What is being waited for, for messages (`KYC review`, `deposit settlement`). */
+  what: string;
+  /** Workflow time (ms) by which the wait must end. */
+  deadlineAt: number;
+  pollIntervalMs: number;
+  notifications: Notifications;
+  /** The polling call: resolves only with a final state (StillPending is retried). */
+  poll: (activities: CardflowActivities) => Promise<T>;
+  /** One read of the current state, for when a notification arrives. */
+  read: () => Promise<T>;
+  isFinal: (value: T) => boolean;
+}
+
+export function deadlineFailure(what: string): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: FAILURE_TYPES.deadlineExceeded,
+    message: `${what} did not finish in time`,
+    nonRetryable: true,
+  });
+}
+
+/**
+ * Resolves with the provider's final state. Each round polls until final or until a notification
+ * arrives; on a notification the poll is cancelled and the state read once, and if it is not
+ * final yet the polling resumes with what is left of the deadline.
+ */
+export async function waitForProvider<T>(spec: WaitSpec<T>): Promise<T> {
+  for (;;) {
+    const remaining = spec.deadlineAt - Date.now();
+    if (remaining <= 0) throw deadlineFailure(spec.what);
+    const seen = spec.notifications.count;
+    const outcome = await CancellationScope.cancellable(async () => {
+      const polled = spec
+        .poll(polling(remaining, spec.pollIntervalMs))
+        .then((value) => ({ woke: false as const, value }));
+      const woke = condition(() => spec.notifications.count > seen).then(() => ({ woke: true as const }));
+      // The loser is cancelled with the scope; its rejection is expected and ignored.
+      polled.catch(() => undefined);
+      woke.catch(() => undefined);
+      const first = await Promise.race([polled, woke]);
+      CancellationScope.current().cancel();
+      return first;
+    });
+    if (!outcome.woke) return outcome.value;
+    const now = await spec.read();
+    if (spec.isFinal(now)) return now;
+  }
+}

@@ -1,0 +1,120 @@
+import { workflowInfo } from '@temporalio/workflow';
+import {
+  Decimal,
+  FAILURE_TYPES,
+  type IssuanceInput,
+  type IssuanceResult,
+  type IssuanceState,
+  issuanceInputSchema,
+  providerOrderKey,
+} from '../src/contract';
+import type { WasabiCardTypeSummary } from '../activities/interface';
+import { keyedSends, reads } from './support/activities';
+import { waitSettings } from './support/durations';
+import { endWithFailure, failFlow } from './support/failures';
+import { FlowTracker } from './support/flow-tracker';
+import { parseInput } from './support/input';
+import { Notifications, waitForProvider } from './support/waits';
+
+const ORDER_DEFAULTS = { deadline: '1h', pollInterval: '15s' };
+
+/** Open a WasabiCard virtual card and follow the order until it succeeds or fails. */
+export async function virtualCardIssuance(rawInput: IssuanceInput): Promise<IssuanceResult> {
+  const input = parseInput(issuanceInputSchema, rawInput, 'virtualCardIssuance input');
+  const tracker = new FlowTracker<IssuanceState>('virtualCardIssuance', 'wasabi', 'CHECKING', {
+    customerRef: input.customerRef,
+  });
+  const notifications = new Notifications();
+  try {
+    const cardType = await reads.wasabiCardType({ cardTypeId: input.cardTypeId });
+    checkAgainstCardType(tracker, cardType, input.initialDeposit);
+    if (cardType.needCardHolder) {
+      if (!input.holderId) {
+        failFlow(
+          tracker,
+          FAILURE_TYPES.preconditionFailed,
+          `card type ${input.cardTypeId} needs a cardholder (holderId)`,
+        );
+      }
+      const holder = await reads.wasabiHolderStatus({ holderId: input.holderId, untilDecided: false });
+      if (holder.status !== 'pass_audit') {
+        failFlow(
+          tracker,
+          FAILURE_TYPES.preconditionFailed,
+          `cardholder ${input.holderId} has not passed review (${holder.status})`,
+        );
+      }
+    }
+
+    tracker.set('OPENING');
+    const merchantOrderNo = providerOrderKey(workflowInfo().workflowId, 'open');
+    await keyedSends.wasabiOpenCard({
+      merchantOrderNo,
+      cardTypeId: input.cardTypeId,
+      amount: input.initialDeposit,
+      ...(input.holderId ? { holderId: input.holderId } : {}),
+    });
+    tracker.set('WAITING_FOR_ORDER', `order ${merchantOrderNo}`);
+    const wait = waitSettings(input.order, ORDER_DEFAULTS);
+    const order = await waitForProvider({
+      what: 'card order',
+      deadlineAt: Date.now() + wait.deadlineMs,
+      pollIntervalMs: wait.pollIntervalMs,
+      notifications,
+      poll: async (a) => (await a.wasabiOrder({ merchantOrderNo, untilFinal: true }))!,
+      read: async () => (await reads.wasabiOrder({ merchantOrderNo, untilFinal: false }))!,
+      isFinal: (o) => o.status === 'success' || o.status === 'fail',
+    });
+    const common = {
+      provider: 'wasabi' as const,
+      orderNo: order.orderNo,
+      merchantOrderNo,
+      currency: order.currency ?? cardType.currency,
+      amount: order.amount ?? input.initialDeposit,
+      ...(order.fee ? { fee: order.fee } : {}),
+    };
+    if (order.status === 'success' && order.cardNo) {
+      tracker.setCardRef(order.cardNo);
+      tracker.set('ISSUED', `card ${order.cardNo}`);
+      return { outcome: 'ISSUED', cardRef: order.cardNo, ...common };
+    }
+    tracker.set('FAILED', order.description ?? 'the provider failed the order');
+    return { outcome: 'FAILED', ...common, ...(order.description ? { reason: order.description } : {}) };
+  } catch (error) {
+    endWithFailure(tracker, error, `issuance in state ${tracker.state}`);
+  }
+}
+
+function checkAgainstCardType(
+  tracker: FlowTracker<IssuanceState>,
+  type: WasabiCardTypeSummary,
+  amount: string,
+): void {
+  if (type.status.toLowerCase() !== 'online') {
+    failFlow(tracker, FAILURE_TYPES.preconditionFailed, `card type ${type.cardTypeId} is ${type.status}`);
+  }
+  const value = new Decimal(amount);
+  const min = type.depositAmountMinQuotaForActiveCard;
+  const max = type.depositAmountMaxQuotaForActiveCard;
+  if (min !== undefined && value.lt(min)) {
+    failFlow(
+      tracker,
+      FAILURE_TYPES.validationFailed,
+      `initialDeposit: below the card type minimum of ${min}`,
+    );
+  }
+  if (max !== undefined && value.gt(max)) {
+    failFlow(
+      tracker,
+      FAILURE_TYPES.validationFailed,
+      `initialDeposit: above the card type maximum of ${max}`,
+    );
+  }
+  if (type.rechargeDigital !== undefined && value.decimalPlaces() > type.rechargeDigital) {
+    failFlow(
+      tracker,
+      FAILURE_TYPES.validationFailed,
+      `initialDeposit: at most ${type.rechargeDigital} decimal places`,
+    );
+  }
+}

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { runCli } from '../../../src/cli/main';
+import { runWasabiProviderCommand } from '../../../src/providers/wasabi/cli';
+import { runWasabiSandboxCommand } from '../../../src/sandbox/wasabi/cli';
 import { eventually, orderNo } from './helpers';
 
 test('the standalone sandbox prints its settings; the ops command calls it with them, masked unless --reveal', async () => {
@@ -12,7 +14,6 @@ test('the standalone sandbox prints its settings; the ops command calls it with 
   const lines: string[] = [];
   let stop!: () => void;
   const until = new Promise<void>((r) => (stop = r));
-  const { runWasabiSandboxCommand } = await import('../../../src/sandbox/wasabi/cli');
   const running = runWasabiSandboxCommand(
     ['--port', '0', '--data-dir', dataDir, '--time-scale', '0.01'],
     { out: (l) => lines.push(l), err: (l) => lines.push(l) },
@@ -36,7 +37,6 @@ test('the standalone sandbox prints its settings; the ops command calls it with 
     const call = async (...args: string[]) => {
       const out: string[] = [];
       const err: string[] = [];
-      const { runWasabiProviderCommand } = await import('../../../src/providers/wasabi/cli');
       const code = await runWasabiProviderCommand(
         args,
         { out: (l) => out.push(l), err: (l) => err.push(l) },

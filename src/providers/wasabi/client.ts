@@ -11,6 +11,7 @@ import * as common from './schemas/common';
 import * as holder from './schemas/holder';
 import * as req from './schemas/requests';
 import { decryptSensitive, SensitiveDecryptionError } from './sensitive';
+import { page } from './schemas/primitives';
 import { parseData, WasabiTransport, type WasabiTransportOptions } from './transport';
 
 export type WasabiClientOptions = WasabiTransportOptions;
@@ -177,7 +178,7 @@ export class WasabiClient {
       WASABI_PATHS.authTransaction,
       req.authTransactionQueryRequest,
       input,
-      z.looseObject({ total: z.number(), records: z.array(card.authTransactionSchema) }),
+      page(card.authTransactionSchema),
     );
   }
   authFeeTransactions(input: In<typeof req.authFeeTransactionQueryRequest> = {}) {
@@ -185,20 +186,20 @@ export class WasabiClient {
       WASABI_PATHS.authFeeTransaction,
       req.authFeeTransactionQueryRequest,
       input,
-      z.looseObject({ total: z.number(), records: z.array(card.authFeeTransactionSchema) }),
+      page(card.authFeeTransactionSchema),
     );
   }
   /** 3DS records with `values` decrypted (OTP, auth URL or physical activation code). */
   async threeDsTransactions(input: In<typeof req.authTransactionQueryRequest> = {}) {
-    const page = await this.op(
+    const found = await this.op(
       WASABI_PATHS.third3dsTransaction,
       req.authTransactionQueryRequest,
       input,
-      z.looseObject({ total: z.number(), records: z.array(card.threeDsRecordSchema) }),
+      page(card.threeDsRecordSchema),
     );
     return {
-      total: page.total,
-      records: page.records.map((r): WasabiThreeDsDecrypted => ({
+      total: found.total,
+      records: found.records.map((r): WasabiThreeDsDecrypted => ({
         ...r,
         values: this.decrypt(r.values, WASABI_PATHS.third3dsTransaction),
       })),

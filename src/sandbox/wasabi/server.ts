@@ -2,7 +2,7 @@
 // X-WSB-API-KEY, SHA256withRSA signatures over the exact bytes (requests verified with the
 // merchant key, responses and webhooks signed with the platform key), the `{success, code, msg,
 // data}` envelope, faults, and a sandbox-only control surface under /_sandbox/.
-import { createPrivateKey, createPublicKey, randomUUID, type KeyObject } from 'node:crypto';
+import { createPublicKey, randomUUID, type KeyObject } from 'node:crypto';
 import { parseProviderJson } from '../../providers/json';
 import { loadPrivateKey, loadPublicKey, toBase64Der } from '../../providers/keys';
 import { WASABI_PATHS } from '../../providers/wasabi/paths';
@@ -109,9 +109,7 @@ export async function startWasabiSandbox(options: WasabiSandboxOptions): Promise
   if (options.platformPrivateKey)
     platformPrivateKey = loadPrivateKey(options.platformPrivateKey, 'platform private key');
   else platformPrivateKey = generateRsaKeyPair(options.platformKeyBits ?? 2048).privateKey;
-  const platformPublicKey = createPublicKey(
-    createPrivateKey(platformPrivateKey.export({ format: 'pem', type: 'pkcs8' })),
-  );
+  const platformPublicKey = createPublicKey(platformPrivateKey);
   const apiKey = options.apiKey ?? `${randomUUID()}-${randomUUID()}`;
   const switches: WasabiSandboxSwitches = { ...DEFAULT_SWITCHES, ...options.switches };
   const timings: WasabiSandboxTimings = { ...DEFAULT_TIMINGS, ...options.timings };
@@ -292,8 +290,13 @@ export async function startWasabiSandbox(options: WasabiSandboxOptions): Promise
       }
       result = answer(200, 200, 'Success', data);
     } catch (error) {
-      if (!(error instanceof SandboxError)) throw error;
-      result = answer(switches.businessErrorHttpStatus, error.code, error.msg);
+      if (error instanceof SandboxError)
+        result = answer(switches.businessErrorHttpStatus, error.code, error.msg);
+      else {
+        // A sandbox bug still answers in the provider's shape (signed), never a crash.
+        onError(error);
+        result = answer(500, 500, 'Internal server error');
+      }
     }
     if (decision.kind === 'applied-no-answer') return HANG_UP;
     return result;

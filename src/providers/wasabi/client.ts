@@ -173,6 +173,15 @@ export class WasabiClient {
     if (v2.records.length > 0 || !options.includeV1) return v2.records;
     return (await this.transactionsV1({ merchantOrderNo, pageNum: 1, pageSize: 100 })).records;
   }
+  /** Card purchases (card fee and first deposit per create order); not pushed by webhook. */
+  purchaseTransactions(input: In<typeof req.purchaseTransactionRequest> = {}) {
+    return this.op(
+      WASABI_PATHS.purchaseTransaction,
+      req.purchaseTransactionRequest,
+      input,
+      page(card.purchaseTransactionSchema),
+    );
+  }
   authTransactions(input: In<typeof req.authTransactionQueryRequest> = {}) {
     return this.op(
       WASABI_PATHS.authTransaction,
@@ -256,6 +265,17 @@ export class WasabiClient {
       req.accountTransactionRequest,
       input,
       account.ledgerPageSchema,
+    );
+  }
+
+  /** A new shared (MARGIN) account. */
+  createAccount(input: In<typeof req.accountCreateRequest>) {
+    return this.op(WASABI_PATHS.accountCreate, req.accountCreateRequest, input, account.accountSchema);
+  }
+  /** Moves money between the merchant's accounts; `true` when done. Idempotent by merchantOrderNo (20–40). */
+  async transfer(input: In<typeof req.accountTransferRequest>): Promise<boolean> {
+    return (
+      (await this.op(WASABI_PATHS.accountTransfer, req.accountTransferRequest, input, z.boolean())) === true
     );
   }
 

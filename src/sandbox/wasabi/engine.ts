@@ -80,6 +80,14 @@ export interface SandboxCard {
   api: 'v1' | 'v2';
   /** v1 cards show no cardNo until the create order succeeds. */
   visible: boolean;
+  /** The ledger account that paid for the card and receives its refunds (`accountId` of create). */
+  funding: string;
+}
+
+interface SandboxAccount {
+  accountId: string;
+  accountName: string;
+  accountType: 'WALLET' | 'MARGIN';
 }
 
 export interface SandboxHolder {
@@ -190,6 +198,7 @@ const CARD_TYPE_PUBLIC_KEYS = (t: SandboxCardType) =>
 
 export class WasabiSandboxEngine {
   readonly accountId: string;
+  private readonly accounts = new Map<string, SandboxAccount>();
   private readonly holders = new Map<string, SandboxHolder>();
   private readonly cards = new Map<string, SandboxCard>();
   private readonly orders: SandboxOrder[] = [];
@@ -209,6 +218,11 @@ export class WasabiSandboxEngine {
   constructor(private readonly deps: EngineDeps) {
     this.random = seededRandom(deps.seed);
     this.accountId = this.longId();
+    this.accounts.set(this.accountId, {
+      accountId: this.accountId,
+      accountName: 'Sandbox wallet',
+      accountType: 'WALLET',
+    });
     deps.ledger.ensureAccount(this.wallet, 'USD');
     deps.ledger.ensureAccount(FEES, 'USD');
     deps.ledger.fund(this.wallet, deps.merchantBalance, { kind: 'chain_deposit', ref: 'opening-balance' });
@@ -216,6 +230,12 @@ export class WasabiSandboxEngine {
 
   get wallet(): string {
     return `wallet:${this.accountId}`;
+  }
+
+  private account(accountId: string): SandboxAccount {
+    const account = this.accounts.get(accountId);
+    if (!account) throw new SandboxError(404, 'Account not found');
+    return account;
   }
 
   // --- ids -------------------------------------------------------------------------------------
@@ -393,20 +413,70 @@ export class WasabiSandboxEngine {
       return this.paged(rows, q.pageNum, q.pageSize, (h) => this.wireHolderRecord(h));
     },
     [WASABI_PATHS.holderUpdateEmail]: (p) => this.updateEmail(this.check(req.holderUpdateEmailRequest, p)),
-    [WASABI_PATHS.accountInfo]: () => [this.wireAccount()],
+    [WASABI_PATHS.accountInfo]: () => [...this.accounts.values()].map((a) => this.wireAccount(a)),
     [WASABI_PATHS.accountList]: (p) => {
       const q = this.check(req.accountListRequest, p);
-      const rows =
-        (q.accountId === undefined || q.accountId === this.accountId) &&
-        (q.type === undefined || q.type === 'WALLET')
-          ? [this.wireAccount()]
-          : [];
-      return this.paged(rows, q.pageNum, q.pageSize, (a) => a);
+      const rows = [...this.accounts.values()].filter(
+        (a) =>
+          (q.accountId === undefined || q.accountId === a.accountId) &&
+          (q.type === undefined || q.type === a.accountType),
+      );
+      return this.paged(rows, q.pageNum, q.pageSize, (a) => this.wireAccount(a));
     },
-    [WASABI_PATHS.accountQuery]: (p) => {
-      const q = this.check(req.accountQueryRequest, p);
-      if (q.accountId !== this.accountId) throw new SandboxError(404, 'Account not found');
-      return this.wireAccount();
+    [WASABI_PATHS.accountQuery]: (p) =>
+      this.wireAccount(this.account(this.check(req.accountQueryRequest, p).accountId)),
+    [WASABI_PATHS.accountCreate]: (p) => {
+      const q = this.check(req.accountCreateRequest, p);
+      const account: SandboxAccount = {
+        accountId: this.longId(),
+        accountName: q.accountName,
+        accountType: 'MARGIN',
+      };
+      this.accounts.set(account.accountId, account);
+      this.deps.ledger.ensureAccount(`wallet:${account.accountId}`, 'USD');
+      return this.wireAccount(account);
+    },
+    [WASABI_PATHS.accountTransfer]: (p) => {
+      const q = this.check(req.accountTransferRequest, p);
+      this.account(q.payerAccountId);
+      this.account(q.payeeAccountId);
+      if (q.payerAccountId === q.payeeAccountId) throw new SandboxError(400, 'Payer and payee must differ');
+      if (new Decimal(q.amount).decimalPlaces() > 2)
+        throw new SandboxError(400, 'Parameter error: amount at most 2 decimal places');
+      const from = `wallet:${q.payerAccountId}`;
+      if (new Decimal(this.deps.ledger.balance(from)).lt(q.amount))
+        throw new SandboxError(400, 'Insufficient account balance');
+      this.claimOrderNo('transfer', q.merchantOrderNo);
+      const kind = q.type === 'TRANSFER' ? 'fund_transfer' : 'fund_collection';
+      this.move(from, `wallet:${q.payeeAccountId}`, new Decimal(q.amount), kind, q.merchantOrderNo);
+      return true;
+    },
+    [WASABI_PATHS.purchaseTransaction]: (p) => {
+      const q = this.check(req.purchaseTransactionRequest, p);
+      const rows = this.orders.filter(
+        (o) =>
+          o.type === 'create' &&
+          (q.merchantOrderNo === undefined || o.merchantOrderNo === q.merchantOrderNo) &&
+          (q.orderNo === undefined || o.orderNo === q.orderNo) &&
+          inWindow(o.transactionTime, q),
+      );
+      return this.paged(rows, q.pageNum, q.pageSize, (o) => {
+        const type = o.internal.card.cardType;
+        const v2 = o.internal.api === 'v2';
+        return {
+          orderNo: o.orderNo,
+          merchantOrderNo: o.merchantOrderNo,
+          cardTypeId: type.cardTypeId,
+          cardType: type.type,
+          organization: type.organization,
+          bankCardBin: type.bankCardBin,
+          currency: o.currency,
+          cardFee: type.cardPrice,
+          depositAmount: v2 ? o.amount : (o.internal.next?.amount ?? '0'),
+          status: o.status,
+          transactionTime: o.transactionTime,
+        };
+      });
     },
     [WASABI_PATHS.accountTransaction]: (p) =>
       this.accountLedger(this.check(req.accountTransactionRequest, p)),
@@ -472,7 +542,7 @@ export class WasabiSandboxEngine {
       if (error instanceof InsufficientFundsError)
         throw new SandboxError(
           400,
-          from === this.wallet ? 'Insufficient account balance' : 'Insufficient card balance',
+          from.startsWith('wallet:') ? 'Insufficient account balance' : 'Insufficient card balance',
         );
       throw error;
     }
@@ -539,7 +609,8 @@ export class WasabiSandboxEngine {
     if (count >= type.maxCount) throw new SandboxError(400, 'Card limit reached for this card type');
     const price = new Decimal(type.cardPrice);
     const depositFee = this.rechargeFee(type, amount);
-    if (new Decimal(this.deps.ledger.balance(this.wallet)).lt(price.plus(amount).plus(depositFee)))
+    const funding = q.accountId ? `wallet:${this.account(q.accountId).accountId}` : this.wallet;
+    if (new Decimal(this.deps.ledger.balance(funding)).lt(price.plus(amount).plus(depositFee)))
       throw new SandboxError(400, 'Insufficient account balance');
     this.claimOrderNo('card', q.merchantOrderNo);
 
@@ -561,6 +632,7 @@ export class WasabiSandboxEngine {
       usedAmount: new Decimal(0),
       api,
       visible: api === 'v2',
+      funding,
     };
     this.cards.set(card.cardNo, card);
     this.deps.ledger.ensureAccount(`card:${card.cardNo}`, type.fiatCurrency);
@@ -603,7 +675,7 @@ export class WasabiSandboxEngine {
 
   private holdFromWallet(order: SandboxOrder, amount: Decimal, kind: string): void {
     this.deps.ledger.ensureAccount(`hold:${order.orderNo}`, order.currency);
-    this.move(this.wallet, `hold:${order.orderNo}`, amount, kind, order.orderNo);
+    this.move(order.internal.card.funding, `hold:${order.orderNo}`, amount, kind, order.orderNo);
   }
 
   private releaseHold(order: SandboxOrder, to: string, kind: string): void {
@@ -642,7 +714,7 @@ export class WasabiSandboxEngine {
       );
     this.checkPrecision(type, amount);
     const fee = this.rechargeFee(type, amount);
-    if (new Decimal(this.deps.ledger.balance(this.wallet)).lt(amount.plus(fee)))
+    if (new Decimal(this.deps.ledger.balance(card.funding)).lt(amount.plus(fee)))
       throw new SandboxError(400, 'Insufficient account balance');
     this.claimOrderNo('card', q.merchantOrderNo);
     const order = this.newOrder(
@@ -838,7 +910,7 @@ export class WasabiSandboxEngine {
           order.receivedAmount = order.internal.api === 'v2' ? amount.toFixed() : '0';
           if (card.cardType.type === 'Physical') this.issueActivationCode(card);
         } else {
-          this.releaseHold(order, this.wallet, 'card_purchase');
+          this.releaseHold(order, card.funding, 'card_purchase');
           card.status = 'fail';
           if (order.internal.api === 'v2') order.cardNo = card.cardNo;
         }
@@ -849,12 +921,12 @@ export class WasabiSandboxEngine {
           this.move(hold, cardAccount, amount, 'card_deposit_settle', order.orderNo);
           this.releaseHold(order, FEES, 'card_fee');
           order.receivedAmount = amount.toFixed();
-        } else this.releaseHold(order, this.wallet, 'card_deposit');
+        } else this.releaseHold(order, card.funding, 'card_deposit');
         break;
       }
       case 'withdraw': {
         if (outcome === 'success') {
-          this.move(hold, this.wallet, amount.minus(fee), 'card_withdraw', order.orderNo);
+          this.move(hold, card.funding, amount.minus(fee), 'card_withdraw', order.orderNo);
           this.releaseHold(order, FEES, 'card_fee');
           order.receivedAmount = amount.minus(fee).toFixed();
         } else this.releaseHold(order, cardAccount, 'card_withdraw_hold_release');
@@ -862,7 +934,7 @@ export class WasabiSandboxEngine {
       }
       case 'cancel': {
         if (outcome === 'success') {
-          this.move(hold, this.wallet, amount.minus(fee), 'card_cancel', order.orderNo);
+          this.move(hold, card.funding, amount.minus(fee), 'card_cancel', order.orderNo);
           this.releaseHold(order, FEES, 'card_fee');
           order.receivedAmount = amount.minus(fee).toFixed();
           order.subType = 'REFUND';
@@ -1033,7 +1105,7 @@ export class WasabiSandboxEngine {
   private chargeAuthFee(card: SandboxCard, auth: AuthRecord, fee: Decimal): void {
     // Charged to the card; the merchant's wallet pays when the card cannot (spec §1.3).
     const fromCard = this.balanceOf(card).gte(fee);
-    const source = fromCard ? `card:${card.cardNo}` : this.wallet;
+    const source = fromCard ? `card:${card.cardNo}` : card.funding;
     const f: FeeRecord = {
       cardNo: card.cardNo,
       tradeNo: this.longId(),
@@ -1270,30 +1342,36 @@ export class WasabiSandboxEngine {
   }
 
   private accountLedger(q: z.output<typeof req.accountTransactionRequest>): unknown {
-    if (q.accountId !== undefined && q.accountId !== this.accountId) return { total: 0, records: [] };
-    let running = new Decimal(0);
+    if (q.accountId !== undefined) this.account(q.accountId);
+    const running = new Map<string, Decimal>();
     const rows: Array<Record<string, unknown>> = [];
-    for (const e of this.deps.ledger.entries({ account: this.wallet })) {
-      const out = e.from === this.wallet;
-      const before = running;
-      running = out ? running.minus(e.amount) : running.plus(e.amount);
-      const createTime = Date.parse(e.at);
-      if (q.orderNo !== undefined && e.ref !== q.orderNo) continue;
-      if (q.bizType !== undefined && e.kind !== q.bizType) continue;
-      if (!inWindow(createTime, q)) continue;
-      rows.push({
-        txId: `1${String(e.seq).padStart(18, '0')}`,
-        accountId: this.accountId,
-        currency: e.currency,
-        amount: e.amount,
-        beforeBalance: before.toFixed(),
-        afterBalance: running.toFixed(),
-        orderNo: e.ref,
-        bizType: e.kind,
-        direction: out ? 'OUT' : 'IN',
-        remark: null,
-        createTime,
-      });
+    const touched = (e: { from: string; to: string }) =>
+      [e.from, e.to].filter((a) => a.startsWith('wallet:')).map((a) => a.slice('wallet:'.length));
+    for (const e of this.deps.ledger.entries()) {
+      for (const accountId of touched(e)) {
+        const out = e.from === `wallet:${accountId}`;
+        const before = running.get(accountId) ?? new Decimal(0);
+        const after = out ? before.minus(e.amount) : before.plus(e.amount);
+        running.set(accountId, after);
+        const createTime = Date.parse(e.at);
+        if (q.accountId !== undefined && accountId !== q.accountId) continue;
+        if (q.orderNo !== undefined && e.ref !== q.orderNo) continue;
+        if (q.bizType !== undefined && e.kind !== q.bizType) continue;
+        if (!inWindow(createTime, q)) continue;
+        rows.push({
+          txId: `1${String(e.seq).padStart(17, '0')}${out ? '1' : '2'}`,
+          accountId,
+          currency: e.currency,
+          amount: e.amount,
+          beforeBalance: before.toFixed(),
+          afterBalance: after.toFixed(),
+          orderNo: e.ref,
+          bizType: e.kind,
+          direction: out ? 'OUT' : 'IN',
+          remark: null,
+          createTime,
+        });
+      }
     }
     rows.reverse(); // newest first
     return this.paged(rows, q.pageNum, q.pageSize, (r) => r);
@@ -1379,12 +1457,10 @@ export class WasabiSandboxEngine {
     };
   }
 
-  private wireAccount(): Record<string, unknown> {
-    const balance = this.deps.ledger.balance(this.wallet);
+  private wireAccount(account: SandboxAccount): Record<string, unknown> {
+    const balance = this.deps.ledger.balance(`wallet:${account.accountId}`);
     return {
-      accountId: this.accountId,
-      accountName: 'Sandbox wallet',
-      accountType: 'WALLET',
+      ...account,
       currency: 'USD',
       totalBalance: balance,
       availableBalance: balance,

@@ -339,3 +339,56 @@ describe('cards', () => {
     assert.equal((await h.client.balance({ cardNo })).amount, '36.1');
   });
 });
+
+describe('shared accounts and purchases', () => {
+  test('create a MARGIN account, transfer into it, open a card paid from it; purchases list the card fee', async () => {
+    const [main] = await h.client.accountInfo();
+    const margin = await h.client.createAccount({ accountName: 'Team budget' });
+    assert.equal(margin.accountType, 'MARGIN');
+    assert.equal(margin.availableBalance, '0');
+    const transferNo = orderNo('T');
+    assert.equal(
+      await h.client.transfer({
+        type: 'TRANSFER',
+        merchantOrderNo: transferNo,
+        amount: '200',
+        payerAccountId: main!.accountId,
+        payeeAccountId: margin.accountId,
+      }),
+      true,
+    );
+    await assert.rejects(
+      h.client.transfer({
+        type: 'TRANSFER',
+        merchantOrderNo: transferNo,
+        amount: '200',
+        payerAccountId: main!.accountId,
+        payeeAccountId: margin.accountId,
+      }),
+      { name: 'ProviderDuplicateOrderError' },
+    );
+    const create = await h.client.createCard({
+      merchantOrderNo: orderNo('C'),
+      cardTypeId: '111002',
+      amount: '100',
+      accountId: margin.accountId,
+    });
+    await order(create.merchantOrderNo!);
+    const after = await h.client.queryAccount({ accountId: margin.accountId });
+    assert.equal(
+      Array.isArray(after) ? after[0]?.availableBalance : after.availableBalance,
+      '89',
+      '200 − 100 − 10 − 1',
+    );
+    const ledger = await h.client.accountLedger({ accountId: margin.accountId });
+    assert.deepEqual(
+      ledger.records.map((e) => `${e.direction} ${e.bizType} ${e.amount}`),
+      ['OUT card_deposit 101', 'OUT card_purchase 10', 'IN fund_transfer 200'],
+    );
+    const [purchase] = (await h.client.purchaseTransactions({ merchantOrderNo: create.merchantOrderNo! }))
+      .records;
+    assert.equal(purchase?.cardFee, '10');
+    assert.equal(purchase?.depositAmount, '100');
+    assert.equal(purchase?.status, 'success');
+  });
+});

@@ -260,12 +260,12 @@ export const purchaseTransactionSchema = z.looseObject({
   orderNo: idString,
   merchantOrderNo: opt(z.string()),
   cardTypeId: opt(idString),
+  cardType: opt(z.string()),
+  organization: opt(z.string()),
+  bankCardBin: opt(z.string()),
   currency: opt(z.string()),
   cardFee: opt(amount),
   depositAmount: opt(amount),
   status: opt(orderStatus),
   transactionTime: opt(epochMs),
 });
-
-/** simulateAuthTransaction answers `{}` (or null). */
-export const emptyDataSchema = z.unknown();

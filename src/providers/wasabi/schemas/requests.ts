@@ -119,6 +119,13 @@ export const transactionQueryRequest = z.object({
   cardNo: cardNo.optional(),
   ...timeWindow,
 });
+export const purchaseTransactionRequest = z.object({
+  pageNum,
+  pageSize,
+  merchantOrderNo: z.string().min(1).max(65, 'length 1..65').optional(),
+  orderNo: z.string().optional(),
+  ...timeWindow,
+});
 export const authTransactionQueryRequest = z.object({
   pageNum,
   pageSize,

@@ -12,6 +12,7 @@ import {
 } from '../../../src/providers/errors';
 import { Decimal } from '../../../src/contract/money';
 import { WASABI_PATHS } from '../../../src/providers/wasabi/paths';
+import { signWasabi, verifyWasabi } from '../../../src/providers/wasabi/signature';
 import { eventually, merchantKeys, orderNo, startHarness, type Harness } from './helpers';
 
 let h: Harness;
@@ -139,6 +140,36 @@ describe('credentials and integrity', () => {
     } finally {
       h.sandbox.control.faults.setRates({}, WASABI_PATHS.balance);
     }
+  });
+});
+
+describe('malformed requests get the provider error shape, signed', () => {
+  const raw = async (method: string, body: string) => {
+    const res = await fetch(`${h.sandbox.url}${WASABI_PATHS.balance}`, {
+      method,
+      headers: {
+        'Content-Type': 'application/json',
+        'X-WSB-API-KEY': h.sandbox.apiKey,
+        'X-WSB-SIGNATURE': signWasabi(body, h.keys.privatePem),
+      },
+      ...(method === 'POST' ? { body } : {}),
+    });
+    const bytes = Buffer.from(await res.arrayBuffer());
+    assert.equal(verifyWasabi(bytes, res.headers.get('X-WSB-SIGNATURE'), h.sandbox.platformPublicKey), true);
+    return {
+      status: res.status,
+      body: JSON.parse(bytes.toString()) as { success: boolean; code: number; msg: string },
+    };
+  };
+
+  test('not JSON, not an object, a missing field, a wrong method', async () => {
+    assert.deepEqual((await raw('POST', 'cardNo=1')).body.code, 400);
+    assert.match((await raw('POST', '[1]')).body.msg, /JSON object/);
+    const missing = await raw('POST', '{}');
+    assert.equal(missing.status, 200);
+    assert.deepEqual([missing.body.success, missing.body.code], [false, 400]);
+    assert.match(missing.body.msg, /cardNo/);
+    assert.equal((await raw('GET', '')).body.code, 405);
   });
 });
 

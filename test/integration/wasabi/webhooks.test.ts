@@ -26,8 +26,10 @@ describe('webhook categories', () => {
     await receiver.close();
   });
 
-  test('each category arrives signed, verifies, parses and is acknowledged with the exact body', async () => {
+  test('each category arrives signed, verifies, parses, is acknowledged with the exact body, and its redelivery is flagged duplicate', async () => {
     const c = h.client;
+    // Every notification is delivered twice: the handler must flag the second one.
+    h.sandbox.control.setWebhookFaults({ duplicateRate: 1 });
     const holder = await c.createHolder({
       ...HOLDER,
       cardTypeId: '111200',
@@ -84,12 +86,24 @@ describe('webhook categories', () => {
       'card_fee_patch',
     ];
     await eventually(() => wanted.every((category) => receiver.fresh(category).length > 0));
+    await h.sandbox.control.flushWebhooks();
+    h.sandbox.control.setWebhookFaults({});
     for (const category of wanted) {
       const first = receiver.fresh(category)[0]!;
       assert.ok(first.event, `${category} parsed`);
       assert.equal(first.response.status, 200);
       assert.equal(first.response.body, WASABI_WEBHOOK_ACK);
       assert.ok(first.requestId, 'X-WSB-REQUEST-ID present');
+      const again = await eventually(() =>
+        receiver.results.find(
+          (r) => r.outcome === 'accepted' && r.duplicate && r.businessKey === first.businessKey,
+        ),
+      );
+      assert.equal(
+        again.outcome === 'accepted' && again.response.body,
+        WASABI_WEBHOOK_ACK,
+        `${category} duplicate acknowledged`,
+      );
     }
     assert.equal(createdEvent.event?.category, 'card_transaction');
     const payload = createdEvent.event!.payload as { status: string; orderNo: string; amount: string };
@@ -102,11 +116,9 @@ describe('webhook categories', () => {
         .fresh('card_auth_transaction')
         .some((r) => (r.event?.payload as { status: string }).status === 'succeed'),
     );
-    // the sandbox saw every delivery acknowledged at the first attempt
+    // the sandbox saw every delivery (and every redelivery) acknowledged at once, no retries
     await eventually(() => h.sandbox.control.deliveries().every((d) => d.state === 'delivered'));
-    assert.ok(
-      h.sandbox.control.deliveries().every((d) => d.attempts.length === 1 && d.attempts[0]?.accepted),
-    );
+    assert.ok(h.sandbox.control.deliveries().every((d) => d.attempts.every((a) => a.accepted)));
     assert.ok(receiver.results.every((r) => r.outcome === 'accepted'));
   });
 

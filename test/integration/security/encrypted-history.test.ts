@@ -1,6 +1,8 @@
 // A real workflow round trip on the dev server with the encrypting data converter on client and
 // worker; the raw (undecoded) history holds ciphertext only, failure messages included.
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { ActivityFailure, ApplicationFailure, Client, WorkflowFailedError } from '@temporalio/client';
@@ -9,7 +11,9 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { requireTemporalBinary } from '../../../src/runtime/temporal-binaries';
 import { createKeyring } from '../../../src/security/codec-keys';
+import { startCodecServer } from '../../../src/security/codec-server';
 import { createDataConverter, workflowBundleConverterOptions } from '../../../src/security/data-converter';
 import { ENCRYPTED_ENCODING, EncryptionCodec, payloadKeyId } from '../../../src/security/payload-codec';
 import { createSecurityActivities } from '../../fixtures/security-activities';
@@ -183,4 +187,68 @@ test('a flow started by a client without the codec still runs on a worker with i
     encodings.slice(1).every((e) => e === ENCRYPTED_ENCODING),
     'what the worker wrote is encrypted',
   );
+});
+
+test('the codec server decodes a recorded history for a caller with a token, refuses one without', async () => {
+  const token = randomBytes(32).toString('base64url');
+  const ui = 'http://localhost:8233';
+  const server = await startCodecServer({
+    codec: new EncryptionCodec(testOnlyKeyring()),
+    tokens: [token],
+    allowedOrigins: [ui],
+  });
+  try {
+    const { payloads } = await rawHistory('security-ok');
+    const post = (headers: Record<string, string>) =>
+      fetch(`${server.url}/decode`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-namespace': 'default', ...headers },
+        body: JSON.stringify({ payloads }),
+      });
+    const refused = await post({});
+    assert.equal(refused.status, 401);
+    assert.equal((await refused.text()).includes(PAN), false);
+
+    const decoded = await post({ authorization: `Bearer ${token}`, origin: ui });
+    assert.equal(decoded.status, 200);
+    assert.equal(decoded.headers.get('access-control-allow-origin'), ui);
+    const body = (await decoded.json()) as { payloads: Array<{ data: string }> };
+    const texts = body.payloads.map((p) => Buffer.from(p.data, 'base64').toString());
+    assert.ok(
+      texts.some((t) => t.includes(PAN) && t.includes(HOLDER)),
+      'the input decodes',
+    );
+
+    const foreign = await post({ authorization: `Bearer ${token}`, origin: 'https://unknown.example' });
+    assert.equal(foreign.headers.get('access-control-allow-origin'), null);
+
+    // The Temporal CLI reads the history through the codec server (--codec-endpoint, --codec-auth).
+    // Asynchronously: the codec server answering the CLI runs in this very process.
+    const show = await promisify(execFile)(
+      requireTemporalBinary('cli'),
+      [
+        'workflow',
+        'show',
+        '--workflow-id',
+        'security-wf-fail',
+        '--output',
+        'json',
+        '--address',
+        env.address,
+        '--namespace',
+        env.namespace ?? 'default',
+        '--codec-endpoint',
+        server.url,
+        '--codec-auth',
+        `Bearer ${token}`,
+      ],
+      { encoding: 'utf8', timeout: 20_000 },
+    );
+    const encryptedMarker = Buffer.from(ENCRYPTED_ENCODING).toString('base64');
+    const inputJson = Buffer.from(JSON.stringify({ pan: PAN, holderName: HOLDER, fail: 'workflow' }));
+    assert.equal(show.stdout.includes(encryptedMarker), false, 'every payload shown decoded');
+    assert.ok(show.stdout.includes(inputJson.toString('base64')), 'the CLI shows the decoded input');
+  } finally {
+    await server.close();
+  }
 });

@@ -6,7 +6,8 @@ import { HOLDER, eventually, orderNo, startHarness, type Harness } from './helpe
 
 let h: Harness;
 before(async () => {
-  h = await startHarness();
+  // Settlement waits for the test (runDue), so a Void always finds its auth still authorized.
+  h = await startHarness({ timings: { authSettleMs: 3_600_000 } });
 });
 after(() => h.close());
 
@@ -321,12 +322,11 @@ describe('cards', () => {
     });
     assert.equal((await h.client.authTransactions({ tradeNo: auth.tradeNo })).records[0]?.status, 'revoked');
     await h.client.simulateAuthTransaction({ cardNo, type: 'auth', amount: '4', currency: 'USD' });
-    const second = await eventually(async () => {
-      const r = (await h.client.authTransactions({ cardNo, type: 'auth' })).records.find(
-        (a) => a.status === 'succeed',
-      );
-      return r;
-    });
+    await h.sandbox.control.runDue(); // time passes: the auth settles
+    const second = (await h.client.authTransactions({ cardNo, type: 'auth' })).records.find(
+      (a) => a.status === 'succeed',
+    )!;
+    assert.equal(second.settleAmount, '4');
     await h.client.simulateAuthTransaction({
       cardNo,
       type: 'refund',

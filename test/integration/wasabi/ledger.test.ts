@@ -8,7 +8,8 @@ import { eventually, orderNo, startHarness, type Harness } from './helpers';
 
 let h: Harness;
 before(async () => {
-  h = await startHarness();
+  // Settlement waits for the test (runDue), so a Void always finds its auth still authorized.
+  h = await startHarness({ timings: { authSettleMs: 3_600_000 } });
 });
 after(() => h.close());
 
@@ -61,9 +62,11 @@ test('ledger totals balance after a scripted lifecycle and match the client-visi
     currency: 'USD',
     originSerialNumber: toVoid.tradeNo,
   });
-  const settled = await eventually(async () =>
-    (await c.authTransactions({ cardNo: b!, type: 'auth' })).records.find((r) => r.status === 'succeed'),
-  );
+  await h.sandbox.control.runDue(); // time passes: authorizations settle
+  const settled = (await c.authTransactions({ cardNo: b!, type: 'auth' })).records.find(
+    (r) => r.status === 'succeed',
+  )!;
+  assert.ok(settled, 'the auth on card b settled');
   await c.simulateAuthTransaction({
     cardNo: b!,
     type: 'refund',

@@ -16,9 +16,10 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { UsageError, type CliCommand } from '../cli/main';
+// Type-only: src/cli/commands.ts imports this module, so a value import of cli/main would be a cycle.
+import type { CliCommand } from '../cli/main';
 import { coreEnvSchema } from '../runtime/config';
-import { envValue, parseEnv } from '../runtime/env';
+import { ConfigError, envValue, parseEnv } from '../runtime/env';
 import { createLogger } from '../runtime/logger';
 import { formatKeyEntry, generateCodecKey, loadCodecKeyring } from './codec-keys';
 import {
@@ -78,9 +79,9 @@ export function loadCodecServerSetup(env: NodeJS.ProcessEnv, dev: boolean): Code
   let tokenSource = 'CARDFLOW_CODEC_SERVER_TOKENS';
   if (!tokens) {
     if (!dev)
-      throw new UsageError(
-        'CARDFLOW_CODEC_SERVER_TOKENS is required (generate one with --new-token), or use --dev locally',
-      );
+      throw new ConfigError([
+        'CARDFLOW_CODEC_SERVER_TOKENS: required (generate one with `cardflow codec-server --new-token`), or use --dev locally',
+      ]);
     const path = resolve(core.CARDFLOW_DATA_DIR, DEV_TOKEN_FILE);
     tokens = [loadOrCreateDevToken(path)];
     tokenSource = path;
@@ -128,7 +129,10 @@ export const codecServerCommand: CliCommand = {
       io.out(randomBytes(32).toString('base64url'));
       return 0;
     }
-    if (flag !== undefined && flag !== '--dev') throw new UsageError(`unknown option ${flag}`);
+    if (flag !== undefined && flag !== '--dev') {
+      io.err(`cardflow codec-server: unknown option ${flag}\nusage: ${codecServerCommand.usage}`);
+      return 2;
+    }
     const { core } = parseEnv({ core: coreEnvSchema.pick({ CARDFLOW_LOG_LEVEL: true }) });
     const logger = createLogger({ level: core.CARDFLOW_LOG_LEVEL, name: 'codec-server' });
     const setup = loadCodecServerSetup(process.env, flag === '--dev');

@@ -189,7 +189,7 @@ test('codec server config: tokens required outside --dev; --dev generates a 0600
   const keys = { CARDFLOW_CODEC_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}` };
   assert.throws(
     () => loadCodecServerSetup({ ...keys, CARDFLOW_DATA_DIR: dir }, false),
-    /CARDFLOW_CODEC_SERVER_TOKENS is required/,
+    /CARDFLOW_CODEC_SERVER_TOKENS: required/,
   );
   const dev = loadCodecServerSetup({ CARDFLOW_DATA_DIR: dir }, true);
   assert.equal(dev.tokenSource, join(dir, DEV_TOKEN_FILE));
@@ -224,4 +224,13 @@ test('cardflow codec-server --new-key / --new-token print fresh values', async (
   assert.match(out[0]!, /^prod-\d{8}-[0-9a-f]{6}:[A-Za-z0-9+/]{43}=$/);
   assert.equal(await codecServerCommand.run(['--new-token'], io), 0);
   assert.match(out[1]!, /^[A-Za-z0-9_-]{43}$/);
+});
+
+test('cardflow codec-server: an unknown option is a usage error (exit 2)', async () => {
+  const err: string[] = [];
+  assert.equal(
+    await codecServerCommand.run(['--nope'], { out: () => undefined, err: (l) => err.push(l) }),
+    2,
+  );
+  assert.match(err[0]!, /unknown option --nope/);
 });

@@ -17,6 +17,7 @@
 // type, `SecretStoreUnavailableError` → retryable). Messages never contain the value and name
 // the handle by a short fingerprint only (the handle itself is a bearer credential).
 import { createHash, randomBytes } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/common';
 
 /** Handles may live at most this long (15 minutes). */
 export const MAX_SECRET_TTL_MS = 15 * 60_000;
@@ -99,6 +100,23 @@ export class SecretStoreUnavailableError extends SecretHandleError {
 
 export function isSecretHandleError(error: unknown): error is SecretHandleError {
   return error instanceof SecretHandleError;
+}
+
+/**
+ * For activities: the ApplicationFailure a refusal becomes, typed by the error's `name`
+ * (e.g. `SecretHandleExpiredError`), non-retryable unless the store was unavailable. The
+ * workflow (or its caller) sees a clear failure type; the message carries no secret.
+ *
+ *   try { pin = await store.redeem(handle, 'pin'); }
+ *   catch (e) { if (isSecretHandleError(e)) throw secretHandleFailure(e); throw e; }
+ */
+export function secretHandleFailure(error: SecretHandleError): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: error.name,
+    message: error.message,
+    nonRetryable: !error.retryable,
+    details: error.handleFingerprint ? [{ handleFingerprint: error.handleFingerprint }] : [],
+  });
 }
 
 /** A new handle: prefix by purpose, then 32 random bytes in base64url. */

@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MemorySecretStore } from '../../../src/security/memory-secret-store';
-import { SecretHandleNotFoundError, ttlSettings } from '../../../src/security/secret-store';
+import {
+  SECRET_HANDLE_ERROR_NAMES,
+  SecretHandleNotFoundError,
+  SecretStoreUnavailableError,
+  isSecretHandleError,
+  secretHandleFailure,
+  ttlSettings,
+} from '../../../src/security/secret-store';
 import { secretStoreContract } from './secret-store-contract';
 
 let clock = 1_000_000;
@@ -37,4 +44,28 @@ test('memory store: values are dropped at expiry and tombstones are forgotten af
   now = 1_000 + 5_000;
   await assert.rejects(s.redeem(h, 'pin'), SecretHandleNotFoundError);
   await s.close();
+});
+
+test('a refusal becomes a typed ApplicationFailure for the workflow layer', async () => {
+  const s = new MemorySecretStore();
+  const handle = await s.put('1234', { purpose: 'pin' });
+  await s.redeem(handle, 'pin');
+  const error = await s.redeem(handle, 'pin').then(
+    () => assert.fail('expected a refusal'),
+    (e: unknown) => e,
+  );
+  assert.ok(isSecretHandleError(error));
+  const failure = secretHandleFailure(error);
+  assert.equal(failure.type, 'SecretHandleAlreadyRedeemedError');
+  assert.equal(failure.nonRetryable, true);
+  assert.equal(failure.message.includes(handle), false);
+  assert.deepEqual(failure.details, [{ handleFingerprint: error.handleFingerprint }]);
+  assert.equal(secretHandleFailure(new SecretStoreUnavailableError('down')).nonRetryable, false);
+  assert.deepEqual([...SECRET_HANDLE_ERROR_NAMES].sort(), [
+    'SecretHandleAlreadyRedeemedError',
+    'SecretHandleExpiredError',
+    'SecretHandleNotFoundError',
+    'SecretHandlePurposeMismatchError',
+    'SecretStoreUnavailableError',
+  ]);
 });

@@ -6,8 +6,9 @@ import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { z } from 'zod';
+// Type-only import of cli/main: src/cli/*-command.ts import this module, so a value import here
+// would be an import cycle when this module is loaded first. Usage errors are reported here (exit 2).
 import type { CliCommand, CliIO } from '../../cli/main';
-import { UsageError } from '../../cli/main';
 import { luhnValid, maskCardNumber, redactSensitive, redactText } from '../../security/redaction';
 import { ProviderError, ProviderRejectedError, ProviderValidationError } from '../errors';
 import { parseProviderJson } from '../json';
@@ -114,6 +115,12 @@ export function maskWasabi(value: unknown): unknown {
   return out;
 }
 
+/** What cli/main does with a UsageError: the problem and the usage, exit code 2. */
+function usage(io: CliIO, message: string): number {
+  io.err(`cardflow provider wasabi: ${message}\nusage: ${USAGE}`);
+  return 2;
+}
+
 export async function runWasabiProviderCommand(
   args: string[],
   io: CliIO,
@@ -130,7 +137,7 @@ export async function runWasabiProviderCommand(
     },
   });
   const [rawPath, ...extra] = positionals;
-  if (!rawPath || extra.length > 0) throw new UsageError('exactly one path expected');
+  if (!rawPath || extra.length > 0) return usage(io, 'exactly one path expected');
   const path = rawPath.startsWith('/merchant/')
     ? rawPath
     : `/merchant/core/mcb/${rawPath.replace(/^\/+/, '')}`;
@@ -141,14 +148,14 @@ export async function runWasabiProviderCommand(
       throw new Error('not an object');
     body = parsed as Record<string, unknown>;
   } catch {
-    throw new UsageError('--body must be a JSON object');
+    return usage(io, '--body must be a JSON object');
   }
 
   const transport = new WasabiTransport(wasabiClientOptions(loadWasabiConfig(env)));
   try {
     let result;
     if (path === WASABI_PATHS.fileUpload) {
-      if (!values.file) throw new UsageError('--file is required for the upload path');
+      if (!values.file) return usage(io, '--file is required for the upload path');
       const types: Record<string, string> = {
         '.png': 'image/png',
         '.jpg': 'image/jpeg',

@@ -7,8 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+// Type-only import of cli/main: src/cli/*-command.ts import this module, so a value import here
+// would be an import cycle when this module is loaded first. Usage errors are reported here (exit 2).
 import type { CliCommand, CliIO } from '../../cli/main';
-import { UsageError } from '../../cli/main';
 import { toBase64Der } from '../../providers/keys';
 import { envValue, parseEnv } from '../../runtime/env';
 import { createLogger } from '../../runtime/logger';
@@ -38,6 +39,12 @@ export const wasabiSandboxEnvSchema = z.object({
   CARDFLOW_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
 
+/** What cli/main does with a UsageError: the problem and the usage, exit code 2. */
+function usage(io: CliIO, message: string): number {
+  io.err(`cardflow sandbox wasabi: ${message}\nusage: ${USAGE}`);
+  return 2;
+}
+
 export async function runWasabiSandboxCommand(
   args: string[],
   io: CliIO,
@@ -57,7 +64,7 @@ export async function runWasabiSandboxCommand(
       'merchant-balance': { type: 'string' },
     },
   });
-  if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
+  if (positionals.length > 0) return usage(io, `unexpected argument ${positionals[0]}`);
   const flagEnv: Record<string, string | undefined> = {
     WASABI_SANDBOX_PORT: values.port,
     WASABI_SANDBOX_HOST: values.host,

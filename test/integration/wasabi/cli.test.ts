@@ -84,6 +84,10 @@ test('the standalone sandbox prints its settings; the ops command calls it with 
     assert.equal(invalid.code, 2);
     assert.match(invalid.err, /merchantOrderNo: length 15\.\.65/);
 
+    const noPath = await call('--body', '{}');
+    assert.equal(noPath.code, 2);
+    assert.match(noPath.err, /exactly one path expected[\s\S]*usage: cardflow provider wasabi/);
+
     const viaRegistry: string[] = [];
     assert.equal(
       await runCli(['sandbox', 'nope'], { out: (l) => viaRegistry.push(l), err: (l) => viaRegistry.push(l) }),

@@ -1,5 +1,5 @@
 import { codecServerCommand } from '../security/codec-server-command';
-import type { CliCommand } from './main';
+import type { CliCommand } from './command';
 import { providerCommand } from './provider-command';
 import { sandboxCommand } from './sandbox-command';
 

@@ -1,23 +1,9 @@
 // `cardflow <command> ...`: the operator's command line. Each command lives in its own module
 // and registers under a name here; `cardflow help` lists them.
+import { type CliIO, UsageError } from './command';
 import { commands } from './commands';
 
-export interface CliIO {
-  out: (line: string) => void;
-  err: (line: string) => void;
-}
-
-export interface CliCommand {
-  /** One line for `cardflow help`. */
-  summary: string;
-  usage: string;
-  /** Resolves to the process exit code. */
-  run(args: string[], io: CliIO): Promise<number>;
-}
-
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+export { type CliCommand, type CliIO, UsageError } from './command';
 
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   const [name, ...rest] = argv;

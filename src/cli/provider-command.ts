@@ -2,7 +2,7 @@
 // credentials, for operators. Each provider registers its own sub-command here.
 import { kazepayProviderCommand } from '../providers/kazepay/cli';
 import { wasabiProviderCommand } from '../providers/wasabi/cli';
-import { type CliCommand, UsageError } from './main';
+import { type CliCommand, UsageError } from './command';
 
 /** Provider sub-commands by provider name. */
 export const providerCommands: Record<string, CliCommand> = {

@@ -2,7 +2,7 @@
 // Each provider registers its own sub-command here.
 import { kazepaySandboxCommand } from '../sandbox/kazepay/cli';
 import { wasabiSandboxCommand } from '../sandbox/wasabi/cli';
-import { type CliCommand, UsageError } from './main';
+import { type CliCommand, UsageError } from './command';
 
 /** Sandbox sub-commands by provider name. */
 export const sandboxCommands: Record<string, CliCommand> = {

@@ -16,8 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-// Type-only: src/cli/commands.ts imports this module, so a value import of cli/main would be a cycle.
-import type { CliCommand } from '../cli/main';
+import type { CliCommand } from '../cli/command';
 import { coreEnvSchema } from '../runtime/config';
 import { ConfigError, envValue, parseEnv } from '../runtime/env';
 import { createLogger } from '../runtime/logger';

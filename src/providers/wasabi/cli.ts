@@ -6,9 +6,7 @@ import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { z } from 'zod';
-// Type-only import of cli/main: src/cli/*-command.ts import this module, so a value import here
-// would be an import cycle when this module is loaded first. Usage errors are reported here (exit 2).
-import type { CliCommand, CliIO } from '../../cli/main';
+import type { CliCommand, CliIO } from '../../cli/command';
 import { luhnValid, maskCardNumber, redactSensitive, redactText } from '../../security/redaction';
 import { ProviderError, ProviderRejectedError, ProviderValidationError } from '../errors';
 import { parseProviderJson } from '../json';
@@ -115,7 +113,7 @@ export function maskWasabi(value: unknown): unknown {
   return out;
 }
 
-/** What cli/main does with a UsageError: the problem and the usage, exit code 2. */
+/** A usage error: the problem and the usage, exit code 2 (as cli/main reports a UsageError). */
 function usage(io: CliIO, message: string): number {
   io.err(`cardflow provider wasabi: ${message}\nusage: ${USAGE}`);
   return 2;

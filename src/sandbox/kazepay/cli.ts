@@ -4,8 +4,8 @@
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import type { CliCommand, CliIO } from '../../cli/main';
-import { UsageError } from '../../cli/main';
+import type { CliCommand, CliIO } from '../../cli/command';
+import { UsageError } from '../../cli/command';
 import { envValue, parseEnv } from '../../runtime/env';
 import { createLogger } from '../../runtime/logger';
 import { loadOrCreateRsaKeyPair } from '../common/keystore';

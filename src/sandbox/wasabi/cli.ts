@@ -7,9 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-// Type-only import of cli/main: src/cli/*-command.ts import this module, so a value import here
-// would be an import cycle when this module is loaded first. Usage errors are reported here (exit 2).
-import type { CliCommand, CliIO } from '../../cli/main';
+import type { CliCommand, CliIO } from '../../cli/command';
 import { toBase64Der } from '../../providers/keys';
 import { envValue, parseEnv } from '../../runtime/env';
 import { createLogger } from '../../runtime/logger';
@@ -39,7 +37,7 @@ export const wasabiSandboxEnvSchema = z.object({
   CARDFLOW_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
 
-/** What cli/main does with a UsageError: the problem and the usage, exit code 2. */
+/** A usage error: the problem and the usage, exit code 2 (as cli/main reports a UsageError). */
 function usage(io: CliIO, message: string): number {
   io.err(`cardflow sandbox wasabi: ${message}\nusage: ${USAGE}`);
   return 2;

@@ -41,7 +41,8 @@ const result = spawnSync(
     '--test',
     '--test-reporter=spec',
     `--test-concurrency=${concurrency}`,
-    '--test-timeout=600000',
+    // A hung test (e.g. a workflow task failing forever) fails after 3 minutes instead of eating CI's time.
+    '--test-timeout=180000',
     ...passThrough,
     ...files.map((f) => relative(root, f)),
   ],

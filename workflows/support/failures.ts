@@ -1,4 +1,5 @@
 // Turning what activities report into the contract's failure types, and ending a flow with one.
+import { RetryState } from '@temporalio/common';
 import { ActivityFailure, ApplicationFailure, TimeoutFailure, isCancellation } from '@temporalio/workflow';
 import { FAILURE_STATE_BY_TYPE, FAILURE_TYPES, type FailureType } from '../../src/contract';
 import type { FlowTracker } from './flow-tracker';
@@ -49,9 +50,16 @@ export function activityErrorType(error: unknown): string | undefined {
   return applicationCause(error)?.type ?? undefined;
 }
 
-/** Whether the activity ran out of its deadline (schedule-to-close) rather than failing. */
+/**
+ * Whether the activity ran out of its deadline (schedule-to-close) rather than failing. When the
+ * deadline passes between retries the failure carries the last attempt's error with retry state
+ * TIMEOUT; when it passes during an attempt, a TimeoutFailure.
+ */
 export function isDeadline(error: unknown): boolean {
-  return error instanceof ActivityFailure && error.cause instanceof TimeoutFailure;
+  return (
+    error instanceof ActivityFailure &&
+    (error.retryState === RetryState.TIMEOUT || error.cause instanceof TimeoutFailure)
+  );
 }
 
 /**

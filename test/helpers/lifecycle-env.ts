@@ -1,0 +1,155 @@
+// The world a workflow test runs in: both provider sandboxes over real HTTP, the real provider
+// clients, a file document store, an in-memory secret store, and a worker running the product
+// workflow bundle and activities on a real Temporal server (time-skipping or dev server).
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Runtime, DefaultLogger, Worker } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createActivities } from '../../activities';
+import { TASK_QUEUE } from '../../src/contract';
+import { FileDocumentStore } from '../../src/documents/file-document-store';
+import { KazepayClient } from '../../src/providers/kazepay/client';
+import { WasabiClient } from '../../src/providers/wasabi/client';
+import { startKazepaySandbox, type KazepaySandbox } from '../../src/sandbox/kazepay/server';
+import type { KazepaySandboxOptions } from '../../src/sandbox/kazepay/options';
+import { startWasabiSandbox, type WasabiSandbox } from '../../src/sandbox/wasabi';
+import type { WasabiSandboxOptions } from '../../src/sandbox/wasabi/options';
+import { MemorySecretStore } from '../../src/security/memory-secret-store';
+import { bundleOnce } from './temporal-env';
+
+// Worker logs at WARN: test output stays readable, real problems still show.
+try {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+} catch {
+  // already installed in this process
+}
+
+const pem = (bits: number) => {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: bits });
+  return {
+    privatePem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+    publicPem: publicKey.export({ format: 'pem', type: 'spki' }).toString(),
+  };
+};
+
+export const PNG = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(64, 7)]);
+export const JPEG = Buffer.concat([Buffer.from('ffd8ffe0', 'hex'), Buffer.alloc(64, 9)]);
+
+export interface LifecycleEnvOptions {
+  kazepay?: Partial<KazepaySandboxOptions>;
+  wasabi?: Partial<WasabiSandboxOptions>;
+  /** Per-attempt HTTP timeout of the provider clients (an applied-but-unanswered call waits this long). */
+  clientTimeoutMs?: number;
+}
+
+export class LifecycleEnv {
+  private running?: Promise<void>;
+  private constructor(
+    readonly env: TestWorkflowEnvironment,
+    readonly worker: Worker,
+    readonly kazepay: KazepaySandbox,
+    readonly wasabi: WasabiSandbox,
+    readonly documents: FileDocumentStore,
+    readonly secrets: MemorySecretStore,
+    private readonly dataDir: string,
+  ) {}
+
+  static async start(env: TestWorkflowEnvironment, options: LifecycleEnvOptions = {}): Promise<LifecycleEnv> {
+    const dataDir = mkdtempSync(join(tmpdir(), 'cardflow-lifecycle-'));
+    const kazepayKeys = pem(2048);
+    const wasabiKeys = pem(1024);
+    const kazepay = await startKazepaySandbox({
+      merchantPublicKey: kazepayKeys.publicPem,
+      dataDir,
+      timeScale: 0.01,
+      ...options.kazepay,
+    });
+    const wasabi = await startWasabiSandbox({
+      merchantPublicKey: wasabiKeys.publicPem,
+      platformKeyBits: 1024,
+      timeScale: 0.01,
+      webhookTimeScale: 0.00001,
+      ...options.wasabi,
+    });
+    const timeoutMs = options.clientTimeoutMs ?? 2000;
+    const documents = new FileDocumentStore(join(dataDir, 'documents'));
+    const secrets = new MemorySecretStore();
+    const activities = createActivities({
+      kazepay: new KazepayClient({
+        baseUrl: `${kazepay.url}/api/gateway`,
+        sysId: kazepay.sysId,
+        merchantPrivateKey: kazepayKeys.privatePem,
+        platformPublicKey: kazepay.platformPublicKeyBase64,
+        timeoutMs,
+      }),
+      wasabi: new WasabiClient({
+        baseUrl: wasabi.url,
+        apiKey: wasabi.apiKey,
+        merchantPrivateKey: wasabiKeys.privatePem,
+        platformPublicKey: wasabi.platformPublicKeyDer,
+        timeoutMs,
+      }),
+      documents,
+      secrets,
+    });
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      taskQueue: TASK_QUEUE,
+      workflowBundle: await bundleOnce(require.resolve('../../workflows')),
+      activities,
+      maxCachedWorkflows: 100,
+    });
+    const lifecycle = new LifecycleEnv(env, worker, kazepay, wasabi, documents, secrets, dataDir);
+    lifecycle.running = worker.run();
+    return lifecycle;
+  }
+
+  get client() {
+    return this.env.client;
+  }
+
+  /** Stores a document and returns its reference, as the API does for uploads. */
+  async document(kind: 'png' | 'jpeg' = 'png'): Promise<{ ref: string }> {
+    const ref = await this.documents.put(
+      kind === 'png'
+        ? { bytes: PNG, contentType: 'image/png', fileName: 'doc.png' }
+        : { bytes: JPEG, contentType: 'image/jpeg', fileName: 'doc.jpg' },
+    );
+    return { ref };
+  }
+
+  async close(): Promise<void> {
+    this.worker.shutdown();
+    await this.running;
+    await Promise.all([this.kazepay.close(), this.wasabi.close(), this.secrets.close()]);
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+let counter = 0;
+/** A unique opaque reference for a test (customer, request, deposit). */
+export const uniqueRef = (tag: string) => `${tag}-${Date.now().toString(36)}-${++counter}`;
+
+/** An applicant whose email is unique, so sandbox scripting can target it. */
+export function applicant(tag: string) {
+  return {
+    email: `${tag}.${Date.now()}.${++counter}@example.com`,
+    mobile: { prefix: '60', number: '123456789', country: 'MY' },
+    firstName: 'Ada',
+    lastName: 'Lovelace',
+    dateOfBirth: '1985-12-10',
+    address: {
+      line: '12 Jalan Ampang',
+      city: 'Kuala Lumpur',
+      state: 'Wilayah Persekutuan',
+      postCode: '50450',
+      country: 'MY',
+    },
+    identification: { type: 'PASSPORT' as const, number: 'A1234567', expiryDate: '2031-05-01' },
+    nationality: 'MY',
+    gender: 'F' as const,
+  };
+}

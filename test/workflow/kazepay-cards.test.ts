@@ -1,0 +1,324 @@
+// KazePay physical cards on the time-skipping server against the KazePay sandbox: activation
+// with the cardholder's code, deposits (including one whose answer is lost), closure.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { WorkflowFailedError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import {
+  type ActivationInput,
+  type ClosureInput,
+  type DepositInput,
+  Decimal,
+  TASK_QUEUE,
+  stateQuery,
+  submitActivationCodeUpdate,
+  workflowIds,
+} from '../../src/contract';
+import { applicant, LifecycleEnv, uniqueRef } from '../helpers/lifecycle-env';
+import { startTimeSkippingEnv } from '../helpers/temporal-env';
+
+let env: TestWorkflowEnvironment;
+let life: LifecycleEnv;
+before(async () => {
+  env = await startTimeSkippingEnv();
+  life = await LifecycleEnv.start(env, { clientTimeoutMs: 1500, kazepay: { hangMs: 5000 } });
+});
+after(async () => {
+  await life?.close();
+  await env?.teardown();
+});
+
+async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
+  const error = await promise.then(
+    () => assert.fail('expected the workflow to fail'),
+    (e: unknown) => e,
+  );
+  assert.ok(error instanceof WorkflowFailedError, String(error));
+  assert.ok(error.cause instanceof ApplicationFailure, String(error.cause));
+  return error.cause;
+}
+
+async function passedKyc(tag: string) {
+  const person = applicant(tag);
+  const customerRef = uniqueRef('cust');
+  const result = await life.client.workflow.execute('kycVerification', {
+    workflowId: workflowIds.kycVerification('kazepay', customerRef),
+    taskQueue: TASK_QUEUE,
+    args: [
+      {
+        provider: 'kazepay',
+        customerRef,
+        applicant: person,
+        documents: { front: await life.document('png'), selfie: await life.document('jpeg') },
+      },
+    ],
+  });
+  assert.equal(result.outcome, 'PASSED');
+  return { person, customerRef };
+}
+
+async function waitForState(handle: WorkflowHandle, state: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if ((await handle.query(stateQuery)).state === state) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  assert.fail(`workflow never reached ${state} (is ${(await handle.query(stateQuery)).state})`);
+}
+
+async function startActivation(tag: string, overrides: Partial<ActivationInput> = {}) {
+  const { person, customerRef } = await passedKyc(tag);
+  const cardNumber = life.kazepay.control.addPhysicalCard();
+  const cardNumberHandle = await life.secrets.put(cardNumber, { purpose: 'card-number' });
+  const pin = '482915';
+  const pinHandle = await life.secrets.put(pin, { purpose: 'pin' });
+  const requestRef = uniqueRef('act');
+  const handle = await life.client.workflow.start('physicalCardActivation', {
+    workflowId: workflowIds.physicalCardActivation('kazepay', customerRef, requestRef),
+    taskQueue: TASK_QUEUE,
+    args: [
+      {
+        provider: 'kazepay',
+        customerRef,
+        requestRef,
+        email: person.email,
+        cardNumberHandle,
+        pinHandle,
+        ...overrides,
+      } as ActivationInput,
+    ],
+  });
+  return { handle, person, cardNumber, pin };
+}
+
+async function cardIdOf(handle: WorkflowHandle): Promise<string> {
+  const cardRef = (await handle.describe()).searchAttributes.CardRef?.[0];
+  assert.ok(typeof cardRef === 'string', 'CardRef search attribute set');
+  return cardRef;
+}
+
+/** A card activated through the workflow, ready for money. */
+async function activeCard(tag: string): Promise<string> {
+  const { handle } = await startActivation(tag);
+  await waitForState(handle, 'WAITING_FOR_ACTIVATION_CODE');
+  const cardId = await cardIdOf(handle);
+  const code = life.kazepay.control.takeActivationCode(cardId);
+  assert.ok(code);
+  assert.equal((await handle.executeUpdate(submitActivationCodeUpdate, { args: [{ code }] })).accepted, true);
+  assert.equal((await handle.result()).outcome, 'ACTIVE');
+  return cardId;
+}
+
+describe('physicalCardActivation on KazePay', () => {
+  test('assigned, activated with the code from the cardholder inbox, ACTIVE, PIN set; no card number or PIN in history', async () => {
+    const { handle, cardNumber, pin } = await startActivation('act-ok');
+    await waitForState(handle, 'WAITING_FOR_ACTIVATION_CODE');
+    const cardId = await cardIdOf(handle);
+    assert.equal(
+      life.kazepay.control.card(cardId)?.cardNo,
+      cardNumber,
+      'the sandbox bound the physical card',
+    );
+    const code = life.kazepay.control.takeActivationCode(cardId);
+    assert.ok(code, 'the cardholder received a code');
+    const answer = await handle.executeUpdate(submitActivationCodeUpdate, { args: [{ code }] });
+    assert.deepEqual(answer, { accepted: true, attemptsLeft: 2 });
+    const result = await handle.result();
+    assert.deepEqual(result, {
+      outcome: 'ACTIVE',
+      provider: 'kazepay',
+      cardRef: cardId,
+      pinSet: true,
+      codeAttempts: 1,
+    });
+    assert.ok(life.kazepay.control.pinMatches(cardId, pin), 'the PIN reached the card');
+    const history = JSON.stringify(await handle.fetchHistory());
+    for (const secret of [cardNumber, pin, code]) {
+      assert.ok(
+        !history.includes(secret) && !history.includes(Buffer.from(secret).toString('base64')),
+        'secret in history',
+      );
+    }
+  });
+
+  test('a wrong code is reported with the attempts left, then the right code activates', async () => {
+    const { handle } = await startActivation('act-wrong');
+    await waitForState(handle, 'WAITING_FOR_ACTIVATION_CODE');
+    const cardId = await cardIdOf(handle);
+    const wrong = await handle.executeUpdate(submitActivationCodeUpdate, { args: [{ code: '000000' }] });
+    assert.equal(wrong.accepted, false);
+    assert.equal(wrong.attemptsLeft, 2);
+    await waitForState(handle, 'WAITING_FOR_ACTIVATION_CODE');
+    const code = life.kazepay.control.takeActivationCode(cardId) as string;
+    assert.equal(
+      (await handle.executeUpdate(submitActivationCodeUpdate, { args: [{ code }] })).accepted,
+      true,
+    );
+    const result = await handle.result();
+    assert.equal(result.codeAttempts, 2);
+  });
+
+  test('too many wrong codes end the flow with ActivationCodeAttemptsExhausted', async () => {
+    const { handle } = await startActivation('act-exhaust', { maxCodeAttempts: 2 });
+    await waitForState(handle, 'WAITING_FOR_ACTIVATION_CODE');
+    assert.equal(
+      (await handle.executeUpdate(submitActivationCodeUpdate, { args: [{ code: '000001' }] })).attemptsLeft,
+      1,
+    );
+    await waitForState(handle, 'WAITING_FOR_ACTIVATION_CODE');
+    assert.equal(
+      (await handle.executeUpdate(submitActivationCodeUpdate, { args: [{ code: '000002' }] })).attemptsLeft,
+      0,
+    );
+    const failure = await failureOf(handle.result());
+    assert.equal(failure.type, 'ActivationCodeAttemptsExhausted');
+    assert.equal((await handle.query(stateQuery)).state, 'FAILED_ACTIVATION_CODE');
+  });
+
+  test('a malformed code is refused by the update validator and never reaches the provider', async () => {
+    const { handle } = await startActivation('act-malformed');
+    await waitForState(handle, 'WAITING_FOR_ACTIVATION_CODE');
+    const before = life.kazepay.control.requests().filter((r) => r.apiCode === 'ucardActive').length;
+    await assert.rejects(
+      handle.executeUpdate(submitActivationCodeUpdate, { args: [{ code: 'a b' }] }),
+      (e: unknown) => e instanceof WorkflowUpdateFailedError,
+    );
+    assert.equal(life.kazepay.control.requests().filter((r) => r.apiCode === 'ucardActive').length, before);
+    await handle.cancel();
+  });
+
+  test('without passed KYC no card is assigned: PreconditionFailed', async () => {
+    const person = applicant('act-nokyc');
+    const customerRef = uniqueRef('cust');
+    const requestRef = uniqueRef('act');
+    const cardNumberHandle = await life.secrets.put(life.kazepay.control.addPhysicalCard(), {
+      purpose: 'card-number',
+    });
+    const assignsBefore = life.kazepay.control.requests().filter((r) => r.apiCode === 'ucardAssign').length;
+    const handle = await life.client.workflow.start('physicalCardActivation', {
+      workflowId: workflowIds.physicalCardActivation('kazepay', customerRef, requestRef),
+      taskQueue: TASK_QUEUE,
+      args: [{ provider: 'kazepay', customerRef, requestRef, email: person.email, cardNumberHandle }],
+    });
+    const failure = await failureOf(handle.result());
+    assert.equal(failure.type, 'PreconditionFailed');
+    assert.equal(
+      life.kazepay.control.requests().filter((r) => r.apiCode === 'ucardAssign').length,
+      assignsBefore,
+      'no assignment was sent',
+    );
+  });
+});
+
+function deposit(cardId: string, amount: string, extra: Partial<DepositInput> = {}) {
+  const depositRef = uniqueRef('dep');
+  return life.client.workflow.start('cardDeposit', {
+    workflowId: workflowIds.cardDeposit('kazepay', cardId, depositRef),
+    taskQueue: TASK_QUEUE,
+    args: [{ provider: 'kazepay', cardRef: cardId, depositRef, amount, currency: 'USD', ...extra }],
+  });
+}
+
+const recharges = (cardId: string) =>
+  life.kazepay.control.ledger
+    .entries({ kind: 'recharge' })
+    .filter((e) =>
+      [...life.kazepay.control.state.transactions.values()].some(
+        (t) => t.transactionId === e.ref && t.cardID === cardId,
+      ),
+    );
+
+describe('cardDeposit and cardClosure on KazePay', () => {
+  test('a deposit settles: the card holds the amount, the merchant paid it once', async () => {
+    const cardId = await activeCard('dep-ok');
+    const merchantBefore = life.kazepay.control.merchantBalance();
+    const result = await (await deposit(cardId, '125.50')).result();
+    assert.equal(result.outcome, 'SETTLED');
+    assert.equal(result.amount, '125.50');
+    assert.equal(life.kazepay.control.cardBalance(cardId), '125.5');
+    assert.equal(Number(merchantBefore) - Number(life.kazepay.control.merchantBalance()), 125.5);
+    assert.equal(recharges(cardId).length, 1);
+    assert.equal(life.kazepay.control.ledger.snapshot().balanced, true);
+  });
+
+  test('a failed deposit is reported FAILED and the merchant gets the money back', async () => {
+    const cardId = await activeCard('dep-fail');
+    const merchantBefore = life.kazepay.control.merchantBalance();
+    life.kazepay.control.scriptRecharge({ outcome: 'failed' });
+    const handle = await deposit(cardId, '40.00');
+    const result = await handle.result();
+    assert.equal(result.outcome, 'FAILED');
+    assert.equal(life.kazepay.control.cardBalance(cardId), '0');
+    assert.equal(life.kazepay.control.merchantBalance(), merchantBefore);
+    assert.equal((await handle.query(stateQuery)).state, 'FAILED');
+  });
+
+  test('a recharge applied but unanswered is reconciled: one recharge, reported SETTLED with its transaction id', async () => {
+    const cardId = await activeCard('dep-ambiguous');
+    life.kazepay.control.faults.script('cardRecharge', 'applied-no-answer');
+    const handle = await deposit(cardId, '60.00');
+    const result = await handle.result();
+    assert.equal(result.outcome, 'SETTLED');
+    const entries = recharges(cardId);
+    assert.equal(entries.length, 1, 'exactly one recharge reached the provider');
+    assert.equal(result.providerTransactionId, entries[0]?.ref);
+    assert.equal(life.kazepay.control.cardBalance(cardId), '60');
+    const history = await handle.fetchHistory();
+    const reconciled = JSON.stringify(history).includes('kazepayFindRecharge');
+    assert.ok(reconciled, 'the flow read the provider before deciding');
+  });
+
+  test('settlement polling rides out a long stretch of 5xx', async () => {
+    const cardId = await activeCard('dep-5xx');
+    life.kazepay.control.scriptRecharge({ pendingPolls: 2 });
+    life.kazepay.control.faults.setRates({ serverErrorRate: 1 }, 'queryTransactions');
+    const failedReads = () =>
+      life.kazepay.control.faults.history.filter((h) => h.operation === 'queryTransactions').length;
+    const handle = await deposit(cardId, '10.00');
+    // Time skips only while a result is awaited: await it while the provider keeps failing.
+    const settled = handle.result();
+    for (let i = 0; i < 400 && failedReads() < 10; i++) await new Promise((r) => setTimeout(r, 10));
+    const failedPolls = failedReads();
+    life.kazepay.control.faults.clear();
+    const result = await settled;
+    assert.equal(result.outcome, 'SETTLED');
+    assert.ok(failedPolls >= 10, `the provider failed ${failedPolls} reads`);
+    assert.equal(recharges(cardId).length, 1);
+  });
+
+  test('closing a card returns its balance to the merchant and records the refund', async () => {
+    const cardId = await activeCard('close-ok');
+    await (await deposit(cardId, '75.25')).result();
+    const merchantBefore = life.kazepay.control.merchantBalance();
+    const input: ClosureInput = { provider: 'kazepay', cardRef: cardId };
+    const handle = await life.client.workflow.start('cardClosure', {
+      workflowId: workflowIds.cardClosure('kazepay', cardId),
+      taskQueue: TASK_QUEUE,
+      args: [input],
+    });
+    const result = await handle.result();
+    assert.equal(result.outcome, 'CLOSED');
+    assert.equal(result.refundAmount, '75.25');
+    assert.equal(life.kazepay.control.cardBalance(cardId), '0');
+    assert.equal(Number(life.kazepay.control.merchantBalance()) - Number(merchantBefore), 75.25);
+    assert.ok(result.providerTransactionId);
+    assert.equal(life.kazepay.control.ledger.snapshot().balanced, true);
+  });
+
+  test('a close applied but unanswered is reconciled from the card and its refund row: one refund', async () => {
+    const cardId = await activeCard('close-ambiguous');
+    await (await deposit(cardId, '20.00')).result();
+    life.kazepay.control.faults.script('closeCard', 'applied-no-answer');
+    const closesBefore = life.kazepay.control.requests().filter((r) => r.apiCode === 'closeCard').length;
+    const result = await life.client.workflow.execute('cardClosure', {
+      workflowId: workflowIds.cardClosure('kazepay', cardId),
+      taskQueue: TASK_QUEUE,
+      args: [{ provider: 'kazepay', cardRef: cardId }],
+    });
+    assert.equal(result.outcome, 'CLOSED');
+    assert.ok(new Decimal(result.refundAmount).equals('20'), `refund ${result.refundAmount}`);
+    const closes =
+      life.kazepay.control.requests().filter((r) => r.apiCode === 'closeCard').length - closesBefore;
+    assert.equal(closes, 1, 'closeCard was sent once');
+  });
+});

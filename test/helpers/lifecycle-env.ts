@@ -46,6 +46,8 @@ export interface LifecycleEnvOptions {
 
 export class LifecycleEnv {
   private running?: Promise<void>;
+  /** The WasabiCard client the worker's activities use (tests read the provider through it too). */
+  wasabiClient!: WasabiClient;
   private constructor(
     readonly env: TestWorkflowEnvironment,
     readonly worker: Worker,
@@ -76,6 +78,13 @@ export class LifecycleEnv {
     const timeoutMs = options.clientTimeoutMs ?? 2000;
     const documents = new FileDocumentStore(join(dataDir, 'documents'));
     const secrets = new MemorySecretStore();
+    const wasabiClient = new WasabiClient({
+      baseUrl: wasabi.url,
+      apiKey: wasabi.apiKey,
+      merchantPrivateKey: wasabiKeys.privatePem,
+      platformPublicKey: wasabi.platformPublicKeyDer,
+      timeoutMs,
+    });
     const activities = createActivities({
       kazepay: new KazepayClient({
         baseUrl: `${kazepay.url}/api/gateway`,
@@ -84,13 +93,7 @@ export class LifecycleEnv {
         platformPublicKey: kazepay.platformPublicKeyBase64,
         timeoutMs,
       }),
-      wasabi: new WasabiClient({
-        baseUrl: wasabi.url,
-        apiKey: wasabi.apiKey,
-        merchantPrivateKey: wasabiKeys.privatePem,
-        platformPublicKey: wasabi.platformPublicKeyDer,
-        timeoutMs,
-      }),
+      wasabi: wasabiClient,
       documents,
       secrets,
     });
@@ -103,6 +106,7 @@ export class LifecycleEnv {
       maxCachedWorkflows: 100,
     });
     const lifecycle = new LifecycleEnv(env, worker, kazepay, wasabi, documents, secrets, dataDir);
+    lifecycle.wasabiClient = wasabiClient;
     lifecycle.running = worker.run();
     return lifecycle;
   }

@@ -78,8 +78,9 @@ export async function virtualCardIssuance(rawInput: IssuanceInput): Promise<Issu
       tracker.set('ISSUED', `card ${order.cardNo}`);
       return { outcome: 'ISSUED', cardRef: order.cardNo, ...common };
     }
-    tracker.set('FAILED', order.description ?? 'the provider failed the order');
-    return { outcome: 'FAILED', ...common, ...(order.description ? { reason: order.description } : {}) };
+    const reason = order.description ?? 'WasabiCard failed the card order';
+    tracker.set('FAILED', reason);
+    return { outcome: 'FAILED', ...common, reason };
   } catch (error) {
     endWithFailure(tracker, error, `issuance in state ${tracker.state}`);
   }

@@ -1,0 +1,201 @@
+// cardDeposit and cardClosure on the time-skipping server against the WasabiCard sandbox:
+// settled, failed with the money back, a lost answer and a long run of 5xx each ending in exactly
+// one deposit, a 5xx that never ends, limits; a cancel refunding the card balance.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import {
+  type ClosureInput,
+  type ClosureResult,
+  type DepositInput,
+  type DepositResult,
+  providerOrderKey,
+  workflowIds,
+} from '../../src/contract';
+import { WASABI_PATHS } from '../../src/providers/wasabi/paths';
+import { LifecycleEnv, uniqueRef } from '../helpers/lifecycle-env';
+import { startTimeSkippingEnv } from '../helpers/temporal-env';
+import {
+  assertNoCardSecrets,
+  balance,
+  failureOf,
+  openCard,
+  startFlow,
+  visibleState,
+  walletAccount,
+} from '../helpers/wasabi-flows';
+
+let env: TestWorkflowEnvironment;
+let life: LifecycleEnv;
+const started: WorkflowHandle[] = [];
+
+before(async () => {
+  env = await startTimeSkippingEnv();
+  life = await LifecycleEnv.start(env, { clientTimeoutMs: 1000 });
+});
+after(async () => {
+  await life?.close();
+  await env?.teardown();
+});
+
+async function deposit(cardNo: string, amount: string, fields: Partial<DepositInput> = {}) {
+  const input: DepositInput = {
+    provider: 'wasabi',
+    cardRef: cardNo,
+    depositRef: uniqueRef('dep'),
+    amount,
+    currency: 'USD',
+    ...fields,
+  };
+  const workflowId = workflowIds.cardDeposit('wasabi', cardNo, input.depositRef);
+  const handle: WorkflowHandle = await startFlow(life, 'cardDeposit', workflowId, input);
+  started.push(handle);
+  return { handle, merchantOrderNo: providerOrderKey(workflowId, 'deposit') };
+}
+
+const ordersOf = (merchantOrderNo: string) =>
+  life.wasabi.control.state().orders.filter((o) => o.merchantOrderNo === merchantOrderNo);
+/** Ledger movements of a deposit order onto the card. */
+const settlements = (cardNo: string) =>
+  life.wasabi.control
+    .ledgerSnapshot()
+    .entries.filter((e) => e.to === `card:${cardNo}` && e.kind === 'card_deposit_settle');
+
+describe('cardDeposit on WasabiCard', () => {
+  test('settled: received amount and fee reported, the card credited once', async () => {
+    const cardNo = await openCard(life, '111002', '10');
+    const wallet = balance(life, walletAccount(life));
+    const { handle, merchantOrderNo } = await deposit(cardNo, '100');
+    const result: DepositResult = await handle.result();
+    const [order] = ordersOf(merchantOrderNo);
+    assert.deepEqual(result, {
+      outcome: 'SETTLED',
+      provider: 'wasabi',
+      cardRef: cardNo,
+      depositRef: result.depositRef,
+      amount: '100',
+      currency: 'USD',
+      providerTransactionId: order?.orderNo,
+      receivedAmount: '100',
+      // 1% of 100, no fixed fee (card type 111002).
+      fee: '1',
+    });
+    assert.equal(balance(life, `card:${cardNo}`), '110');
+    assert.equal(Number(wallet) - Number(balance(life, walletAccount(life))), 101);
+    assert.equal(await visibleState(handle), 'SETTLED');
+    assert.equal((await handle.describe()).searchAttributes.CardRef?.[0], cardNo);
+  });
+
+  test('failed by the provider: outcome FAILED, the money back in the merchant wallet', async () => {
+    const cardNo = await openCard(life, '111002', '10');
+    const wallet = balance(life, walletAccount(life));
+    const depositRef = uniqueRef('dep');
+    const merchantOrderNo = providerOrderKey(
+      workflowIds.cardDeposit('wasabi', cardNo, depositRef),
+      'deposit',
+    );
+    life.wasabi.control.scriptOrder({ match: { merchantOrderNo }, outcome: 'fail' });
+    const { handle } = await deposit(cardNo, '50', { depositRef });
+    const result = await handle.result();
+    assert.equal(result.outcome, 'FAILED');
+    assert.ok(result.reason);
+    assert.equal(result.providerTransactionId, ordersOf(merchantOrderNo)[0]?.orderNo);
+    assert.equal(balance(life, walletAccount(life)), wallet, 'amount and fee returned');
+    assert.equal(balance(life, `card:${cardNo}`), '10');
+    assert.equal(await visibleState(handle), 'FAILED');
+  });
+
+  test('deposit applied but unanswered: reconciled, exactly one deposit', async () => {
+    const cardNo = await openCard(life, '111002', '10');
+    life.wasabi.control.faults.script(WASABI_PATHS.deposit, 'applied-no-answer');
+    const { handle, merchantOrderNo } = await deposit(cardNo, '30');
+    const result = await handle.result();
+    assert.equal(result.outcome, 'SETTLED');
+    assert.equal(life.wasabi.control.faults.history.at(-1)?.kind, 'applied-no-answer');
+    assert.equal(ordersOf(merchantOrderNo).length, 1);
+    assert.equal(settlements(cardNo).length, 2, 'the opening deposit and this one');
+    assert.equal(balance(life, `card:${cardNo}`), '40');
+  });
+
+  test('5xx for minutes, then healthy: still exactly one deposit', async () => {
+    const cardNo = await openCard(life, '111002', '10');
+    // Eight refusals in a row: about four minutes of retries in workflow time.
+    life.wasabi.control.faults.script(WASABI_PATHS.deposit, ...Array(8).fill('server-error'));
+    const { handle, merchantOrderNo } = await deposit(cardNo, '20');
+    const result = await handle.result();
+    assert.equal(result.outcome, 'SETTLED');
+    const refused = life.wasabi.control.requests.filter(
+      (r) => r.path === WASABI_PATHS.deposit && r.code === 500,
+    );
+    assert.ok(refused.length >= 8, `${refused.length} refusals`);
+    assert.equal(ordersOf(merchantOrderNo).length, 1);
+    assert.equal(settlements(cardNo).length, 2);
+    assert.equal(balance(life, `card:${cardNo}`), '30');
+    const described = await handle.describe();
+    const tookMs = described.closeTime!.getTime() - described.startTime.getTime();
+    assert.ok(tookMs > 3 * 60_000, `the 5xx lasted ${tookMs} ms of workflow time`);
+  });
+
+  test('5xx that never ends: ProviderUnavailable, nothing deposited', async () => {
+    const cardNo = await openCard(life, '111002', '10');
+    life.wasabi.control.faults.setRates({ serverErrorRate: 1 }, WASABI_PATHS.deposit);
+    try {
+      const { handle, merchantOrderNo } = await deposit(cardNo, '20', {
+        settlement: { deadline: '5m', pollInterval: '10s' },
+      });
+      const failure = await failureOf(handle.result());
+      assert.equal(failure.type, 'ProviderUnavailable', failure.message);
+      assert.equal(ordersOf(merchantOrderNo).length, 0);
+      assert.equal(balance(life, `card:${cardNo}`), '10');
+      assert.equal(await visibleState(handle), 'FAILED_UNAVAILABLE');
+    } finally {
+      life.wasabi.control.faults.setRates({}, WASABI_PATHS.deposit);
+    }
+  });
+
+  test('an amount above the card type maximum: ValidationFailed, nothing sent', async () => {
+    const cardNo = await openCard(life, '111002', '10');
+    const { handle, merchantOrderNo } = await deposit(cardNo, '100000.01');
+    const failure = await failureOf(handle.result());
+    assert.equal(failure.type, 'ValidationFailed', failure.message);
+    assert.match(failure.message, /amount: above the card type maximum of 100000/);
+    assert.equal(ordersOf(merchantOrderNo).length, 0);
+    assert.equal(await visibleState(handle), 'FAILED_VALIDATION');
+  });
+});
+
+describe('cardClosure on WasabiCard', () => {
+  test('cancel: CLOSED, the card balance refunded, the provider order recorded', async () => {
+    const cardNo = await openCard(life, '111002', '75.5');
+    const cardBalance = balance(life, `card:${cardNo}`);
+    assert.equal(cardBalance, '75.5');
+    const wallet = balance(life, walletAccount(life));
+    const input: ClosureInput = { provider: 'wasabi', cardRef: cardNo, customerRef: uniqueRef('cust') };
+    const workflowId = workflowIds.cardClosure('wasabi', cardNo);
+    const handle: WorkflowHandle = await startFlow(life, 'cardClosure', workflowId, input);
+    started.push(handle);
+    const result: ClosureResult = await handle.result();
+    const [order] = ordersOf(providerOrderKey(workflowId, 'cancel'));
+    assert.equal(order?.type, 'cancel');
+    assert.deepEqual(result, {
+      outcome: 'CLOSED',
+      provider: 'wasabi',
+      cardRef: cardNo,
+      refundAmount: cardBalance,
+      currency: 'USD',
+      providerTransactionId: order?.orderNo,
+    });
+    assert.equal(balance(life, `card:${cardNo}`), '0');
+    assert.equal(Number(balance(life, walletAccount(life))) - Number(wallet), 75.5);
+    assert.equal(life.wasabi.control.state().cards.find((c) => c.cardNo === cardNo)?.status, 'cancel');
+    assert.ok(life.wasabi.control.ledgerSnapshot().balanced);
+    assert.equal(await visibleState(handle), 'CLOSED');
+  });
+});
+
+describe('histories', () => {
+  test('no history holds a card number, CVV or expiry', async () => {
+    await assertNoCardSecrets(life, started);
+  });
+});

@@ -3,7 +3,14 @@
 // answer finds the order instead of sending it twice (and WasabiCard refuses a reused key anyway).
 import type { Applicant } from '../src/contract';
 import type { DocumentStore } from '../src/documents/document-store';
-import { ProviderDuplicateOrderError, ProviderValidationError } from '../src/providers/errors';
+import { setTimeout as delay } from 'node:timers/promises';
+import {
+  ProviderAmbiguousError,
+  ProviderDuplicateOrderError,
+  ProviderRejectedError,
+  ProviderRetryableError,
+  ProviderValidationError,
+} from '../src/providers/errors';
 import type { WasabiClient } from '../src/providers/wasabi/client';
 import type { WasabiOrder } from '../src/providers/wasabi/schemas/card';
 import type { SecretStore } from '../src/security/secret-store';
@@ -21,6 +28,13 @@ export interface WasabiActivityDependencies {
 }
 
 const lower = (s: string) => s.toLowerCase();
+/**
+ * activeCard sends within one activity attempt (the PIN can be redeemed only once): at most this
+ * many, the first gap, and the time after which no new send starts (inside the 30 s attempt).
+ */
+const ACTIVATE_ATTEMPTS = 5;
+const ACTIVATE_RETRY_MS = 250;
+const ACTIVATE_BUDGET_MS = 15_000;
 const FINAL_ORDER = new Set(['success', 'fail']);
 const ID_TYPES = {
   PASSPORT: 'PASSPORT',
@@ -203,13 +217,49 @@ export function createWasabiActivities(deps: WasabiActivityDependencies): Wasabi
       const existing = await findOrder(merchantOrderNo);
       if (existing) return existing;
       const pin = await secrets.redeem(pinHandle, 'pin');
-      const answer = await client.activeCard({
-        merchantOrderNo,
-        cardNo,
-        pin,
-        activeCode: code,
-        ...(noPinPaymentAmount ? { noPinPaymentAmount } : {}),
-      });
+      let answer: Awaited<ReturnType<WasabiClient['activeCard']>> | undefined;
+      // The handle is spent: a retry of this activity could not redeem it again. So "try again"
+      // answers (5xx, refused connection, lost answer) are retried here, with the PIN held in
+      // memory for this call only, reading the order first after a lost answer.
+      const began = Date.now();
+      for (let attempt = 1; !answer; attempt++) {
+        try {
+          answer = await client.activeCard({
+            merchantOrderNo,
+            cardNo,
+            pin,
+            activeCode: code,
+            ...(noPinPaymentAmount ? { noPinPaymentAmount } : {}),
+          });
+        } catch (error) {
+          const again = error instanceof ProviderRetryableError || error instanceof ProviderAmbiguousError;
+          const gap = ACTIVATE_RETRY_MS * 2 ** (attempt - 1);
+          if (again && attempt < ACTIVATE_ATTEMPTS && Date.now() - began + gap < ACTIVATE_BUDGET_MS) {
+            await delay(gap);
+            const landed = await findOrder(merchantOrderNo);
+            if (landed) return landed;
+            continue;
+          }
+          if (error instanceof ProviderDuplicateOrderError) {
+            const landed = await findOrder(merchantOrderNo);
+            if (landed) return landed;
+          }
+          // WasabiCard refuses a wrong code outright (no order). While the card still awaits
+          // activation, that refusal is the answer to this attempt, not a failure of the flow.
+          if (!(error instanceof ProviderRejectedError) || error instanceof ProviderDuplicateOrderError)
+            throw error;
+          const info = await client.cardInfo({ cardNo });
+          if (lower(info.status) !== 'un_activated') throw error;
+          return {
+            orderNo: '',
+            merchantOrderNo,
+            type: 'card_activated',
+            status: 'fail',
+            cardNo,
+            description: error.detail || `refused with code ${error.code}`,
+          };
+        }
+      }
       return {
         orderNo: (answer as { orderNo?: string }).orderNo ?? merchantOrderNo,
         merchantOrderNo,

@@ -87,6 +87,16 @@ class ActivationInbox {
     this.pending = undefined;
   }
 
+  /** The flow is ending with a failure: a code still being checked is answered, so its update finishes. */
+  abandon(): void {
+    if (!this.pending) return;
+    this.answer(this.pending.seq, {
+      accepted: false,
+      attemptsLeft: 0,
+      reason: 'not accepted: the activation ended with a failure',
+    });
+  }
+
   async pin(tracker: Tracker, deadlineAt: number): Promise<string> {
     if (!this.pinHandle) {
       tracker.set('WAITING_FOR_PIN');
@@ -121,6 +131,7 @@ export async function physicalCardActivation(rawInput: ActivationInput): Promise
     return result;
   } catch (error) {
     // Let a waiting code submitter read its answer before the flow ends.
+    inbox.abandon();
     await condition(allHandlersFinished);
     endWithFailure(tracker, error, `activation in state ${tracker.state}`);
   }
@@ -223,7 +234,7 @@ async function wasabiActivation(
     const pinHandle = await inbox.pin(tracker, codeDeadlineAt);
     tracker.set('ACTIVATING');
     const merchantOrderNo = providerOrderKey(workflowInfo().workflowId, `activate-${attempts}`);
-    await keyedSends.wasabiActivatePhysicalCard({
+    const sent = await keyedSends.wasabiActivatePhysicalCard({
       merchantOrderNo,
       cardNo,
       code,
@@ -231,15 +242,19 @@ async function wasabiActivation(
       ...(input.noPinPaymentAmount ? { noPinPaymentAmount: input.noPinPaymentAmount } : {}),
     });
     tracker.set('WAITING_FOR_ACTIVE');
-    const order = await waitForProvider({
-      what: 'card activation',
-      deadlineAt: Date.now() + wait.deadlineMs,
-      pollIntervalMs: wait.pollIntervalMs,
-      notifications,
-      poll: async (a) => (await a.wasabiOrder({ merchantOrderNo, untilFinal: true }))!,
-      read: async () => (await reads.wasabiOrder({ merchantOrderNo, untilFinal: false }))!,
-      isFinal: (o) => o.status === 'success' || o.status === 'fail',
-    });
+    const isFinal = (o: { status: string }) => o.status === 'success' || o.status === 'fail';
+    // A refused code is answered at once (no order exists to follow).
+    const order = isFinal(sent)
+      ? sent
+      : await waitForProvider({
+          what: 'card activation',
+          deadlineAt: Date.now() + wait.deadlineMs,
+          pollIntervalMs: wait.pollIntervalMs,
+          notifications,
+          poll: async (a) => (await a.wasabiOrder({ merchantOrderNo, untilFinal: true }))!,
+          read: async () => (await reads.wasabiOrder({ merchantOrderNo, untilFinal: false }))!,
+          isFinal,
+        });
     const attemptsLeft = maxAttempts - attempts;
     if (order.status === 'success') {
       inbox.answer(seq, { accepted: true, attemptsLeft });

@@ -137,6 +137,43 @@ describe('physicalCardActivation on WasabiCard', () => {
     assert.equal(cardStatus(cardNo), 'Normal');
   });
 
+  test('too many wrong codes: ActivationCodeAttemptsExhausted, the card still awaiting activation', async () => {
+    const { cardNo, code } = await physicalCard();
+    const input: ActivationInput = {
+      provider: 'wasabi',
+      customerRef: uniqueRef('cust'),
+      requestRef: uniqueRef('act'),
+      cardRef: cardNo,
+      maxCodeAttempts: 2,
+    };
+    const handle: WorkflowHandle = await startFlow(
+      life,
+      'physicalCardActivation',
+      workflowIds.physicalCardActivation('wasabi', input.customerRef, input.requestRef),
+      input,
+    );
+    started.push(handle);
+    const answers = [];
+    for (let i = 0; i < 2; i++) {
+      const pinHandle = await life.secrets.put(PINS[i]!, { purpose: 'pin' });
+      await handle.executeUpdate(providePinUpdate, { args: [{ pinHandle }] });
+      answers.push(
+        await handle.executeUpdate(submitActivationCodeUpdate, { args: [{ code: wrongCodeOf(code) }] }),
+      );
+    }
+    assert.deepEqual(
+      answers.map((a) => [a.accepted, a.attemptsLeft]),
+      [
+        [false, 1],
+        [false, 0],
+      ],
+    );
+    const failure = await failureOf(handle.result());
+    assert.equal(failure.type, 'ActivationCodeAttemptsExhausted', failure.message);
+    assert.equal(await visibleState(handle), 'FAILED_ACTIVATION_CODE');
+    assert.equal(cardStatus(cardNo), 'un_activated');
+  });
+
   test('the code validator refuses a malformed code before the flow sees it', async () => {
     const { cardNo } = await physicalCard();
     const handle = await startActivation(cardNo, await life.secrets.put(PINS[0]!, { purpose: 'pin' }));

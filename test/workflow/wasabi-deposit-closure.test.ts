@@ -22,6 +22,7 @@ import {
   failureOf,
   openCard,
   startFlow,
+  untilState,
   visibleState,
   walletAccount,
 } from '../helpers/wasabi-flows';
@@ -165,6 +166,45 @@ describe('cardDeposit on WasabiCard', () => {
   });
 });
 
+describe('cardDeposit on WasabiCard: deadlines and cancellation', () => {
+  test('settlement outlives its deadline: DeadlineExceeded, TIMED_OUT', async () => {
+    const cardNo = await openCard(life, '111002', '10');
+    const { orderCompleteMs } = life.wasabi.control.timings;
+    life.wasabi.control.setTimings({ orderCompleteMs: 1e9 });
+    try {
+      const { handle, merchantOrderNo } = await deposit(cardNo, '20', {
+        settlement: { deadline: '30m', pollInterval: '1m' },
+      });
+      const failure = await failureOf(handle.result());
+      assert.equal(failure.type, 'DeadlineExceeded', failure.message);
+      assert.equal(await visibleState(handle), 'TIMED_OUT');
+      assert.equal(ordersOf(merchantOrderNo)[0]?.status, 'processing', 'still pending at WasabiCard');
+    } finally {
+      life.wasabi.control.setTimings({ orderCompleteMs });
+    }
+  });
+
+  test('an operator cancels after the deposit was sent: followed to its end and reported', async () => {
+    const cardNo = await openCard(life, '111002', '10');
+    const { orderCompleteMs } = life.wasabi.control.timings;
+    life.wasabi.control.setTimings({ orderCompleteMs: 30_000 });
+    let sent: Awaited<ReturnType<typeof deposit>>;
+    try {
+      sent = await deposit(cardNo, '20', { settlement: { deadline: '1h', pollInterval: '1m' } });
+    } finally {
+      life.wasabi.control.setTimings({ orderCompleteMs });
+    }
+    const { handle, merchantOrderNo } = sent;
+    await untilState(handle, 'WAITING_FOR_SETTLEMENT');
+    await handle.cancel();
+    const result = await handle.result();
+    assert.equal(result.outcome, 'SETTLED');
+    assert.equal(result.cancelRequested, true);
+    assert.equal(ordersOf(merchantOrderNo)[0]?.status, 'success');
+    assert.equal(balance(life, `card:${cardNo}`), '30');
+  });
+});
+
 describe('cardClosure on WasabiCard', () => {
   test('cancel: CLOSED, the card balance refunded, the provider order recorded', async () => {
     const cardNo = await openCard(life, '111002', '75.5');
@@ -191,6 +231,68 @@ describe('cardClosure on WasabiCard', () => {
     assert.equal(life.wasabi.control.state().cards.find((c) => c.cardNo === cardNo)?.status, 'cancel');
     assert.ok(life.wasabi.control.ledgerSnapshot().balanced);
     assert.equal(await visibleState(handle), 'CLOSED');
+  });
+
+  test('cancel applied but unanswered: one cancel order, one refund', async () => {
+    const cardNo = await openCard(life, '111002', '30');
+    const wallet = balance(life, walletAccount(life));
+    life.wasabi.control.faults.script(WASABI_PATHS.cancel, 'applied-no-answer');
+    const workflowId = workflowIds.cardClosure('wasabi', cardNo);
+    const handle: WorkflowHandle = await startFlow(life, 'cardClosure', workflowId, {
+      provider: 'wasabi',
+      cardRef: cardNo,
+    } satisfies ClosureInput);
+    started.push(handle);
+    const result = await handle.result();
+    assert.equal(result.refundAmount, '30');
+    const cancels = life.wasabi.control
+      .state()
+      .orders.filter((o) => o.cardNo === cardNo && o.type === 'cancel');
+    assert.equal(cancels.length, 1);
+    assert.equal(Number(balance(life, walletAccount(life))) - Number(wallet), 30, 'refunded once');
+  });
+
+  test('the provider fails the cancel: ProviderRejected, the balance stays on the card', async () => {
+    const cardNo = await openCard(life, '111002', '30');
+    const workflowId = workflowIds.cardClosure('wasabi', cardNo);
+    life.wasabi.control.scriptOrder({
+      match: { merchantOrderNo: providerOrderKey(workflowId, 'cancel') },
+      outcome: 'fail',
+    });
+    const handle: WorkflowHandle = await startFlow(life, 'cardClosure', workflowId, {
+      provider: 'wasabi',
+      cardRef: cardNo,
+    } satisfies ClosureInput);
+    started.push(handle);
+    const failure = await failureOf(handle.result());
+    assert.equal(failure.type, 'ProviderRejected', failure.message);
+    assert.equal(await visibleState(handle), 'FAILED_REJECTED');
+    assert.equal(balance(life, `card:${cardNo}`), '30');
+    assert.equal(life.wasabi.control.state().cards.find((c) => c.cardNo === cardNo)?.status, 'Normal');
+  });
+
+  test('a cancel that outlives its deadline: DeadlineExceeded, TIMED_OUT', async () => {
+    const cardNo = await openCard(life, '111002', '30');
+    const { orderCompleteMs } = life.wasabi.control.timings;
+    life.wasabi.control.setTimings({ orderCompleteMs: 1e9 });
+    try {
+      const handle: WorkflowHandle = await startFlow(
+        life,
+        'cardClosure',
+        workflowIds.cardClosure('wasabi', cardNo),
+        {
+          provider: 'wasabi',
+          cardRef: cardNo,
+          completion: { deadline: '2h', pollInterval: '5m' },
+        } satisfies ClosureInput,
+      );
+      started.push(handle);
+      const failure = await failureOf(handle.result());
+      assert.equal(failure.type, 'DeadlineExceeded', failure.message);
+      assert.equal(await visibleState(handle), 'TIMED_OUT');
+    } finally {
+      life.wasabi.control.setTimings({ orderCompleteMs });
+    }
   });
 });
 

@@ -157,9 +157,25 @@ describe('virtualCardIssuance on WasabiCard', () => {
     assert.equal(charged.length, 1, 'the card price was taken once');
   });
 
+  test('an order that outlives its deadline: DeadlineExceeded, TIMED_OUT', async () => {
+    const { orderCompleteMs } = life.wasabi.control.timings;
+    life.wasabi.control.setTimings({ orderCompleteMs: 1e9 });
+    try {
+      const { handle, merchantOrderNo } = await issue({ order: { deadline: '20m', pollInterval: '1m' } });
+      const failure = await failureOf(handle.result());
+      assert.equal(failure.type, 'DeadlineExceeded', failure.message);
+      assert.equal(await visibleState(handle), 'TIMED_OUT');
+      assert.equal(ordersOf(merchantOrderNo)[0]?.status, 'processing');
+    } finally {
+      life.wasabi.control.setTimings({ orderCompleteMs });
+    }
+  });
+
   test('a webhook notification ends an hour-long poll interval at once', async () => {
     // The order takes a moment (300 ms real time) so that the first poll finds it pending.
     const { orderCompleteMs } = life.wasabi.control.timings;
+    const requests = life.wasabi.control.requests;
+    const seen = requests.length;
     life.wasabi.control.setTimings({ orderCompleteMs: 30_000 });
     let issued: Awaited<ReturnType<typeof issue>>;
     try {
@@ -168,10 +184,10 @@ describe('virtualCardIssuance on WasabiCard', () => {
       life.wasabi.control.setTimings({ orderCompleteMs });
     }
     const { handle, merchantOrderNo } = issued;
-    const requests = life.wasabi.control.requests;
     await eventually('a poll after the order was sent', () => {
-      const sent = requests.findIndex((r) => r.path === WASABI_PATHS.createCardV2);
-      return sent >= 0 && requests.slice(sent).some((r) => r.path === WASABI_PATHS.transactionV2);
+      const mine = requests.slice(seen);
+      const sent = mine.findIndex((r) => r.path === WASABI_PATHS.createCardV2);
+      return sent >= 0 && mine.slice(sent).some((r) => r.path === WASABI_PATHS.transactionV2);
     });
     assert.equal((await handle.query(stateQuery)).state, 'WAITING_FOR_ORDER');
     // The next poll is an hour of workflow time away; the provider finishes now and notifies.

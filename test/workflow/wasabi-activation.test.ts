@@ -174,6 +174,28 @@ describe('physicalCardActivation on WasabiCard', () => {
     assert.equal(cardStatus(cardNo), 'un_activated');
   });
 
+  test('no code within the code wait: DeadlineExceeded, TIMED_OUT', async () => {
+    const { cardNo } = await physicalCard();
+    const input: ActivationInput = {
+      provider: 'wasabi',
+      customerRef: uniqueRef('cust'),
+      requestRef: uniqueRef('act'),
+      cardRef: cardNo,
+      codeWait: { deadline: '2d' },
+    };
+    const handle: WorkflowHandle = await startFlow(
+      life,
+      'physicalCardActivation',
+      workflowIds.physicalCardActivation('wasabi', input.customerRef, input.requestRef),
+      input,
+    );
+    started.push(handle);
+    const failure = await failureOf(handle.result());
+    assert.equal(failure.type, 'DeadlineExceeded', failure.message);
+    assert.equal(await visibleState(handle), 'TIMED_OUT');
+    assert.equal(cardStatus(cardNo), 'un_activated');
+  });
+
   test('the code validator refuses a malformed code before the flow sees it', async () => {
     const { cardNo } = await physicalCard();
     const handle = await startActivation(cardNo, await life.secrets.put(PINS[0]!, { purpose: 'pin' }));

@@ -13,6 +13,7 @@ import {
   stateQuery,
   workflowIds,
 } from '../../src/contract';
+import { WASABI_PATHS } from '../../src/providers/wasabi/paths';
 import { applicant, LifecycleEnv, PNG, uniqueRef } from '../helpers/lifecycle-env';
 import { startTimeSkippingEnv } from '../helpers/temporal-env';
 import { eventually, failureOf, startFlow, untilState, visibleState } from '../helpers/wasabi-flows';
@@ -23,7 +24,7 @@ const started: WorkflowHandle[] = [];
 
 before(async () => {
   env = await startTimeSkippingEnv();
-  life = await LifecycleEnv.start(env);
+  life = await LifecycleEnv.start(env, { clientTimeoutMs: 1000 });
 });
 after(async () => {
   await life?.close();
@@ -135,6 +136,44 @@ describe('kycVerification on WasabiCard', () => {
     assert.equal(failure.type, 'DeadlineExceeded', failure.message);
     assert.equal((await handle.query(stateQuery)).state, 'TIMED_OUT');
     assert.equal(await visibleState(handle), 'TIMED_OUT');
+  });
+
+  test('cardholder create applied but unanswered: one cardholder, PASSED', async () => {
+    life.wasabi.control.faults.script(WASABI_PATHS.holderCreateV2, 'applied-no-answer');
+    const { handle, holderOrderNo } = await startKyc();
+    const result = await handle.result();
+    assert.equal(result.outcome, 'PASSED');
+    assert.equal(life.wasabi.control.faults.history.at(-1)?.kind, 'applied-no-answer');
+    const holders = life.wasabi.control.state().holders.filter((h) => h.merchantOrderNo === holderOrderNo);
+    assert.equal(holders.length, 1);
+    assert.equal(result.holderId, holders[0]?.holderId);
+  });
+
+  test('WasabiCard answering 5xx for an hour of the review: polling rides it out, PASSED', async () => {
+    const { holderReviewStepMs } = life.wasabi.control.timings;
+    life.wasabi.control.setTimings({ holderReviewStepMs: 1e9 });
+    let kyc: Awaited<ReturnType<typeof startKyc>>;
+    try {
+      kyc = await startKyc({ review: { pollInterval: '5m' } });
+      await untilState(kyc.handle, 'WAITING_FOR_REVIEW');
+    } finally {
+      life.wasabi.control.setTimings({ holderReviewStepMs });
+    }
+    const { handle, holderOrderNo } = kyc;
+    // Twelve refused reads at five-minute polls; meanwhile the review passes.
+    life.wasabi.control.faults.script(WASABI_PATHS.holderQuery, ...Array(12).fill('server-error'));
+    life.wasabi.control.advance();
+    assert.equal(holderOf(holderOrderNo)?.status, 'pass_audit');
+    const result = await handle.result();
+    assert.equal(result.outcome, 'PASSED');
+    const refused = life.wasabi.control.requests.filter(
+      (r) => r.path === WASABI_PATHS.holderQuery && r.code === 500,
+    );
+    assert.equal(refused.length, 12);
+    const described = await handle.describe();
+    const tookMs = described.closeTime!.getTime() - described.startTime.getTime();
+    assert.ok(tookMs >= 55 * 60_000, `${tookMs} ms of workflow time`);
+    assert.equal(await visibleState(handle), 'PASSED');
   });
 
   test('no document bytes in any history', async () => {

@@ -184,6 +184,7 @@ class Account {
           amount,
           currency: this.input.currency,
           customerRef: this.input.customerRef,
+          ...(this.input.settlement ? { settlement: this.input.settlement } : {}),
         },
       ],
       // A deposit already sent must be followed to its end even if this account run ends.
@@ -243,7 +244,12 @@ class Account {
       workflowId: workflowIds.cardClosure(this.input.provider, this.input.cardRef),
       taskQueue: TASK_QUEUE,
       args: [
-        { provider: this.input.provider, cardRef: this.input.cardRef, customerRef: this.input.customerRef },
+        {
+          provider: this.input.provider,
+          cardRef: this.input.cardRef,
+          customerRef: this.input.customerRef,
+          ...(this.input.completion ? { completion: this.input.completion } : {}),
+        },
       ],
       parentClosePolicy: ParentClosePolicy.ABANDON,
     });

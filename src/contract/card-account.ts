@@ -6,7 +6,7 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
 import { positiveAmount } from './money';
-import { providerSchema, refSchema } from './common';
+import { providerSchema, refSchema, waitOptionsSchema } from './common';
 import type { ClosureResult } from './closure';
 import type { DepositResult } from './deposit';
 
@@ -33,6 +33,10 @@ export const cardAccountInputSchema = z.object({
   cardRef: refSchema,
   customerRef: refSchema,
   currency: z.string().regex(/^[A-Z]{3,5}$/),
+  /** How the account's deposits wait for settlement (the cardDeposit defaults when absent). */
+  settlement: waitOptionsSchema.optional(),
+  /** How the account's close waits for completion (the cardClosure defaults when absent). */
+  completion: waitOptionsSchema.optional(),
   /** Set by the workflow itself when it continues as new. */
   carried: cardAccountCarrySchema.optional(),
 });

@@ -2,11 +2,9 @@
 // with the cardholder's code, deposits (including one whose answer is lost), closure.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { WorkflowFailedError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import {
-  type ActivationInput,
   type ClosureInput,
   type DepositInput,
   Decimal,
@@ -16,6 +14,7 @@ import {
   workflowIds,
 } from '../../src/contract';
 import { applicant, LifecycleEnv, uniqueRef } from '../helpers/lifecycle-env';
+import { kazepayFlows, failureOf, waitForState } from '../helpers/kazepay-flows';
 import { startTimeSkippingEnv } from '../helpers/temporal-env';
 
 let env: TestWorkflowEnvironment;
@@ -23,91 +22,15 @@ let life: LifecycleEnv;
 before(async () => {
   env = await startTimeSkippingEnv();
   life = await LifecycleEnv.start(env, { clientTimeoutMs: 1500, kazepay: { hangMs: 5000 } });
+  ({ startActivation, activeCard, cardIdOf } = kazepayFlows(life));
 });
+let startActivation: ReturnType<typeof kazepayFlows>['startActivation'];
+let activeCard: ReturnType<typeof kazepayFlows>['activeCard'];
+let cardIdOf: ReturnType<typeof kazepayFlows>['cardIdOf'];
 after(async () => {
   await life?.close();
   await env?.teardown();
 });
-
-async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  const error = await promise.then(
-    () => assert.fail('expected the workflow to fail'),
-    (e: unknown) => e,
-  );
-  assert.ok(error instanceof WorkflowFailedError, String(error));
-  assert.ok(error.cause instanceof ApplicationFailure, String(error.cause));
-  return error.cause;
-}
-
-async function passedKyc(tag: string) {
-  const person = applicant(tag);
-  const customerRef = uniqueRef('cust');
-  const result = await life.client.workflow.execute('kycVerification', {
-    workflowId: workflowIds.kycVerification('kazepay', customerRef),
-    taskQueue: TASK_QUEUE,
-    args: [
-      {
-        provider: 'kazepay',
-        customerRef,
-        applicant: person,
-        documents: { front: await life.document('png'), selfie: await life.document('jpeg') },
-      },
-    ],
-  });
-  assert.equal(result.outcome, 'PASSED');
-  return { person, customerRef };
-}
-
-async function waitForState(handle: WorkflowHandle, state: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if ((await handle.query(stateQuery)).state === state) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  assert.fail(`workflow never reached ${state} (is ${(await handle.query(stateQuery)).state})`);
-}
-
-async function startActivation(tag: string, overrides: Partial<ActivationInput> = {}) {
-  const { person, customerRef } = await passedKyc(tag);
-  const cardNumber = life.kazepay.control.addPhysicalCard();
-  const cardNumberHandle = await life.secrets.put(cardNumber, { purpose: 'card-number' });
-  const pin = '482915';
-  const pinHandle = await life.secrets.put(pin, { purpose: 'pin' });
-  const requestRef = uniqueRef('act');
-  const handle = await life.client.workflow.start('physicalCardActivation', {
-    workflowId: workflowIds.physicalCardActivation('kazepay', customerRef, requestRef),
-    taskQueue: TASK_QUEUE,
-    args: [
-      {
-        provider: 'kazepay',
-        customerRef,
-        requestRef,
-        email: person.email,
-        cardNumberHandle,
-        pinHandle,
-        ...overrides,
-      } as ActivationInput,
-    ],
-  });
-  return { handle, person, cardNumber, pin };
-}
-
-async function cardIdOf(handle: WorkflowHandle): Promise<string> {
-  const cardRef = (await handle.describe()).searchAttributes.CardRef?.[0];
-  assert.ok(typeof cardRef === 'string', 'CardRef search attribute set');
-  return cardRef;
-}
-
-/** A card activated through the workflow, ready for money. */
-async function activeCard(tag: string): Promise<string> {
-  const { handle } = await startActivation(tag);
-  await waitForState(handle, 'WAITING_FOR_ACTIVATION_CODE');
-  const cardId = await cardIdOf(handle);
-  const code = life.kazepay.control.takeActivationCode(cardId);
-  assert.ok(code);
-  assert.equal((await handle.executeUpdate(submitActivationCodeUpdate, { args: [{ code }] })).accepted, true);
-  assert.equal((await handle.result()).outcome, 'ACTIVE');
-  return cardId;
-}
 
 describe('physicalCardActivation on KazePay', () => {
   test('assigned, activated with the code from the cardholder inbox, ACTIVE, PIN set; no card number or PIN in history', async () => {

@@ -113,7 +113,7 @@ export function walletAccount(life: LifecycleEnv): string {
 }
 
 /** Every string and decoded byte array in a history (payloads are bytes: decode them). */
-function historyText(value: unknown, out: string[] = []): string[] {
+export function historyText(value: unknown, out: string[] = []): string[] {
   if (value instanceof Uint8Array) out.push(Buffer.from(value).toString('utf8'));
   else if (typeof value === 'string') out.push(value);
   else if (Array.isArray(value)) for (const v of value) historyText(v, out);

@@ -1,6 +1,7 @@
 // `cardflow provider kazepay <apiCode> --body '<json>'`: one real, signed call with the configured
 // credentials (KAZEPAY_* environment, see config.ts), printing the verified, decrypted answer.
 // Card numbers, CVVs, PINs, activation codes and personal data are masked unless --reveal.
+import { reportProviderError } from '../../cli/support';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -8,7 +9,6 @@ import type { z } from 'zod';
 import type { CliCommand, CliIO } from '../../cli/command';
 import { UsageError } from '../../cli/command';
 import { redactSensitive } from '../../security/redaction';
-import { ProviderError, ProviderRejectedError, ProviderValidationError } from '../errors';
 import { parseProviderJson } from '../json';
 import { KazepayClient, validationError } from './client';
 import { kazepayClientOptionsFromEnv, loadKazepayEnv } from './config';
@@ -87,19 +87,7 @@ export async function runKazepayProviderCommand(
     if (!values.reveal) io.err('(sensitive fields masked; --reveal shows them)');
     return 0;
   } catch (error) {
-    if (error instanceof ProviderValidationError) {
-      io.err(`${error.name}:\n${error.issues.map((i) => `  ${i.field}: ${i.rule}`).join('\n')}`);
-      return 2;
-    }
-    if (error instanceof ProviderRejectedError) {
-      io.err(`${error.name}: code=${error.code} detail=${error.detail}`);
-      return 1;
-    }
-    if (error instanceof ProviderError) {
-      io.err(`${error.name}: ${error.message}`);
-      return 1;
-    }
-    throw error;
+    return reportProviderError(io, error);
   }
 }
 

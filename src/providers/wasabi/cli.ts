@@ -2,13 +2,14 @@
 // configured credentials (WASABI_* environment, see config.ts), printing the verified answer.
 // Sensitive values (cardNumber, cvv, expireDate, 3DS values, activateUrl) are decrypted with the
 // merchant key and then masked, like every personal field, unless --reveal.
+import { reportProviderError } from '../../cli/support';
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { z } from 'zod';
 import type { CliCommand, CliIO } from '../../cli/command';
-import { luhnValid, maskCardNumber, redactSensitive, redactText } from '../../security/redaction';
-import { ProviderError, ProviderRejectedError, ProviderValidationError } from '../errors';
+import { luhnValid, maskCardNumber, redactSensitive } from '../../security/redaction';
+import { ProviderValidationError } from '../errors';
 import { parseProviderJson } from '../json';
 import { validateRequest } from './client';
 import { loadWasabiConfig, wasabiClientOptions } from './config';
@@ -186,19 +187,7 @@ export async function runWasabiProviderCommand(
       io.err('(signature verified; sensitive fields decrypted then masked; --reveal shows them)');
     return 0;
   } catch (error) {
-    if (error instanceof ProviderValidationError) {
-      io.err(`${error.name}:\n${error.issues.map((i) => `  ${i.field}: ${i.rule}`).join('\n')}`);
-      return 2;
-    }
-    if (error instanceof ProviderRejectedError) {
-      io.err(`${error.name}: code=${error.code} msg=${redactText(error.detail)}`);
-      return 1;
-    }
-    if (error instanceof ProviderError) {
-      io.err(`${error.name}: ${error.message}`);
-      return 1;
-    }
-    throw error;
+    return reportProviderError(io, error);
   }
 }
 

@@ -1,6 +1,7 @@
 // `cardflow sandbox kazepay`: the KazePay sandbox standalone, until Ctrl-C / SIGTERM.
 // Settings from flags or the environment (flags win). Without a merchant public key, a merchant
 // key pair is generated in the data folder too, so the ops command works against it at once.
+import { flagsOverEnv, sandboxMerchantKey, stopRequested } from '../../cli/support';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -8,7 +9,6 @@ import type { CliCommand, CliIO } from '../../cli/command';
 import { UsageError } from '../../cli/command';
 import { envValue, parseEnv } from '../../runtime/env';
 import { createLogger } from '../../runtime/logger';
-import { loadOrCreateRsaKeyPair } from '../common/keystore';
 import { startKazepaySandbox } from './server';
 
 const USAGE =
@@ -63,24 +63,15 @@ export async function runKazepaySandboxCommand(
     KAZEPAY_SANDBOX_TIME_SCALE: values['time-scale'],
     KAZEPAY_SANDBOX_MERCHANT_BALANCE: values['merchant-balance'],
   };
-  const merged = { ...env };
-  for (const [k, v] of Object.entries(flagEnv)) {
-    if (v === undefined) continue;
-    merged[k] = v;
-    delete merged[`${k}_FILE`];
-  }
+  const merged = flagsOverEnv(env, flagEnv);
   const { sandbox: settings } = parseEnv({ sandbox: kazepaySandboxEnvSchema }, merged);
   const dataDir = resolve(settings.CARDFLOW_DATA_DIR);
   const keyDir = join(dataDir, 'kazepay-sandbox');
 
-  let merchantPublicKey = settings.KAZEPAY_SANDBOX_MERCHANT_PUBLIC_KEY;
-  let generatedMerchant = false;
-  if (!merchantPublicKey) {
-    // Development convenience: a merchant key pair beside the platform's, reused across starts.
-    const pair = loadOrCreateRsaKeyPair(keyDir, 'merchant', 2048);
-    merchantPublicKey = pair.publicKey.export({ format: 'pem', type: 'spki' }).toString();
-    generatedMerchant = true;
-  }
+  const { merchantPublicKey, generated: generatedMerchant } = sandboxMerchantKey(
+    keyDir,
+    settings.KAZEPAY_SANDBOX_MERCHANT_PUBLIC_KEY,
+  );
 
   const logger = createLogger({ level: settings.CARDFLOW_LOG_LEVEL, name: 'kazepay-sandbox' });
   const sandbox = await startKazepaySandbox({
@@ -107,13 +98,7 @@ export async function runKazepaySandboxCommand(
   if (generatedMerchant)
     io.out(`  KAZEPAY_MERCHANT_PRIVATE_KEY_FILE=${join(keyDir, 'merchant.private.pem')}`);
 
-  const stop =
-    until ??
-    new Promise<void>((done) => {
-      process.once('SIGINT', () => done());
-      process.once('SIGTERM', () => done());
-    });
-  await stop;
+  await stopRequested(until);
   await sandbox.close();
   io.out('KazePay sandbox stopped');
   return 0;

@@ -2,6 +2,7 @@
 // Settings from flags or the environment (flags win). The platform key pair and the api key are
 // kept in the data folder so a restarted sandbox matches the engine's configuration; without a
 // merchant public key, a merchant key pair is generated there too, so the ops command works at once.
+import { flagsOverEnv, sandboxMerchantKey, stopRequested } from '../../cli/support';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
@@ -72,12 +73,7 @@ export async function runWasabiSandboxCommand(
     WASABI_SANDBOX_WEBHOOK_URL: values['webhook-url'],
     WASABI_SANDBOX_MERCHANT_BALANCE: values['merchant-balance'],
   };
-  const merged = { ...env };
-  for (const [k, v] of Object.entries(flagEnv)) {
-    if (v === undefined) continue;
-    merged[k] = v;
-    delete merged[`${k}_FILE`];
-  }
+  const merged = flagsOverEnv(env, flagEnv);
   const { sandbox: settings } = parseEnv({ sandbox: wasabiSandboxEnvSchema }, merged);
   const keyDir = join(resolve(settings.CARDFLOW_DATA_DIR), 'wasabi-sandbox');
   mkdirSync(keyDir, { recursive: true });
@@ -87,13 +83,10 @@ export async function runWasabiSandboxCommand(
   if (!existsSync(apiKeyPath)) writeFileSync(apiKeyPath, `${randomUUID()}-${randomUUID()}`, { mode: 0o600 });
   const apiKey = readFileSync(apiKeyPath, 'utf8').trim();
 
-  let merchantPublicKey = settings.WASABI_SANDBOX_MERCHANT_PUBLIC_KEY;
-  let generatedMerchant = false;
-  if (!merchantPublicKey) {
-    const pair = loadOrCreateRsaKeyPair(keyDir, 'merchant', 2048);
-    merchantPublicKey = pair.publicKey.export({ format: 'pem', type: 'spki' }).toString();
-    generatedMerchant = true;
-  }
+  const { merchantPublicKey, generated: generatedMerchant } = sandboxMerchantKey(
+    keyDir,
+    settings.WASABI_SANDBOX_MERCHANT_PUBLIC_KEY,
+  );
 
   const logger = createLogger({ level: settings.CARDFLOW_LOG_LEVEL, name: 'wasabi-sandbox' });
   const sandbox = await startWasabiSandbox({
@@ -122,13 +115,7 @@ export async function runWasabiSandboxCommand(
   if (!settings.WASABI_SANDBOX_WEBHOOK_URL)
     io.out('webhooks: none sent until a URL is set (--webhook-url or POST /_sandbox/webhook-url)');
 
-  const stop =
-    until ??
-    new Promise<void>((done) => {
-      process.once('SIGINT', () => done());
-      process.once('SIGTERM', () => done());
-    });
-  await stop;
+  await stopRequested(until);
   await sandbox.close();
   io.out('WasabiCard sandbox stopped');
   return 0;

@@ -1,0 +1,68 @@
+// Pieces the provider and sandbox commands share.
+import { join } from 'node:path';
+import { ProviderError, ProviderRejectedError, ProviderValidationError } from '../providers/errors';
+import { loadOrCreateRsaKeyPair } from '../sandbox/common/keystore';
+import { redactText } from '../security/redaction';
+import type { CliIO } from './command';
+
+/** Command-line flags override the environment; a flag also hides the variable's `_FILE` form. */
+export function flagsOverEnv(
+  env: NodeJS.ProcessEnv,
+  flags: Record<string, string | undefined>,
+): NodeJS.ProcessEnv {
+  const merged = { ...env };
+  for (const [name, value] of Object.entries(flags)) {
+    if (value === undefined) continue;
+    merged[name] = value;
+    delete merged[`${name}_FILE`];
+  }
+  return merged;
+}
+
+/**
+ * The merchant public key a sandbox verifies requests with: the configured one, or (development
+ * convenience) a merchant pair generated beside the sandbox's own keys and reused across starts.
+ */
+export function sandboxMerchantKey(
+  keyDir: string,
+  configured: string | undefined,
+): { merchantPublicKey: string; generated: boolean } {
+  if (configured) return { merchantPublicKey: configured, generated: false };
+  const pair = loadOrCreateRsaKeyPair(keyDir, 'merchant', 2048);
+  return {
+    merchantPublicKey: pair.publicKey.export({ format: 'pem', type: 'spki' }).toString(),
+    generated: true,
+  };
+}
+
+export function merchantPrivateKeyPath(keyDir: string): string {
+  return join(keyDir, 'merchant.private.pem');
+}
+
+/** Resolves when the process is asked to stop (or when `until` resolves, in tests). */
+export function stopRequested(until?: Promise<void>): Promise<void> {
+  return (
+    until ??
+    new Promise<void>((done) => {
+      process.once('SIGINT', () => done());
+      process.once('SIGTERM', () => done());
+    })
+  );
+}
+
+/** Prints a provider failure for an operator and returns the exit code (2: refused input). */
+export function reportProviderError(io: CliIO, error: unknown): number {
+  if (error instanceof ProviderValidationError) {
+    io.err(`${error.name}:\n${error.issues.map((i) => `  ${i.field}: ${i.rule}`).join('\n')}`);
+    return 2;
+  }
+  if (error instanceof ProviderRejectedError) {
+    io.err(`${error.name}: code=${error.code} detail=${redactText(error.detail)}`);
+    return 1;
+  }
+  if (error instanceof ProviderError) {
+    io.err(`${error.name}: ${error.message}`);
+    return 1;
+  }
+  throw error;
+}

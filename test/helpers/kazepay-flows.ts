@@ -1,7 +1,6 @@
 // Ready-made KazePay steps for workflow tests: a passed KYC, an activation, an active card.
 import assert from 'node:assert/strict';
-import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import type { WorkflowHandle } from '@temporalio/client';
 import {
   type ActivationInput,
   TASK_QUEUE,
@@ -11,15 +10,7 @@ import {
 } from '../../src/contract';
 import { applicant, type LifecycleEnv, uniqueRef } from './lifecycle-env';
 
-export async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  const error = await promise.then(
-    () => assert.fail('expected the workflow to fail'),
-    (e: unknown) => e,
-  );
-  assert.ok(error instanceof WorkflowFailedError, String(error));
-  assert.ok(error.cause instanceof ApplicationFailure, String(error.cause));
-  return error.cause;
-}
+export { failureOf } from './wasabi-flows';
 
 export async function waitForState(handle: WorkflowHandle, state: string): Promise<void> {
   for (let i = 0; i < 200; i++) {

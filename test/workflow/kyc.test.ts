@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { WorkflowFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import {
   TASK_QUEUE,
   type KycInput,
@@ -13,6 +11,7 @@ import {
 } from '../../src/contract';
 import { applicant, LifecycleEnv, uniqueRef } from '../helpers/lifecycle-env';
 import { startTimeSkippingEnv } from '../helpers/temporal-env';
+import { failureOf } from '../helpers/wasabi-flows';
 
 let env: TestWorkflowEnvironment;
 let life: LifecycleEnv;
@@ -31,16 +30,6 @@ function startKyc(input: KycInput) {
     taskQueue: TASK_QUEUE,
     args: [input],
   });
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  const error = await promise.then(
-    () => assert.fail('expected the workflow to fail'),
-    (e: unknown) => e,
-  );
-  assert.ok(error instanceof WorkflowFailedError, String(error));
-  assert.ok(error.cause instanceof ApplicationFailure, String(error.cause));
-  return error.cause;
 }
 
 describe('kycVerification on KazePay', () => {

@@ -5,7 +5,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Runtime, DefaultLogger, Worker } from '@temporalio/worker';
+import type { DataConverter } from '@temporalio/common';
+import { Runtime, DefaultLogger, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../activities';
 import { TASK_QUEUE } from '../../src/contract';
@@ -42,6 +43,10 @@ export interface LifecycleEnvOptions {
   wasabi?: Partial<WasabiSandboxOptions>;
   /** Per-attempt HTTP timeout of the provider clients (an applied-but-unanswered call waits this long). */
   clientTimeoutMs?: number;
+  /** The worker's data converter (the env's client must use the same one). Default: none. */
+  dataConverter?: DataConverter;
+  /** A pre-built workflow bundle. Default: the product workflows bundled once per process. */
+  workflowBundle?: WorkflowBundleWithSourceMap;
 }
 
 export class LifecycleEnv {
@@ -101,8 +106,9 @@ export class LifecycleEnv {
       connection: env.nativeConnection,
       namespace: env.namespace ?? 'default',
       taskQueue: TASK_QUEUE,
-      workflowBundle: await bundleOnce(require.resolve('../../workflows')),
+      workflowBundle: options.workflowBundle ?? (await bundleOnce(require.resolve('../../workflows'))),
       activities,
+      ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
       maxCachedWorkflows: 100,
     });
     const lifecycle = new LifecycleEnv(env, worker, kazepay, wasabi, documents, secrets, dataDir);

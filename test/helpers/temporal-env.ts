@@ -1,5 +1,5 @@
 // Real Temporal servers for tests, from the binaries resolved by src/runtime/temporal-binaries.ts.
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { TestWorkflowEnvironment, type LocalTestWorkflowEnvironmentOptions } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import { CARD_SEARCH_ATTRIBUTES } from '../../src/contract/search-attributes';
@@ -26,8 +26,12 @@ export async function startTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
 }
 
 /** A real dev server (`temporal server start-dev`, in memory) with the project's search attributes. */
-export async function startDevServerEnv(extraArgs: string[] = []): Promise<TestWorkflowEnvironment> {
+export async function startDevServerEnv(
+  extraArgs: string[] = [],
+  client?: LocalTestWorkflowEnvironmentOptions['client'],
+): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createLocal({
+    ...(client ? { client } : {}),
     server: {
       executable: temporalExecutable('cli'),
       namespace: TEST_NAMESPACE,

@@ -6,6 +6,7 @@ import type { DataConverter } from '@temporalio/common';
 import {
   bundleWorkflowCode,
   DefaultLogger,
+  Runtime,
   Worker,
   type BundleOptions,
   type ReplayWorkerOptions,
@@ -53,6 +54,21 @@ export function exportedWorkflowTypes(): string[] {
 }
 
 const quietBundler = new DefaultLogger('ERROR');
+
+/**
+ * Replay logs every determinism failure and every replayed workflow failure (native and TS side);
+ * the tests assert on them instead, so only errors are printed.
+ */
+export function installQuietRuntime(): void {
+  try {
+    Runtime.install({
+      logger: new DefaultLogger('ERROR'),
+      telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } },
+    });
+  } catch {
+    // already installed in this process
+  }
+}
 
 /** Replay options as production runs: its bundle options (or a variant's) and data converter. */
 export async function replayOptions(

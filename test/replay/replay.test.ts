@@ -3,21 +3,17 @@
 // the flows in flight could not survive fails here, listing every history it breaks.
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { DefaultLogger, Runtime, type ReplayWorkerOptions } from '@temporalio/worker';
+import type { ReplayWorkerOptions } from '@temporalio/worker';
 import {
   exportedWorkflowTypes,
+  installQuietRuntime,
   loadHistories,
   replayAll,
   replayOptions,
   type StoredHistory,
 } from './histories';
 
-try {
-  // Replayed workflows that failed (on purpose) log it again; real problems are asserted below.
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
-} catch {
-  // already installed in this process
-}
+installQuietRuntime();
 
 let histories: StoredHistory[];
 let options: ReplayWorkerOptions;

@@ -10,6 +10,7 @@
 //
 // Existing histories are never overwritten without --force: histories recorded by older code are
 // what proves that newer code can still replay the workflows in flight. See docs/replay.md.
+import '../test/replay/quiet-runtime';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
@@ -22,7 +23,9 @@ import { startDevServerEnv } from '../test/helpers/temporal-env';
 import { testOnlyDataConverter } from '../test/helpers/test-data-converter';
 import { RECORDING_SERVER_ARGS, SCENARIOS, type Recorded } from '../test/replay/scenarios';
 
-export const HISTORIES_DIR = join(__dirname, '..', 'test', 'replay', 'histories');
+/** Where histories go; CARDFLOW_HISTORIES_DIR points a trial recording elsewhere. */
+export const HISTORIES_DIR =
+  process.env.CARDFLOW_HISTORIES_DIR ?? join(__dirname, '..', 'test', 'replay', 'histories');
 
 const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error };
 

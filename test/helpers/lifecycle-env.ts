@@ -11,7 +11,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../activities';
 import { TASK_QUEUE } from '../../src/contract';
 import { FileDocumentStore } from '../../src/documents/file-document-store';
-import { KazepayClient } from '../../src/providers/kazepay/client';
+import { KazepayClient, type KazepayClientOptions } from '../../src/providers/kazepay/client';
 import { WasabiClient } from '../../src/providers/wasabi/client';
 import { startKazepaySandbox, type KazepaySandbox } from '../../src/sandbox/kazepay/server';
 import type { KazepaySandboxOptions } from '../../src/sandbox/kazepay/options';
@@ -53,6 +53,8 @@ export class LifecycleEnv {
   private running?: Promise<void>;
   /** The WasabiCard client the worker's activities use (tests read the provider through it too). */
   wasabiClient!: WasabiClient;
+  /** A KazePay client on the sandbox with some options changed (e.g. wrong credentials). */
+  kazepayClientWith!: (overrides?: Partial<KazepayClientOptions>) => KazepayClient;
   private constructor(
     readonly env: TestWorkflowEnvironment,
     readonly worker: Worker,
@@ -90,14 +92,17 @@ export class LifecycleEnv {
       platformPublicKey: wasabi.platformPublicKeyDer,
       timeoutMs,
     });
-    const activities = createActivities({
-      kazepay: new KazepayClient({
+    const kazepayClientWith = (overrides: Partial<KazepayClientOptions> = {}) =>
+      new KazepayClient({
         baseUrl: `${kazepay.url}/api/gateway`,
         sysId: kazepay.sysId,
         merchantPrivateKey: kazepayKeys.privatePem,
         platformPublicKey: kazepay.platformPublicKeyBase64,
         timeoutMs,
-      }),
+        ...overrides,
+      });
+    const activities = createActivities({
+      kazepay: kazepayClientWith(),
       wasabi: wasabiClient,
       documents,
       secrets,
@@ -113,6 +118,7 @@ export class LifecycleEnv {
     });
     const lifecycle = new LifecycleEnv(env, worker, kazepay, wasabi, documents, secrets, dataDir);
     lifecycle.wasabiClient = wasabiClient;
+    lifecycle.kazepayClientWith = kazepayClientWith;
     lifecycle.running = worker.run();
     return lifecycle;
   }

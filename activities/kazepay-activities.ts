@@ -9,6 +9,11 @@ import {
   ProviderValidationError,
 } from '../src/providers/errors';
 import type { KazepayClient } from '../src/providers/kazepay/client';
+import {
+  KAZEPAY_ERROR_CODES,
+  KAZEPAY_STATUS_NAMES,
+  KAZEPAY_TRANSACTION_TYPES,
+} from '../src/providers/kazepay/conventions';
 import type { SecretStore } from '../src/security/secret-store';
 import type { CardflowActivities, KazepayRechargeRecord } from './interface';
 import { preconditionFailed, stillPending } from './still-pending';
@@ -18,8 +23,8 @@ type KazepayActivities = {
 };
 
 /**
- * KazePay's names for things its appendix would list (UNCONFIRMED: not published). Defaults are
- * the project's documented guesses, shared with the sandbox; configure them per environment.
+ * KazePay's names for things its appendix would list (UNCONFIRMED: not published). Defaults come
+ * from src/providers/kazepay/conventions.ts, the sandbox's source too; configure per environment.
  */
 export interface KazepayConventions {
   cardClosed: string;
@@ -37,15 +42,15 @@ export interface KazepayConventions {
 }
 
 export const DEFAULT_KAZEPAY_CONVENTIONS: KazepayConventions = {
-  cardClosed: 'CLOSED',
-  cardActivationFailed: 'ACTIVE_FAILED',
-  transactionSuccess: 'SUCCESS',
-  transactionFailed: 'FAILED',
-  rechargeTransType: 'Recharge',
-  closeRefundTransType: 'Refund',
-  userNotFoundCodes: ['USER_NOT_FOUND'],
-  cardNotFoundCodes: ['CARD_NOT_FOUND'],
-  activationCodeErrorCodes: ['ACTIVATION_CODE_ERROR'],
+  cardClosed: KAZEPAY_STATUS_NAMES.cardClosed,
+  cardActivationFailed: KAZEPAY_STATUS_NAMES.cardActivationFailed,
+  transactionSuccess: KAZEPAY_STATUS_NAMES.transactionSuccess,
+  transactionFailed: KAZEPAY_STATUS_NAMES.transactionFailed,
+  rechargeTransType: KAZEPAY_TRANSACTION_TYPES.recharge,
+  closeRefundTransType: KAZEPAY_TRANSACTION_TYPES.closeRefund,
+  userNotFoundCodes: [KAZEPAY_ERROR_CODES.userNotFound],
+  cardNotFoundCodes: [KAZEPAY_ERROR_CODES.cardNotFound],
+  activationCodeErrorCodes: [KAZEPAY_ERROR_CODES.activationCodeError],
 };
 
 export interface KazepayActivityDependencies {

@@ -9,6 +9,7 @@ import type { OperationRequest } from '../../providers/kazepay/operations';
 import { luhnValid } from '../../security/redaction';
 import { InsufficientFundsError, Ledger } from '../common/ledger';
 import type { Scheduler } from '../common/scheduler';
+import { KAZEPAY_TRANSACTION_TYPES } from '../../providers/kazepay/conventions';
 import { type KazepaySandboxTimings, type KazepayStatusNames, SANDBOX_ERROR_CODES as E } from './options';
 
 /** A refusal KazePay would answer with head.code / head.detail. */
@@ -479,7 +480,8 @@ export class KazepayState {
       feeCurrency: t.currency,
       fee: num('0'),
       transStatus: title(t.status),
-      transType: t.kind === 'recharge' ? 'Recharge' : 'Refund',
+      transType:
+        t.kind === 'recharge' ? KAZEPAY_TRANSACTION_TYPES.recharge : KAZEPAY_TRANSACTION_TYPES.closeRefund,
       merchantName: 'KAZEPAY',
       respCode: '000000',
       respCodeDesc: 'SUCCESS',

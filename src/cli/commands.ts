@@ -1,3 +1,4 @@
+import { workerCommand } from '../runtime/worker-command';
 import { codecServerCommand } from '../security/codec-server-command';
 import type { CliCommand } from './command';
 import { providerCommand } from './provider-command';
@@ -8,4 +9,5 @@ export const commands: Record<string, CliCommand> = {
   provider: providerCommand,
   sandbox: sandboxCommand,
   'codec-server': codecServerCommand,
+  worker: workerCommand,
 };

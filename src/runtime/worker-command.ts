@@ -1,0 +1,37 @@
+// `cardflow worker`: runs the worker process from configuration until SIGTERM/SIGINT, then stops
+// polling and lets running tasks finish within CARDFLOW_WORKER_SHUTDOWN_GRACE. `--dev` (local
+// development only) uses the generated development codec keyring when none is configured.
+import type { CliCommand } from '../cli/command';
+import { stopRequested } from '../cli/support';
+import { ConfigError } from './env';
+import { loadWorkerSettings, startWorker } from './worker';
+
+export const workerCommand: CliCommand = {
+  summary: 'run the worker (workflows and activities on the card-lifecycle task queue)',
+  usage: 'cardflow worker [--dev]',
+  async run(args, io) {
+    const unknown = args.find((a) => a !== '--dev');
+    if (unknown !== undefined) {
+      io.err(`cardflow worker: unknown option ${unknown}\nusage: ${workerCommand.usage}`);
+      return 2;
+    }
+    let settings;
+    try {
+      settings = loadWorkerSettings(process.env, { devKeys: args.includes('--dev') ? 'generate' : 'forbid' });
+    } catch (error) {
+      if (error instanceof ConfigError) {
+        io.err(error.message);
+        return 2;
+      }
+      throw error;
+    }
+    const worker = await startWorker(settings);
+    void stopRequested().then(() => worker.shutdown());
+    try {
+      await worker.done;
+    } catch {
+      return 1;
+    }
+    return 0;
+  },
+};

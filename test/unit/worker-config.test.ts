@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ConfigError } from '../../src/runtime/env';
+import { loadWorkerSettings } from '../../src/runtime/worker';
+
+const KEY = `k1:${Buffer.alloc(32, 1).toString('base64')}`;
+const base = { CARDFLOW_CODEC_KEYS: KEY };
+
+function problemsOf(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadWorkerSettings(env);
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, String(error));
+    return [...error.problems];
+  }
+  return assert.fail('expected a ConfigError');
+}
+
+test('defaults: no provider configured, explicit limits, rate cap, health address', () => {
+  const s = loadWorkerSettings(base);
+  assert.equal(s.kazepay, undefined);
+  assert.equal(s.wasabi, undefined);
+  assert.equal(s.worker.CARDFLOW_WORKER_MAX_CACHED_WORKFLOWS, 1000);
+  assert.equal(s.worker.CARDFLOW_WORKER_SHUTDOWN_GRACE, 30_000);
+  assert.equal(s.process.CARDFLOW_WORKER_MAX_TASK_QUEUE_ACTIVITIES_PER_SECOND, 50);
+  assert.equal(s.process.CARDFLOW_WORKER_MAX_ACTIVITIES_PER_SECOND, 'off');
+  assert.equal(s.process.CARDFLOW_WORKER_HEALTH_BIND_ADDRESS, '127.0.0.1:8089');
+  assert.equal(s.process.CARDFLOW_WORKFLOW_BUNDLE, 'auto');
+  assert.equal(s.temporal.address, 'localhost:7233');
+  assert.equal(s.keyring.currentKeyId, 'k1');
+});
+
+test('a fully configured provider is read; rate caps and off parse', () => {
+  const s = loadWorkerSettings({
+    ...base,
+    WASABI_BASE_URL: 'http://127.0.0.1:1',
+    WASABI_API_KEY: 'api-key',
+    WASABI_MERCHANT_PRIVATE_KEY: 'private',
+    WASABI_PLATFORM_PUBLIC_KEY: 'public',
+    CARDFLOW_WORKER_MAX_ACTIVITIES_PER_SECOND: '2.5',
+    CARDFLOW_WORKER_MAX_TASK_QUEUE_ACTIVITIES_PER_SECOND: 'off',
+    CARDFLOW_WORKER_HEALTH_BIND_ADDRESS: 'off',
+  });
+  assert.equal(s.wasabi?.WASABI_API_KEY, 'api-key');
+  assert.equal(s.kazepay, undefined);
+  assert.equal(s.process.CARDFLOW_WORKER_MAX_ACTIVITIES_PER_SECOND, 2.5);
+  assert.equal(s.process.CARDFLOW_WORKER_MAX_TASK_QUEUE_ACTIVITIES_PER_SECOND, 'off');
+});
+
+test('a partial provider configuration lists every missing variable, for both providers at once', () => {
+  const problems = problemsOf({
+    ...base,
+    KAZEPAY_BASE_URL: 'http://127.0.0.1:1',
+    WASABI_TIMEOUT: '5s',
+  });
+  const named = problems.map((p) => p.split(':')[0]);
+  for (const name of [
+    'KAZEPAY_SYS_ID',
+    'KAZEPAY_MERCHANT_PRIVATE_KEY',
+    'KAZEPAY_PLATFORM_PUBLIC_KEY',
+    'WASABI_BASE_URL',
+    'WASABI_API_KEY',
+    'WASABI_MERCHANT_PRIVATE_KEY',
+    'WASABI_PLATFORM_PUBLIC_KEY',
+  ])
+    assert.ok(named.includes(name), `${name} missing from: ${problems.join(' | ')}`);
+  assert.ok(!named.includes('KAZEPAY_BASE_URL'));
+});
+
+test('a _FILE variable counts as set; every section reports in one error, never echoing values', () => {
+  const problems = problemsOf({
+    KAZEPAY_SYS_ID_FILE: '/nonexistent/cardflow-sys-id',
+    CARDFLOW_WORKER_MAX_CACHED_WORKFLOWS: 'lots',
+    CARDFLOW_WORKER_MAX_TASK_QUEUE_ACTIVITIES_PER_SECOND: '-1',
+    CARDFLOW_SECRET_STORE: 'redis',
+    WASABI_API_KEY: 'very-secret-api-key',
+  });
+  const text = problems.join('\n');
+  for (const name of [
+    'CARDFLOW_CODEC_KEYS',
+    'CARDFLOW_WORKER_MAX_CACHED_WORKFLOWS',
+    'CARDFLOW_WORKER_MAX_TASK_QUEUE_ACTIVITIES_PER_SECOND',
+    'CARDFLOW_REDIS_URL',
+    'KAZEPAY_SYS_ID_FILE',
+    'KAZEPAY_BASE_URL',
+    'WASABI_BASE_URL',
+  ])
+    assert.match(text, new RegExp(name));
+  assert.doesNotMatch(text, /very-secret-api-key/);
+});

@@ -1,0 +1,861 @@
+// The HTTP API: other services start and steer cardflow's flows, read their state, list them, and
+// a support tool reads the providers through it; providers' webhooks come in here too.
+//
+// Every endpoint but `/health` and `/webhooks/*` needs `Authorization: Bearer <token>` (configured
+// tokens, constant-time comparison). Errors are JSON `{ error, message, issues? }`: 400 bad input
+// (zod issues: path and rule, never the value), 401, 404 unknown flow, 409 conflict (same business
+// keys with different details, or a flow that has ended), 422 an update refused by its validator
+// or a provider's business refusal on a read. Nothing a caller sends causes a 500.
+import { createHash, type KeyObject } from 'node:crypto';
+import {
+  type Client,
+  WithStartWorkflowOperation,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowFailedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
+import { ApplicationFailure, type SearchAttributePair } from '@temporalio/common';
+import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import {
+  activationCodeSchema,
+  accountDepositSchema,
+  CardFlow,
+  CardProvider,
+  CardRef,
+  CustomerRef,
+  closeUpdate,
+  depositUpdate,
+  freezeUpdate,
+  kycResubmissionSchema,
+  providePinUpdate,
+  providerSchema,
+  refSchema,
+  resubmitKycUpdate,
+  stateQuery,
+  submitActivationCodeUpdate,
+  TASK_QUEUE,
+  unfreezeUpdate,
+  WORKFLOW_TYPES,
+  workflowIds,
+  type Provider,
+} from '../contract';
+import type { DocumentStore } from '../documents/document-store';
+import { ProviderError, ProviderRejectedError, ProviderValidationError } from '../providers/errors';
+import type { KazepayClient } from '../providers/kazepay/client';
+import type { WasabiClient } from '../providers/wasabi/client';
+import {
+  createWasabiWebhookHandler,
+  InMemoryDedupeStore,
+  type WebhookDedupeStore,
+} from '../providers/wasabi/webhooks';
+import type { Logger } from '../runtime/logger';
+import { bearerTokenAuthorizer } from '../security/codec-server';
+import { redactSensitive, redactText } from '../security/redaction';
+import type { SecretStore } from '../security/secret-store';
+import { ApiError, badRequest, conflict, notFound, parseOr400, refused } from './errors';
+import {
+  canonicalJson,
+  cardAccountStartSchema,
+  FLOW_SPECS,
+  type FlowKind,
+  type FlowSpec,
+  ID_PREFIX,
+  pinSchema,
+  workflowIdSchema,
+} from './flows';
+import { type ApiRoute, openApiDocument } from './openapi';
+import { notification, NotificationRouter, type NotificationTarget, type WebhookJournal } from './webhooks';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** No bearer token needed (health, webhooks). */
+    public?: boolean;
+  }
+  interface FastifyInstance {
+    /** The route table (documentation, tests) and the webhook journal. */
+    cardflow: { routes: readonly ApiRoute[]; webhooks: WebhookJournal };
+  }
+}
+
+export const DEFAULT_API_BODY_LIMIT = 1024 * 1024;
+export const DEFAULT_DOCUMENT_LIMIT = 10 * 1024 * 1024;
+const DOCUMENT_TYPES: Record<string, string> = {
+  'image/png': 'png',
+  'image/jpeg': 'jpg',
+  'application/pdf': 'pdf',
+};
+
+export interface BuildApiOptions {
+  /** A Temporal client with the engine's data converter. */
+  client: Client;
+  /** Accepted bearer tokens (several, so they can rotate). */
+  tokens: readonly string[];
+  logger: Logger;
+  /** Where PINs and card numbers go; only handles reach the workflows. */
+  secrets: SecretStore;
+  /** Where KYC document uploads go. */
+  documents: DocumentStore;
+  /** Provider clients for the support reads (and KazePay webhook opening). */
+  wasabi?: WasabiClient;
+  kazepay?: KazepayClient;
+  /** Enables `/webhooks/wasabi`: the platform key its signatures verify with. */
+  wasabiWebhook?: {
+    platformPublicKey: string | KeyObject;
+    dedupe?: WebhookDedupeStore;
+    ackVariant?: 'english-doc' | 'chinese-doc';
+  };
+  /** Enables `/webhooks/kazepay`: the client whose keys open the envelope. */
+  kazepayWebhook?: { client: KazepayClient; dedupe?: WebhookDedupeStore };
+  taskQueue?: string;
+  bodyLimitBytes?: number;
+  documentLimitBytes?: number;
+  /** How many webhook outcomes the journal keeps (default 1000). */
+  webhookJournalSize?: number;
+}
+
+const providerCardParams = z.object({ provider: providerSchema, cardRef: refSchema });
+const idParams = z.object({ id: workflowIdSchema });
+const accountSchema = cardAccountStartSchema.omit({ provider: true, cardRef: true });
+const accountOpBody = z.object({
+  /** Creates the account when it does not exist yet (update-with-start). */
+  account: accountSchema.optional(),
+});
+const accountDepositBody = accountDepositSchema.extend({ account: accountSchema.optional() });
+const codeBody = activationCodeSchema.extend({ pin: pinSchema.optional() });
+const pinBody = z.object({ pin: pinSchema });
+const listQuery = z.object({
+  provider: providerSchema.optional(),
+  flow: z.enum(Object.values(WORKFLOW_TYPES) as [string, ...string[]]).optional(),
+  state: z
+    .string()
+    .regex(/^[A-Z_]{1,64}$/, 'expected a state such as WAITING_FOR_REVIEW')
+    .optional(),
+  customerRef: refSchema.optional(),
+  cardRef: refSchema.optional(),
+  status: z.enum(['Running', 'Completed', 'Failed', 'Canceled', 'Terminated', 'TimedOut']).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+const pageQuery = z.object({
+  pageNum: z.coerce.number().int().min(1).max(10).optional(),
+  pageSize: z.coerce.number().int().min(1).max(100).optional(),
+});
+const wasabiCardParams = z.object({ cardNo: z.string().regex(/^[A-Za-z0-9]{1,64}$/, 'expected a card id') });
+const kazepayCardParams = z.object({ cardId: z.string().regex(/^[A-Za-z0-9]{1,64}$/, 'expected a card id') });
+
+type Handler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+
+/** Builds the API (not listening: `inject` works, or `listen`). */
+export function buildApi(options: BuildApiOptions): FastifyInstance {
+  if (options.tokens.length === 0) throw new Error('The API needs at least one bearer token');
+  const { client, logger, secrets, documents } = options;
+  const taskQueue = options.taskQueue ?? TASK_QUEUE;
+  const authorized = bearerTokenAuthorizer(options.tokens);
+  const router = new NotificationRouter(client, logger, options.webhookJournalSize);
+  const routes: ApiRoute[] = [];
+  const app = Fastify({ logger: false, bodyLimit: options.bodyLimitBytes ?? DEFAULT_API_BODY_LIMIT });
+  app.decorate('cardflow', { routes, webhooks: router.journal });
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.routeOptions.config?.public) return;
+    if (!authorized(request.headers.authorization))
+      return reply
+        .code(401)
+        .header('www-authenticate', 'Bearer')
+        .send({ error: 'unauthorized', message: 'a valid bearer token is required' });
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    // Method, route pattern and status only: never bodies, ids of secrets or headers.
+    logger.debug(
+      {
+        method: request.method,
+        route: request.routeOptions.url,
+        status: reply.statusCode,
+        ms: reply.elapsedTime,
+      },
+      'api request',
+    );
+  });
+  app.setErrorHandler((error: unknown, request, reply) => {
+    if (error instanceof ApiError)
+      return reply.code(error.status).send({
+        error: error.code,
+        message: error.message,
+        ...(error.issues ? { issues: error.issues } : {}),
+      });
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status === 413)
+      return reply.code(413).send({ error: 'payload_too_large', message: 'request body too large' });
+    if (status === 415)
+      return reply.code(415).send({ error: 'unsupported_media_type', message: 'unsupported content type' });
+    if (status && status >= 400 && status < 500)
+      return reply.code(400).send({ error: 'bad_request', message: 'malformed request (expected JSON)' });
+    logger.error(
+      {
+        err: { name: (error as Error).name, message: redactText(String((error as Error).message)) },
+        route: request.routeOptions.url,
+      },
+      'api: unexpected error',
+    );
+    return reply
+      .code(503)
+      .send({ error: 'unavailable', message: 'the engine could not complete the request; retry later' });
+  });
+  app.setNotFoundHandler((_request, reply) =>
+    reply.code(404).send({ error: 'not_found', message: 'no such endpoint' }),
+  );
+
+  const define = (scope: FastifyInstance, route: ApiRoute, handler: Handler) => {
+    routes.push(route);
+    scope.route({
+      method: route.method,
+      url: route.path,
+      config: { public: route.public ?? false },
+      handler,
+    });
+  };
+  const add = (route: ApiRoute, handler: Handler) => define(app, route, handler);
+
+  // ---- helpers over Temporal --------------------------------------------------------------
+  const describe = async (workflowId: string) => {
+    try {
+      return await client.workflow.getHandle(workflowId).describe();
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return undefined;
+      throw error;
+    }
+  };
+
+  /** Maps a Temporal error of a message to a flow onto the API's statuses. */
+  const messageError = async (error: unknown, workflowId: string): Promise<never> => {
+    if (error instanceof WorkflowUpdateFailedError) {
+      const cause = error.cause;
+      throw refused(cause instanceof Error ? cause.message : 'refused');
+    }
+    if (error instanceof WorkflowNotFoundError || (error as Error)?.name === 'WorkflowNotFoundError') {
+      const found = await describe(workflowId);
+      if (found) throw conflict(`the flow has ended (${found.status.name})`);
+      throw notFound(`no flow ${workflowId}`);
+    }
+    throw error;
+  };
+
+  const searchAttributes = (spec: FlowSpec, input: Record<string, unknown>): SearchAttributePair[] => {
+    const refs = spec.refs(input);
+    return [
+      { key: CardFlow, value: spec.type },
+      { key: CardProvider, value: input.provider as string },
+      ...(refs.customerRef ? [{ key: CustomerRef, value: refs.customerRef }] : []),
+      ...(refs.cardRef ? [{ key: CardRef, value: refs.cardRef }] : []),
+    ] as SearchAttributePair[];
+  };
+
+  /** The input a run was started with, decoded (first history event only). */
+  const storedInput = async (workflowId: string, runId: string): Promise<unknown> => {
+    const { history } = await client.workflowService.getWorkflowExecutionHistory({
+      namespace: client.options.namespace,
+      execution: { workflowId, runId },
+      maximumPageSize: 1,
+    });
+    const payloads = history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads;
+    return decodeFromPayloadsAtIndex(client.options.loadedDataConverter, 0, payloads ?? []);
+  };
+
+  const assertSameRequest = async (
+    spec: FlowSpec,
+    workflowId: string,
+    runId: string,
+    input: Record<string, unknown>,
+  ) => {
+    const stored = spec.stored.safeParse(await storedInput(workflowId, runId));
+    if (!stored.success) return; // started by someone else with another shape: not ours to judge
+    if (
+      canonicalJson(spec.comparable(stored.data as Record<string, unknown>)) !==
+      canonicalJson(spec.comparable(input))
+    )
+      throw conflict(
+        `${workflowId} exists with other details; the same business keys must carry the same request`,
+      );
+  };
+
+  const startFlow = async (kind: FlowKind, body: unknown) => {
+    const spec: FlowSpec = FLOW_SPECS[kind];
+    const input = parseOr400(spec.body, body, 'body') as Record<string, unknown>;
+    const workflowId = spec.id(input);
+    if (kind === 'kyc') {
+      const applicant = input.applicant as { email: string };
+      router.rememberKyc(workflowId, input.provider as Provider, applicant.email);
+    }
+    const existing = await describe(workflowId);
+    if (existing) {
+      await assertSameRequest(spec, workflowId, existing.runId, input);
+      return { workflowId, runId: existing.runId, started: false, status: existing.status.name };
+    }
+    const args = await spec.args(input, secrets);
+    try {
+      const handle = await client.workflow.start(spec.type, {
+        workflowId,
+        taskQueue,
+        args: [args],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        typedSearchAttributes: searchAttributes(spec, input),
+      });
+      logger.info({ workflowId, type: spec.type }, 'api: flow started');
+      return { workflowId, runId: handle.firstExecutionRunId, started: true, status: 'RUNNING' };
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      const found = await describe(workflowId);
+      return { workflowId, runId: found?.runId, started: false, status: found?.status.name ?? 'UNKNOWN' };
+    }
+  };
+
+  const flowOfType = (id: string, type: keyof typeof ID_PREFIX) => {
+    if (!id.startsWith(`${ID_PREFIX[type]}:`)) throw badRequest(`not a ${type} workflow id`);
+    return client.workflow.getHandle(id);
+  };
+
+  // ---- public -------------------------------------------------------------------------------
+  add(
+    { method: 'GET', path: '/health', summary: 'liveness (no authentication)', public: true, tag: 'meta' },
+    async () => ({
+      status: 'ok',
+    }),
+  );
+  add({ method: 'GET', path: '/openapi.json', summary: 'this document', tag: 'meta' }, async () =>
+    openApiDocument(routes, { title: 'cardflow API', version: '1' }),
+  );
+
+  // ---- starting flows -------------------------------------------------------------------------
+  const startRoutes: Array<[FlowKind, string]> = [
+    ['kyc', 'start kycVerification (id kyc:<provider>:<customerRef>)'],
+    ['activation', 'start physicalCardActivation; takes the PIN and card number, sends handles'],
+    ['issuance', 'start virtualCardIssuance (WasabiCard)'],
+    ['deposit', 'start cardDeposit (id deposit:<provider>:<cardRef>:<depositRef>)'],
+    ['closure', 'start cardClosure (id closure:<provider>:<cardRef>)'],
+    ['card-account', 'start cardAccount (id card:<provider>:<cardRef>)'],
+  ];
+  for (const [kind, summary] of startRoutes)
+    add(
+      { method: 'POST', path: `/flows/${kind}`, summary, tag: 'flows', body: FLOW_SPECS[kind].body },
+      async (request, reply) => {
+        const outcome = await startFlow(kind, request.body);
+        return reply.code(outcome.started ? 201 : 200).send(outcome);
+      },
+    );
+
+  // ---- reading flows ----------------------------------------------------------------------------
+  add(
+    {
+      method: 'GET',
+      path: '/flows',
+      summary: 'list flows by provider, flow, state, customer or card',
+      tag: 'flows',
+      query: listQuery,
+    },
+    async (request) => {
+      const q = parseOr400(listQuery, request.query, 'query');
+      const clauses = [
+        q.provider && `CardProvider = "${q.provider}"`,
+        q.flow && `CardFlow = "${q.flow}"`,
+        q.state && `CardState = "${q.state}"`,
+        q.customerRef && `CustomerRef = "${q.customerRef}"`,
+        q.cardRef && `CardRef = "${q.cardRef}"`,
+        q.status && `ExecutionStatus = "${q.status}"`,
+      ].filter(Boolean);
+      // Values are validated against strict patterns above: nothing can break out of the quotes.
+      const query = clauses.length ? clauses.join(' AND ') : 'CardFlow IS NOT NULL';
+      const flows = [];
+      for await (const wf of client.workflow.list({ query, pageSize: q.limit })) {
+        const sa = wf.searchAttributes ?? {};
+        flows.push({
+          workflowId: wf.workflowId,
+          type: wf.type,
+          status: wf.status.name,
+          startTime: wf.startTime.toISOString(),
+          closeTime: wf.closeTime?.toISOString(),
+          provider: sa.CardProvider?.[0],
+          state: sa.CardState?.[0],
+          customerRef: sa.CustomerRef?.[0],
+          cardRef: sa.CardRef?.[0],
+        });
+        if (flows.length >= q.limit) break;
+      }
+      return { flows };
+    },
+  );
+
+  add(
+    {
+      method: 'GET',
+      path: '/flows/:id',
+      summary: "a flow's state (query), status and outcome",
+      tag: 'flows',
+      params: idParams,
+    },
+    async (request) => {
+      const { id } = parseOr400(idParams, request.params, 'params');
+      const found = await describe(id);
+      if (!found) throw notFound(`no flow ${id}`);
+      const handle = client.workflow.getHandle(id);
+      const status = found.status.name;
+      const out: Record<string, unknown> = {
+        workflowId: id,
+        runId: found.runId,
+        type: found.type,
+        status,
+        cardState: found.searchAttributes.CardState?.[0],
+      };
+      if (status === 'RUNNING') out.state = await handle.query(stateQuery);
+      else if (status === 'COMPLETED') out.result = redactSensitive(await handle.result());
+      else if (status === 'FAILED') {
+        const failure = await handle.result().then(
+          () => undefined,
+          (e: unknown) => (e instanceof WorkflowFailedError ? e.cause : undefined),
+        );
+        out.failure =
+          failure instanceof ApplicationFailure
+            ? { type: failure.type, message: redactText(failure.message) }
+            : { type: failure?.name ?? 'unknown', message: redactText(failure?.message ?? '') };
+      }
+      return out;
+    },
+  );
+
+  // ---- messages to flows -------------------------------------------------------------------------
+  add(
+    {
+      method: 'POST',
+      path: '/flows/:id/activation-code',
+      summary: 'submitActivationCode (with the PIN for WasabiCard, or to set it)',
+      tag: 'messages',
+      params: idParams,
+      body: codeBody,
+    },
+    async (request) => {
+      const { id } = parseOr400(idParams, request.params, 'params');
+      const body = parseOr400(codeBody, request.body, 'body');
+      const handle = flowOfType(id, 'physicalCardActivation');
+      try {
+        if (body.pin) {
+          const pinHandle = await secrets.put(body.pin, { purpose: 'pin' });
+          await handle.executeUpdate(providePinUpdate, { args: [{ pinHandle }] });
+        }
+        return await handle.executeUpdate(submitActivationCodeUpdate, { args: [{ code: body.code }] });
+      } catch (error) {
+        return messageError(error, id);
+      }
+    },
+  );
+  add(
+    {
+      method: 'POST',
+      path: '/flows/:id/pin',
+      summary: 'providePin: the API stores the PIN and sends a handle',
+      tag: 'messages',
+      params: idParams,
+      body: pinBody,
+    },
+    async (request) => {
+      const { id } = parseOr400(idParams, request.params, 'params');
+      const body = parseOr400(pinBody, request.body, 'body');
+      const handle = flowOfType(id, 'physicalCardActivation');
+      try {
+        const pinHandle = await secrets.put(body.pin, { purpose: 'pin' });
+        return await handle.executeUpdate(providePinUpdate, { args: [{ pinHandle }] });
+      } catch (error) {
+        return messageError(error, id);
+      }
+    },
+  );
+  add(
+    {
+      method: 'POST',
+      path: '/flows/:id/kyc-resubmission',
+      summary: 'resubmitKyc after a WasabiCard rejection',
+      tag: 'messages',
+      params: idParams,
+      body: kycResubmissionSchema,
+    },
+    async (request) => {
+      const { id } = parseOr400(idParams, request.params, 'params');
+      const body = parseOr400(kycResubmissionSchema, request.body, 'body');
+      try {
+        return await flowOfType(id, 'kycVerification').executeUpdate(resubmitKycUpdate, { args: [body] });
+      } catch (error) {
+        return messageError(error, id);
+      }
+    },
+  );
+
+  // ---- card accounts (update-with-start) ---------------------------------------------------------------
+  const accountUpdate = async (
+    request: FastifyRequest,
+    op: 'deposit' | 'freeze' | 'unfreeze' | 'close',
+  ): Promise<unknown> => {
+    const { provider, cardRef } = parseOr400(providerCardParams, request.params, 'params');
+    const bodySchema = op === 'deposit' ? accountDepositBody : accountOpBody;
+    const body = parseOr400(bodySchema, request.body ?? {}, 'body') as z.output<typeof accountDepositBody>;
+    const workflowId = workflowIds.cardAccount(provider, cardRef);
+    const definition = {
+      deposit: depositUpdate,
+      freeze: freezeUpdate,
+      unfreeze: unfreezeUpdate,
+      close: closeUpdate,
+    }[op];
+    const args = op === 'deposit' ? [{ depositRef: body.depositRef, amount: body.amount }] : [];
+    try {
+      if (!body.account)
+        return await client.workflow
+          .getHandle(workflowId)
+          .executeUpdate(definition as typeof depositUpdate, { args } as never);
+      const input = { ...body.account, provider, cardRef };
+      const startWorkflowOperation = new WithStartWorkflowOperation(WORKFLOW_TYPES.cardAccount, {
+        workflowId,
+        taskQueue,
+        args: [input],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        // A closed account is never reopened by a late update.
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        typedSearchAttributes: searchAttributes(FLOW_SPECS['card-account'], input),
+      });
+      return await client.workflow.executeUpdateWithStart(
+        definition as typeof depositUpdate,
+        {
+          args,
+          startWorkflowOperation,
+        } as never,
+      );
+    } catch (error) {
+      if (error instanceof WorkflowExecutionAlreadyStartedError)
+        throw conflict(`the account ${workflowId} has ended`);
+      return messageError(error, workflowId);
+    }
+  };
+  for (const op of ['deposit', 'freeze', 'unfreeze', 'close'] as const)
+    add(
+      {
+        method: 'POST',
+        path: `/card-accounts/:provider/:cardRef/${op}`,
+        summary: `cardAccount ${op} (update; with "account" the account is created when missing)`,
+        tag: 'card accounts',
+        params: providerCardParams,
+        body: op === 'deposit' ? accountDepositBody : accountOpBody,
+      },
+      (request) => accountUpdate(request, op),
+    );
+
+  // ---- documents --------------------------------------------------------------------------------
+  app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser(
+      Object.keys(DOCUMENT_TYPES),
+      { parseAs: 'buffer', bodyLimit: options.documentLimitBytes ?? DEFAULT_DOCUMENT_LIMIT },
+      (_request, body, done) => done(null, body),
+    );
+    define(
+      scope,
+      {
+        method: 'POST',
+        path: '/documents',
+        summary: 'upload a KYC document (PNG, JPEG or PDF bytes); answers { ref } for kyc documents',
+        tag: 'documents',
+        body: { raw: Object.keys(DOCUMENT_TYPES) },
+      },
+      async (request, reply) => {
+        const contentType =
+          String(request.headers['content-type'] ?? '')
+            .split(';')[0]
+            ?.trim() ?? '';
+        const ext = DOCUMENT_TYPES[contentType];
+        const bytes = request.body as Buffer | undefined;
+        if (!ext || !Buffer.isBuffer(bytes) || bytes.length === 0)
+          throw badRequest('expected a non-empty image/png, image/jpeg or application/pdf body');
+        const ref = await documents.put({ bytes, contentType, fileName: `document.${ext}` });
+        return reply.code(201).send({ ref });
+      },
+    );
+  });
+
+  // ---- support reads (answered by the providers directly) --------------------------------------------
+  const providerRead = async <T>(call: () => Promise<T>): Promise<unknown> => {
+    try {
+      return redactSensitive(await call());
+    } catch (error) {
+      if (error instanceof ProviderValidationError)
+        throw badRequest(
+          'refused by the provider rules',
+          error.issues.map((i) => ({ path: i.field, message: i.rule })),
+        );
+      if (error instanceof ProviderRejectedError) {
+        if (/^(404|CARD_NOT_FOUND|USER_NOT_FOUND)$/.test(error.code))
+          throw notFound('the provider does not know it');
+        throw refused(`the provider refused: ${error.code}`);
+      }
+      if (error instanceof ProviderError)
+        throw new ApiError(502, 'provider_unavailable', `the provider could not answer (${error.kind})`);
+      throw error;
+    }
+  };
+  const need = <T>(clientOrUndefined: T | undefined, name: string): T => {
+    if (!clientOrUndefined) throw notFound(`${name} is not configured`);
+    return clientOrUndefined;
+  };
+  const wasabiRead = (
+    path: string,
+    summary: string,
+    read: (w: WasabiClient, cardNo: string, q: z.output<typeof pageQuery>) => Promise<unknown>,
+  ) =>
+    add(
+      {
+        method: 'GET',
+        path: `/support/wasabi/cards/:cardNo${path}`,
+        summary,
+        tag: 'support',
+        params: wasabiCardParams,
+        query: pageQuery,
+      },
+      async (request) => {
+        const { cardNo } = parseOr400(wasabiCardParams, request.params, 'params');
+        const q = parseOr400(pageQuery, request.query, 'query');
+        const wasabi = need(options.wasabi, 'WasabiCard');
+        return providerRead(() => read(wasabi, cardNo, q));
+      },
+    );
+  wasabiRead('', 'WasabiCard card details (card number masked)', (w, cardNo) => w.cardInfo({ cardNo }));
+  wasabiRead('/balance', 'WasabiCard card balance', (w, cardNo) => w.balance({ cardNo }));
+  wasabiRead('/transactions', 'WasabiCard operation log of the card', (w, cardNo, q) =>
+    w.transactions({ cardNo, ...q }),
+  );
+  wasabiRead('/authorizations', 'WasabiCard authorization records', (w, cardNo, q) =>
+    w.authTransactions({ cardNo, ...q }),
+  );
+  wasabiRead('/3ds', 'WasabiCard 3DS records (one-time values withheld)', async (w, cardNo, q) => {
+    const page = await w.threeDsTransactions({ cardNo, ...q });
+    return JSON.parse(JSON.stringify(page, (key, value) => (key === 'values' ? '[REDACTED]' : value)));
+  });
+  add(
+    {
+      method: 'GET',
+      path: '/support/wasabi/merchant/accounts',
+      summary: 'WasabiCard merchant account balances',
+      tag: 'support',
+    },
+    async () => providerRead(() => need(options.wasabi, 'WasabiCard').accountInfo()),
+  );
+  const kazepayRead = (
+    path: string,
+    summary: string,
+    read: (k: KazepayClient, cardID: string, q: z.output<typeof pageQuery>) => Promise<unknown>,
+  ) =>
+    add(
+      {
+        method: 'GET',
+        path: `/support/kazepay/cards/:cardId${path}`,
+        summary,
+        tag: 'support',
+        params: kazepayCardParams,
+        query: pageQuery,
+      },
+      async (request) => {
+        const { cardId } = parseOr400(kazepayCardParams, request.params, 'params');
+        const q = parseOr400(pageQuery, request.query, 'query');
+        const kazepay = need(options.kazepay, 'KazePay');
+        return providerRead(() => read(kazepay, cardId, q));
+      },
+    );
+  kazepayRead('', 'KazePay card details (card number masked)', (k, cardID) => k.queryCard({ cardID }));
+  kazepayRead('/balance', 'KazePay card balance', (k, cardID) => k.cardBalance({ cardID }));
+  kazepayRead('/transactions', 'KazePay operation log of the card', (k, cardID, q) =>
+    k.queryTransactions({ cardID, ...q }),
+  );
+
+  add(
+    {
+      method: 'GET',
+      path: '/webhooks/journal',
+      summary: 'recent provider notifications and what was done with them',
+      tag: 'webhooks',
+    },
+    async () => ({ entries: router.journal.entries() }),
+  );
+
+  // ---- webhooks in (raw bytes; authenticated by signature) -----------------------------------------
+  app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+    const rawBody = (request: FastifyRequest) =>
+      Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+
+    if (options.wasabiWebhook) {
+      const handle = createWasabiWebhookHandler({
+        platformPublicKey: options.wasabiWebhook.platformPublicKey,
+        dedupe: options.wasabiWebhook.dedupe ?? new InMemoryDedupeStore(),
+        ackVariant: options.wasabiWebhook.ackVariant,
+      });
+      define(
+        scope,
+        {
+          method: 'POST',
+          path: '/webhooks/wasabi',
+          summary: 'WasabiCard notifications (signature over the raw body)',
+          public: true,
+          tag: 'webhooks',
+          body: { raw: ['application/json'] },
+        },
+        async (request, reply) => {
+          const result = await handle({ headers: request.headers, rawBody: rawBody(request) });
+          const send = () =>
+            reply.code(result.response.status).headers(result.response.headers).send(result.response.body);
+          if (result.outcome === 'refused') {
+            router.journal.record({
+              provider: 'wasabi',
+              event: 'unverified',
+              key: '-',
+              outcome: 'refused',
+              reason: result.reason,
+            });
+            logger.warn({ reason: result.reason }, 'wasabi webhook refused');
+            return send();
+          }
+          const { target, note } = wasabiTarget(
+            result.category,
+            result.event?.payload as Record<string, unknown> | undefined,
+          );
+          if (result.duplicate) {
+            router.journal.record({ provider: 'wasabi', ...note, outcome: 'duplicate' });
+            return send();
+          }
+          try {
+            await router.deliver('wasabi', note, target);
+          } catch (error) {
+            await result.release();
+            throw error;
+          }
+          return send();
+        },
+      );
+    }
+
+    if (options.kazepayWebhook) {
+      const kazepay = options.kazepayWebhook.client;
+      const dedupe = options.kazepayWebhook.dedupe ?? new InMemoryDedupeStore();
+      define(
+        scope,
+        {
+          method: 'POST',
+          path: '/webhooks/kazepay',
+          summary: 'KazePay notifications (signed envelope)',
+          public: true,
+          tag: 'webhooks',
+          body: { raw: ['application/json'] },
+        },
+        async (request, reply) => {
+          let opened: ReturnType<KazepayClient['openWebhook']>;
+          try {
+            opened = kazepay.openWebhook(rawBody(request));
+          } catch {
+            router.journal.record({
+              provider: 'kazepay',
+              event: 'unverified',
+              key: '-',
+              outcome: 'refused',
+              reason: 'bad-envelope',
+            });
+            logger.warn('kazepay webhook refused: envelope not trusted');
+            return reply.code(401).send({ error: 'unauthorized', message: 'notification not verified' });
+          }
+          const { head, business } = opened;
+          const { target, note } = kazepayTarget(head.apiCode, business as Record<string, unknown>);
+          const keys = [`rid|${head.requestNo}`, `biz|${note.event}|${note.key}|${note.status ?? ''}`];
+          const claimed: string[] = [];
+          for (const key of keys) if (await dedupe.claim(key)) claimed.push(key);
+          const ack = () =>
+            reply.code(200).header('content-type', 'application/json').send(kazepay.webhookAck(head));
+          if (claimed.length < keys.length) {
+            router.journal.record({ provider: 'kazepay', ...note, outcome: 'duplicate' });
+            return ack();
+          }
+          try {
+            await router.deliver('kazepay', note, target);
+          } catch (error) {
+            for (const key of claimed) await dedupe.release(key);
+            throw error;
+          }
+          return ack();
+        },
+      );
+    }
+  });
+
+  return app;
+}
+
+const text = (v: unknown) => (v === undefined || v === null ? undefined : String(v));
+
+/** WasabiCard: which flows a notification is for (see webhooks.ts). */
+export function wasabiTarget(
+  category: string,
+  payload: Record<string, unknown> | undefined,
+): { target: NotificationTarget; note: ReturnType<typeof notification> } {
+  const p = payload ?? {};
+  switch (category) {
+    case 'card_transaction':
+    case 'physical_card': {
+      const cardNo = text(p.cardNo);
+      return {
+        target: cardNo ? { kind: 'card', provider: 'wasabi', cardRef: cardNo } : { kind: 'none' },
+        note: notification(category, p.orderNo ?? p.merchantOrderNo ?? cardNo, p.status),
+      };
+    }
+    case 'card_holder': {
+      const order = text(p.merchantOrderNo);
+      return {
+        target: order ? { kind: 'wasabi-holder', merchantOrderNo: order } : { kind: 'none' },
+        note: notification(category, p.holderId, p.status),
+      };
+    }
+    default:
+      return {
+        target: { kind: 'none' },
+        note: notification(
+          category,
+          p.tradeNo ?? p.orderNo ?? p.holderId ?? p.cardNo ?? '-',
+          p.status ?? p.tradeStatus,
+        ),
+      };
+  }
+}
+
+/** KazePay: which flows a notification is for (see webhooks.ts). Emails never leave as keys. */
+export function kazepayTarget(
+  event: string,
+  b: Record<string, unknown>,
+): { target: NotificationTarget; note: ReturnType<typeof notification> } {
+  const cardID = text(b.cardID);
+  switch (event) {
+    case 'kycStatusNotify': {
+      const email = text(b.email);
+      const digest = email ? createHash('sha256').update(email.trim().toLowerCase()).digest('hex') : '-';
+      return {
+        target: email ? { kind: 'kazepay-kyc', email } : { kind: 'none' },
+        note: notification(event, `kyc-${String(digest).slice(0, 24)}`, b.status),
+      };
+    }
+    case 'cardStatusNotify':
+    case 'rechargeNotify':
+    case 'closeCardNotify':
+      return {
+        target: cardID ? { kind: 'card', provider: 'kazepay', cardRef: cardID } : { kind: 'none' },
+        note: notification(
+          event,
+          [cardID, b.transactionId ?? b.txnId].filter(Boolean).join('/'),
+          b.status ?? b.transactionStatus,
+        ),
+      };
+    default:
+      return { target: { kind: 'none' }, note: notification(event, cardID ?? '-', b.status) };
+  }
+}

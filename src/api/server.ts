@@ -765,7 +765,7 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
               reason: 'bad-envelope',
             });
             logger.warn('kazepay webhook refused: envelope not trusted');
-            return reply.code(401).send({ error: 'unauthorized', message: 'notification not verified' });
+            return reply.code(401).send({ error: 'not_verified', message: 'notification not verified' });
           }
           const { head, business } = opened;
           const { target, note } = kazepayTarget(head.apiCode, business as Record<string, unknown>);

@@ -1,0 +1,471 @@
+// The typed client library: one function per flow and message of the contract (src/contract),
+// on top of @temporalio/client, for services written in TypeScript. Every input is checked with
+// the contract's zod schemas before anything is sent; ids come from `workflowIds`, so starting
+// the same thing twice addresses the same workflow.
+//
+//   const { client } = await connectClient(temporalTarget(), createDataConverter(keyring));
+//   const cardflow = createCardflowClient({ client });
+//   const kyc = await cardflow.startKyc({ provider: 'wasabi', customerRef, cardTypeId, applicant });
+//   const { outcome } = await kyc.result();
+import {
+  type Client,
+  WithStartWorkflowOperation,
+  WorkflowExecutionAlreadyStartedError,
+  type WorkflowHandle,
+} from '@temporalio/client';
+import type { SearchAttributePair, WorkflowIdReusePolicy } from '@temporalio/common';
+import { z } from 'zod';
+import {
+  accountDepositSchema,
+  type ActivationCodeOutcome,
+  activationCodeSchema,
+  activationInputSchema,
+  type ActivationInput,
+  type ActivationResult,
+  CardFlow,
+  type CardAccountInput,
+  cardAccountInputSchema,
+  type CardAccountState,
+  cardAccountStateQuery,
+  type CardAccountStatus,
+  CardProvider,
+  CardRef,
+  CardState,
+  closeUpdate,
+  type ClosureInput,
+  closureInputSchema,
+  type ClosureResult,
+  CustomerRef,
+  type DepositInput,
+  depositInputSchema,
+  type DepositResult,
+  depositUpdate,
+  type FlowStatus,
+  freezeUpdate,
+  type IssuanceInput,
+  issuanceInputSchema,
+  type IssuanceResult,
+  type KycInput,
+  kycInputSchema,
+  type KycResubmission,
+  kycResubmissionSchema,
+  type KycResult,
+  kycUrlQuery,
+  type Provider,
+  type ProviderNotification,
+  providerNotificationSchema,
+  providerNotificationSignal,
+  providerSchema,
+  providePinSchema,
+  providePinUpdate,
+  refSchema,
+  resubmitKycUpdate,
+  stateQuery,
+  submitActivationCodeUpdate,
+  TASK_QUEUE,
+  unfreezeUpdate,
+  WORKFLOW_TYPES,
+  workflowIds,
+  type WorkflowType,
+} from '../contract';
+import { type CodecKeyring, loadCodecKeyring } from '../security/codec-keys';
+import { createDataConverter } from '../security/data-converter';
+import { connectClient, type TemporalTarget, temporalTarget } from '../runtime/temporal-connection';
+
+/** An input refused by the contract's schema: nothing was sent. Issues name fields and rules, never values. */
+export class CardflowInputError extends Error {
+  override name = 'CardflowInputError';
+  constructor(
+    readonly what: string,
+    readonly issues: ReadonlyArray<{ path: string; message: string }>,
+  ) {
+    super(`${what}: invalid input: ${issues.map((i) => `${i.path || '(input)'}: ${i.message}`).join('; ')}`);
+  }
+}
+
+function check<S extends z.ZodType>(what: string, schema: S, value: unknown): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw new CardflowInputError(
+    what,
+    parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
+  );
+}
+
+/** A started (or already existing) flow. */
+export interface Flow<Result, Status = FlowStatus> {
+  workflowId: string;
+  handle: WorkflowHandle;
+  /** The flow's result; rejects with WorkflowFailedError (cause: the contract's failure type). */
+  result(): Promise<Result>;
+  /** The `state` query. */
+  state(): Promise<Status>;
+}
+
+/** What `list` answers per flow (search attributes only: opaque references, no personal data). */
+export interface FlowSummary {
+  workflowId: string;
+  runId: string;
+  type: string;
+  /** Temporal's execution status: RUNNING, COMPLETED, FAILED, ... */
+  status: string;
+  provider?: string;
+  flow?: string;
+  state?: string;
+  customerRef?: string;
+  cardRef?: string;
+  startTime: Date;
+  closeTime?: Date;
+}
+
+export const listFilterSchema = z.object({
+  provider: providerSchema.optional(),
+  flow: z.enum(Object.values(WORKFLOW_TYPES) as [WorkflowType, ...WorkflowType[]]).optional(),
+  state: z
+    .string()
+    .regex(/^[A-Z][A-Z_]{0,63}$/, 'expected a state name such as WAITING_FOR_REVIEW')
+    .optional(),
+  customerRef: refSchema.optional(),
+  cardRef: refSchema.optional(),
+  /** Only running flows (true) or only closed ones (false). */
+  running: z.boolean().optional(),
+  /** At most this many (default 100). */
+  limit: z.number().int().min(1).max(1000).default(100),
+});
+export type ListFilter = z.input<typeof listFilterSchema>;
+
+/** The visibility query for a filter (values are schema-checked: no quoting can be broken). */
+export function listQuery(filter: z.output<typeof listFilterSchema>): string {
+  const parts: string[] = [];
+  if (filter.provider) parts.push(`${CardProvider.name} = '${filter.provider}'`);
+  if (filter.flow) parts.push(`${CardFlow.name} = '${filter.flow}'`);
+  if (filter.state) parts.push(`${CardState.name} = '${filter.state}'`);
+  if (filter.customerRef) parts.push(`${CustomerRef.name} = '${filter.customerRef}'`);
+  if (filter.cardRef) parts.push(`${CardRef.name} = '${filter.cardRef}'`);
+  if (filter.running !== undefined) parts.push(`ExecutionStatus ${filter.running ? '=' : '!='} 'Running'`);
+  // Only cardflow's flows: those carry CardFlow.
+  if (!filter.flow) parts.push(`${CardFlow.name} IS NOT NULL`);
+  return parts.join(' AND ');
+}
+
+/** Ids of the flows addressed by business keys. */
+export interface ActivationKey {
+  provider: Provider;
+  customerRef: string;
+  requestRef: string;
+}
+export interface CardKey {
+  provider: Provider;
+  cardRef: string;
+}
+
+/**
+ * Id reuse per flow once a run has closed. A completed flow stays finished (its outcome is the
+ * answer: a second start returns the same workflow); a flow that failed or timed out may be
+ * started again where nothing was moved by money: KYC, activation, closure. Deposits, card
+ * orders and card accounts never start twice under one id.
+ */
+export const REUSE_POLICY: Record<WorkflowType, WorkflowIdReusePolicy> = {
+  kycVerification: 'ALLOW_DUPLICATE_FAILED_ONLY',
+  physicalCardActivation: 'ALLOW_DUPLICATE_FAILED_ONLY',
+  virtualCardIssuance: 'REJECT_DUPLICATE',
+  cardDeposit: 'REJECT_DUPLICATE',
+  cardClosure: 'ALLOW_DUPLICATE_FAILED_ONLY',
+  cardAccount: 'REJECT_DUPLICATE',
+};
+
+export interface CardflowClientOptions {
+  /** A client built with cardflow's data converter (src/security/data-converter.ts). */
+  client: Client;
+  taskQueue?: string;
+}
+
+export type CardflowClient = ReturnType<typeof createCardflowClient>;
+
+export function createCardflowClient({ client, taskQueue = TASK_QUEUE }: CardflowClientOptions) {
+  const flow = <R, S = FlowStatus>(handle: WorkflowHandle): Flow<R, S> => ({
+    workflowId: handle.workflowId,
+    handle,
+    result: () => handle.result() as Promise<R>,
+    state: () => handle.query(stateQuery) as Promise<S>,
+  });
+
+  const attributes = (
+    type: WorkflowType,
+    provider: Provider,
+    refs: { customerRef?: string; cardRef?: string },
+  ): SearchAttributePair[] => [
+    { key: CardProvider, value: provider },
+    { key: CardFlow, value: type },
+    ...(refs.customerRef ? [{ key: CustomerRef, value: refs.customerRef }] : []),
+    ...(refs.cardRef ? [{ key: CardRef, value: refs.cardRef }] : []),
+  ];
+
+  const startOptions = (
+    type: WorkflowType,
+    workflowId: string,
+    input: unknown,
+    provider: Provider,
+    refs: { customerRef?: string; cardRef?: string },
+    summary: string,
+  ) => ({
+    workflowId,
+    taskQueue,
+    args: [input],
+    workflowIdConflictPolicy: 'USE_EXISTING' as const,
+    workflowIdReusePolicy: REUSE_POLICY[type],
+    typedSearchAttributes: attributes(type, provider, refs),
+    staticSummary: summary,
+  });
+
+  /** Starts, or answers the flow already under that id (running, or closed and not reusable). */
+  async function start<R, S = FlowStatus>(
+    type: WorkflowType,
+    options: ReturnType<typeof startOptions>,
+  ): Promise<Flow<R, S>> {
+    try {
+      return flow<R, S>(await client.workflow.start(type, options));
+    } catch (error) {
+      if (error instanceof WorkflowExecutionAlreadyStartedError)
+        return flow<R, S>(client.workflow.getHandle(options.workflowId));
+      throw error;
+    }
+  }
+
+  const handleOf = (workflowId: string) => client.workflow.getHandle(workflowId);
+
+  const accountStart = (input: CardAccountInput) => {
+    const parsed = check('cardAccount', cardAccountInputSchema, input);
+    const options = startOptions(
+      'cardAccount',
+      workflowIds.cardAccount(parsed.provider, parsed.cardRef),
+      parsed,
+      parsed.provider,
+      { customerRef: parsed.customerRef, cardRef: parsed.cardRef },
+      `Card account ${parsed.cardRef} (${parsed.provider})`,
+    );
+    return { options, operation: () => new WithStartWorkflowOperation(WORKFLOW_TYPES.cardAccount, options) };
+  };
+
+  return {
+    client,
+
+    // ---- starting flows (idempotent) ----
+
+    async startKyc(input: KycInput): Promise<Flow<KycResult>> {
+      const p = check('kycVerification', kycInputSchema, input);
+      return start('kycVerification', {
+        ...startOptions(
+          'kycVerification',
+          workflowIds.kycVerification(p.provider, p.customerRef),
+          p,
+          p.provider,
+          { customerRef: p.customerRef },
+          `KYC of customer ${p.customerRef} (${p.provider})`,
+        ),
+      });
+    },
+
+    async startActivation(input: ActivationInput): Promise<Flow<ActivationResult>> {
+      const p = check('physicalCardActivation', activationInputSchema, input);
+      return start(
+        'physicalCardActivation',
+        startOptions(
+          'physicalCardActivation',
+          workflowIds.physicalCardActivation(p.provider, p.customerRef, p.requestRef),
+          p,
+          p.provider,
+          { customerRef: p.customerRef, ...(p.provider === 'wasabi' ? { cardRef: p.cardRef } : {}) },
+          `Card activation ${p.requestRef} for customer ${p.customerRef} (${p.provider})`,
+        ),
+      );
+    },
+
+    async startIssuance(input: IssuanceInput): Promise<Flow<IssuanceResult>> {
+      const p = check('virtualCardIssuance', issuanceInputSchema, input);
+      return start(
+        'virtualCardIssuance',
+        startOptions(
+          'virtualCardIssuance',
+          workflowIds.virtualCardIssuance(p.provider, p.customerRef, p.requestRef),
+          p,
+          p.provider,
+          { customerRef: p.customerRef },
+          `Virtual card ${p.requestRef} for customer ${p.customerRef}, ${p.initialDeposit} initial deposit (${p.provider})`,
+        ),
+      );
+    },
+
+    async startDeposit(input: DepositInput): Promise<Flow<DepositResult>> {
+      const p = check('cardDeposit', depositInputSchema, input);
+      return start(
+        'cardDeposit',
+        startOptions(
+          'cardDeposit',
+          workflowIds.cardDeposit(p.provider, p.cardRef, p.depositRef),
+          p,
+          p.provider,
+          { cardRef: p.cardRef, ...(p.customerRef ? { customerRef: p.customerRef } : {}) },
+          `Deposit ${p.depositRef} of ${p.amount} ${p.currency} to card ${p.cardRef} (${p.provider})`,
+        ),
+      );
+    },
+
+    async startClosure(input: ClosureInput): Promise<Flow<ClosureResult>> {
+      const p = check('cardClosure', closureInputSchema, input);
+      return start(
+        'cardClosure',
+        startOptions(
+          'cardClosure',
+          workflowIds.cardClosure(p.provider, p.cardRef),
+          p,
+          p.provider,
+          { cardRef: p.cardRef, ...(p.customerRef ? { customerRef: p.customerRef } : {}) },
+          `Closure of card ${p.cardRef} (${p.provider})`,
+        ),
+      );
+    },
+
+    async startCardAccount(input: CardAccountInput): Promise<Flow<void, CardAccountStatus>> {
+      // The account's `state` query answers its richer status (same query name).
+      const { options } = accountStart(input);
+      return start<void, CardAccountStatus>('cardAccount', options);
+    },
+
+    // ---- handles by business key ----
+
+    kyc: (provider: Provider, customerRef: string): Flow<KycResult> =>
+      flow(handleOf(workflowIds.kycVerification(check('provider', providerSchema, provider), customerRef))),
+    activation: (key: ActivationKey): Flow<ActivationResult> =>
+      flow(handleOf(workflowIds.physicalCardActivation(key.provider, key.customerRef, key.requestRef))),
+    issuance: (customerRef: string, requestRef: string): Flow<IssuanceResult> =>
+      flow(handleOf(workflowIds.virtualCardIssuance('wasabi', customerRef, requestRef))),
+    deposit: (key: CardKey, depositRef: string): Flow<DepositResult> =>
+      flow(handleOf(workflowIds.cardDeposit(key.provider, key.cardRef, depositRef))),
+    closure: (key: CardKey): Flow<ClosureResult> =>
+      flow(handleOf(workflowIds.cardClosure(key.provider, key.cardRef))),
+    cardAccount: (key: CardKey): Flow<void, CardAccountStatus> => {
+      const handle = handleOf(workflowIds.cardAccount(key.provider, key.cardRef));
+      return { ...flow(handle), state: () => handle.query(cardAccountStateQuery) };
+    },
+
+    /** The `state` query of any flow by workflow id. */
+    getState: (workflowId: string): Promise<FlowStatus> => handleOf(workflowId).query(stateQuery),
+    /** The result of any flow by workflow id. */
+    getResult: <R = unknown>(workflowId: string): Promise<R> => handleOf(workflowId).result() as Promise<R>,
+    /** KazePay hosted KYC: the URL the customer must visit, once known. */
+    kycUrl: (customerRef: string): Promise<string | null> =>
+      handleOf(workflowIds.kycVerification('kazepay', customerRef)).query(kycUrlQuery),
+
+    // ---- messages ----
+
+    /** WasabiCard: a corrected resubmission after a rejection (only while AWAITING_RESUBMISSION). */
+    async resubmitKyc(provider: Provider, customerRef: string, resubmission: KycResubmission) {
+      const p = check('resubmitKyc', kycResubmissionSchema, resubmission);
+      return handleOf(workflowIds.kycVerification(provider, customerRef)).executeUpdate(resubmitKycUpdate, {
+        args: [p],
+      });
+    },
+
+    async submitActivationCode(key: ActivationKey, code: string): Promise<ActivationCodeOutcome> {
+      const p = check('submitActivationCode', activationCodeSchema, { code });
+      return handleOf(
+        workflowIds.physicalCardActivation(key.provider, key.customerRef, key.requestRef),
+      ).executeUpdate(submitActivationCodeUpdate, { args: [p] });
+    },
+
+    /** The PIN as a secret-store handle, never the PIN itself. */
+    async providePin(key: ActivationKey, pinHandle: string) {
+      const p = check('providePin', providePinSchema, { pinHandle });
+      return handleOf(
+        workflowIds.physicalCardActivation(key.provider, key.customerRef, key.requestRef),
+      ).executeUpdate(providePinUpdate, { args: [p] });
+    },
+
+    /** A verified provider notification for a flow: makes it read the provider now. */
+    async providerNotification(workflowId: string, notification: ProviderNotification): Promise<void> {
+      const p = check('providerNotification', providerNotificationSchema, notification);
+      return handleOf(workflowId).signal(providerNotificationSignal, p);
+    },
+
+    // ---- cardAccount: create the account if needed, then act (update-with-start) ----
+
+    async accountDeposit(
+      account: CardAccountInput,
+      deposit: { depositRef: string; amount: string | number },
+    ): Promise<DepositResult> {
+      const d = check('deposit', accountDepositSchema, deposit);
+      const operation = accountStart(account).operation();
+      return client.workflow.executeUpdateWithStart(depositUpdate, {
+        args: [d],
+        startWorkflowOperation: operation,
+      });
+    },
+    async accountFreeze(account: CardAccountInput): Promise<{ state: CardAccountState }> {
+      const operation = accountStart(account).operation();
+      return client.workflow.executeUpdateWithStart(freezeUpdate, {
+        args: [],
+        startWorkflowOperation: operation,
+      });
+    },
+    async accountUnfreeze(account: CardAccountInput): Promise<{ state: CardAccountState }> {
+      const operation = accountStart(account).operation();
+      return client.workflow.executeUpdateWithStart(unfreezeUpdate, {
+        args: [],
+        startWorkflowOperation: operation,
+      });
+    },
+    async accountClose(account: CardAccountInput): Promise<ClosureResult> {
+      const operation = accountStart(account).operation();
+      return client.workflow.executeUpdateWithStart(closeUpdate, {
+        args: [],
+        startWorkflowOperation: operation,
+      });
+    },
+
+    // ---- visibility ----
+
+    /** Flows by provider, type, state, customer or card reference (search attributes). */
+    async list(filter: ListFilter = {}): Promise<FlowSummary[]> {
+      const f = check('list', listFilterSchema, filter);
+      const out: FlowSummary[] = [];
+      for await (const info of client.workflow.list({
+        query: listQuery(f),
+        pageSize: Math.min(f.limit, 100),
+      })) {
+        const sa = info.typedSearchAttributes;
+        out.push({
+          workflowId: info.workflowId,
+          runId: info.runId,
+          type: info.type,
+          status: info.status.name,
+          provider: sa.get(CardProvider),
+          flow: sa.get(CardFlow),
+          state: sa.get(CardState),
+          customerRef: sa.get(CustomerRef),
+          cardRef: sa.get(CardRef),
+          startTime: info.startTime,
+          ...(info.closeTime ? { closeTime: info.closeTime } : {}),
+        });
+        if (out.length >= f.limit) break;
+      }
+      return out;
+    },
+  };
+}
+
+/**
+ * A cardflow client from connection settings: the Temporal target from TEMPORAL_* (envconfig)
+ * and the codec keyring from CARDFLOW_CODEC_KEYS, unless given. Close `connection` when done.
+ */
+export async function connectCardflowClient(
+  options: { target?: TemporalTarget; keyring?: CodecKeyring; env?: NodeJS.ProcessEnv } = {},
+) {
+  const env = options.env ?? process.env;
+  const keyring = options.keyring ?? loadCodecKeyring({ env }).keyring;
+  const { client, connection } = await connectClient(
+    options.target ?? temporalTarget(env),
+    createDataConverter(keyring),
+  );
+  return { cardflow: createCardflowClient({ client }), connection };
+}

@@ -1,3 +1,4 @@
+import { apiCommand } from '../api/command';
 import { workerCommand } from '../runtime/worker-command';
 import { codecServerCommand } from '../security/codec-server-command';
 import type { CliCommand } from './command';
@@ -10,4 +11,5 @@ export const commands: Record<string, CliCommand> = {
   sandbox: sandboxCommand,
   'codec-server': codecServerCommand,
   worker: workerCommand,
+  api: apiCommand,
 };

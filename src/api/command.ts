@@ -1,0 +1,190 @@
+// `cardflow api`: runs the HTTP API from configuration until SIGINT/SIGTERM.
+//
+//   CARDFLOW_API_BIND_ADDRESS        host:port (default 127.0.0.1:8080)
+//   CARDFLOW_API_TOKENS              comma-separated bearer tokens, 32+ characters each (required;
+//                                    `--dev` generates one into <CARDFLOW_DATA_DIR>/api-token)
+//   CARDFLOW_API_BODY_LIMIT          JSON body limit in bytes (default 1048576)
+//   CARDFLOW_API_DOCUMENT_LIMIT      document upload limit in bytes (default 10485760)
+//   CARDFLOW_API_WEBHOOK_JOURNAL     notifications kept in the webhook journal (default 1000)
+//   CARDFLOW_DOCUMENTS_DIR           document store folder (default <CARDFLOW_DATA_DIR>/documents;
+//                                    the worker must read the same folder)
+//   WASABI_*, KAZEPAY_*              a provider's client settings: support reads and its webhook
+//                                    (a provider with none of its variables set is off)
+//   CARDFLOW_SECRET_STORE ...        secret store (redis when the worker runs in another process)
+//   CARDFLOW_CODEC_KEYS ...          payload codec keys (the same as the workers')
+//   TEMPORAL_*                       Temporal connection (envconfig)
+// Every variable may be given as <NAME>_FILE. Values are never logged.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { z } from 'zod';
+import type { CliCommand } from '../cli/command';
+import { stopRequested } from '../cli/support';
+import { FileDocumentStore } from '../documents/file-document-store';
+import { KazepayClient } from '../providers/kazepay/client';
+import { kazepayClientOptionsFromEnv, kazepayEnvSchema } from '../providers/kazepay/config';
+import { WasabiClient } from '../providers/wasabi/client';
+import { wasabiClientOptions, wasabiEnvSchema } from '../providers/wasabi/config';
+import { coreEnvSchema } from '../runtime/config';
+import { ConfigError, type EnvSchema, envValue, parseEnv } from '../runtime/env';
+import { createLogger } from '../runtime/logger';
+import { connectClient, temporalTarget } from '../runtime/temporal-connection';
+import { loadCodecKeyring } from '../security/codec-keys';
+import { createDataConverter } from '../security/data-converter';
+import { createSecretStore, loadSecretStoreConfig } from '../security/secret-store-config';
+import { buildApi, DEFAULT_API_BODY_LIMIT, DEFAULT_DOCUMENT_LIMIT } from './server';
+
+const MIN_TOKEN_LENGTH = 32;
+export const API_DEV_TOKEN_FILE = 'api-token';
+
+export const apiEnvSchema = z.object({
+  CARDFLOW_API_BIND_ADDRESS: envValue.hostPort().default('127.0.0.1:8080'),
+  CARDFLOW_API_TOKENS: envValue
+    .string()
+    .transform((text) =>
+      text
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .refine((tokens) => tokens.length > 0, 'expected at least one token')
+    .refine(
+      (tokens) => tokens.every((t) => t.length >= MIN_TOKEN_LENGTH && !/\s/.test(t)),
+      `every token must be at least ${MIN_TOKEN_LENGTH} characters without spaces`,
+    )
+    .optional(),
+  CARDFLOW_API_BODY_LIMIT: envValue.int(1024, 64 * 1024 * 1024).default(DEFAULT_API_BODY_LIMIT),
+  CARDFLOW_API_DOCUMENT_LIMIT: envValue.int(1024, 64 * 1024 * 1024).default(DEFAULT_DOCUMENT_LIMIT),
+  CARDFLOW_API_WEBHOOK_JOURNAL: envValue.int(10, 1_000_000).default(1000),
+  CARDFLOW_DOCUMENTS_DIR: envValue.string().optional(),
+});
+
+/** A provider's section when any of its variables is set (then all are checked). */
+function providerSection<S extends EnvSchema>(schema: S, env: NodeJS.ProcessEnv): z.output<S> | undefined {
+  const mentioned = Object.keys(schema.shape).some((n) => Boolean(env[n]) || Boolean(env[`${n}_FILE`]));
+  return mentioned ? (parseEnv({ section: schema }, env).section as z.output<S>) : undefined;
+}
+
+/** Every setting the API needs; one ConfigError lists every problem. */
+export function loadApiSettings(env: NodeJS.ProcessEnv, dev: boolean) {
+  const problems: string[] = [];
+  const attempt = <T>(read: () => T): T | undefined => {
+    try {
+      return read();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
+      return undefined;
+    }
+  };
+  const base = attempt(() => parseEnv({ api: apiEnvSchema, core: coreEnvSchema }, env));
+  const wasabi = attempt(() => providerSection(wasabiEnvSchema, env));
+  const kazepay = attempt(() => providerSection(kazepayEnvSchema, env));
+  const secretStore = attempt(() => loadSecretStoreConfig(env));
+  const keys = attempt(() => loadCodecKeyring({ env, devKeys: dev ? 'generate' : 'forbid' }));
+  let temporal;
+  try {
+    temporal = temporalTarget(env);
+  } catch (error) {
+    problems.push(`TEMPORAL_*: ${(error as Error).message}`);
+  }
+  if (base && !base.api.CARDFLOW_API_TOKENS && !dev)
+    problems.push(
+      'CARDFLOW_API_TOKENS: required (comma-separated tokens of 32+ characters), or use --dev locally',
+    );
+  if (problems.length > 0 || !base || !secretStore || !keys || !temporal) throw new ConfigError(problems);
+  return { ...base, wasabi, kazepay, secretStore, keys, temporal };
+}
+
+function devToken(path: string): string {
+  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
+  mkdirSync(dirname(path), { recursive: true });
+  const token = `dev-${randomBytes(32).toString('base64url')}`;
+  writeFileSync(path, `${token}\n`, { mode: 0o600 });
+  return token;
+}
+
+export const apiCommand: CliCommand = {
+  summary: 'run the HTTP API (flows, support reads, provider webhooks, /openapi.json)',
+  usage: 'cardflow api [--dev]',
+  async run(args, io) {
+    const unknown = args.find((a) => a !== '--dev');
+    if (unknown !== undefined) {
+      io.err(`cardflow api: unknown option ${unknown}\nusage: ${apiCommand.usage}`);
+      return 2;
+    }
+    const dev = args.includes('--dev');
+    let settings;
+    try {
+      settings = loadApiSettings(process.env, dev);
+    } catch (error) {
+      if (error instanceof ConfigError) {
+        io.err(error.message);
+        return 2;
+      }
+      throw error;
+    }
+    const { api, core } = settings;
+    const logger = createLogger({ level: core.CARDFLOW_LOG_LEVEL, name: 'api' });
+    let tokenSource = 'CARDFLOW_API_TOKENS';
+    let tokens = api.CARDFLOW_API_TOKENS;
+    if (!tokens) {
+      const path = resolve(core.CARDFLOW_DATA_DIR, API_DEV_TOKEN_FILE);
+      tokens = [devToken(path)];
+      tokenSource = path;
+    }
+    if (settings.secretStore.CARDFLOW_SECRET_STORE === 'memory')
+      logger.warn(
+        'memory secret store: PIN handles made by this API can be redeemed only in this process; a separate worker needs CARDFLOW_SECRET_STORE=redis',
+      );
+    const { client, connection } = await connectClient(
+      settings.temporal,
+      createDataConverter(settings.keys.keyring),
+    );
+    const secrets = createSecretStore(settings.secretStore);
+    const wasabi = settings.wasabi ? new WasabiClient(wasabiClientOptions(settings.wasabi)) : undefined;
+    const kazepay = settings.kazepay
+      ? new KazepayClient(kazepayClientOptionsFromEnv(settings.kazepay))
+      : undefined;
+    const app = buildApi({
+      client,
+      tokens,
+      logger,
+      secrets,
+      documents: new FileDocumentStore(
+        api.CARDFLOW_DOCUMENTS_DIR ?? join(core.CARDFLOW_DATA_DIR, 'documents'),
+      ),
+      wasabi,
+      kazepay,
+      ...(settings.wasabi
+        ? { wasabiWebhook: { platformPublicKey: settings.wasabi.WASABI_PLATFORM_PUBLIC_KEY } }
+        : {}),
+      ...(kazepay ? { kazepayWebhook: { client: kazepay } } : {}),
+      bodyLimitBytes: api.CARDFLOW_API_BODY_LIMIT,
+      documentLimitBytes: api.CARDFLOW_API_DOCUMENT_LIMIT,
+      webhookJournalSize: api.CARDFLOW_API_WEBHOOK_JOURNAL,
+    });
+    const bind = api.CARDFLOW_API_BIND_ADDRESS;
+    const colon = bind.lastIndexOf(':');
+    await app.listen({ host: bind.slice(0, colon), port: Number(bind.slice(colon + 1)) });
+    const address = app.server.address();
+    const url = `http://${bind.slice(0, colon)}:${typeof address === 'object' && address ? address.port : ''}`;
+    logger.info(
+      {
+        url,
+        namespace: settings.temporal.namespace,
+        tokens: tokenSource,
+        keys: settings.keys.path ?? settings.keys.source,
+        providers: { wasabi: Boolean(wasabi), kazepay: Boolean(kazepay) },
+      },
+      'api listening',
+    );
+    io.out(`cardflow API on ${url} (OpenAPI: ${url}/openapi.json)`);
+    await stopRequested();
+    await app.close();
+    await secrets.close();
+    await connection.close();
+    logger.info('api stopped');
+    return 0;
+  },
+};

@@ -5,6 +5,7 @@
 // client's promises: one workflow per business key, update-with-start creating the account
 // once, visibility lists, and invalid input refused before anything is sent.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -16,6 +17,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { CardflowInputError, createCardflowClient, type CardflowClient } from '../../src/client';
 import { createLogger } from '../../src/runtime/logger';
 import { installTemporalRuntime } from '../../src/runtime/temporal-runtime';
+import { projectRoot } from '../../src/runtime/project-root';
 import { loadWorkerSettings, type RunningWorker, startWorker } from '../../src/runtime/worker';
 import { startKazepaySandbox, type KazepaySandbox } from '../../src/sandbox/kazepay/server';
 import { startWasabiSandbox, type WasabiSandbox } from '../../src/sandbox/wasabi';
@@ -76,6 +78,7 @@ let client: Client;
 let cardflow: CardflowClient;
 let metricsAddress: string;
 let dataDir: string;
+let workerEnv: Record<string, string>;
 
 before(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'cardflow-worker-'));
@@ -104,7 +107,7 @@ before(async () => {
     timeoutMs: 2000,
   });
   const keyring = testOnlyKeyring();
-  const settings = loadWorkerSettings({
+  workerEnv = {
     TEMPORAL_ADDRESS: env.address,
     TEMPORAL_NAMESPACE: 'default',
     CARDFLOW_LOG_LEVEL: 'warn',
@@ -127,8 +130,8 @@ before(async () => {
     WASABI_MERCHANT_PRIVATE_KEY: wasabiKeys.privatePem,
     WASABI_PLATFORM_PUBLIC_KEY: wasabi.platformPublicKeyDer,
     WASABI_TIMEOUT: '2s',
-  });
-  worker = await startWorker(settings);
+  };
+  worker = await startWorker(loadWorkerSettings(workerEnv));
 });
 
 after(async () => {
@@ -329,6 +332,56 @@ describe('typed client', () => {
     );
     await refused(() => offline.list({ state: "PASSED' OR 1=1" }), /^state$/);
     assert.equal(calls, 0, 'nothing reached the Temporal client');
+  });
+});
+
+describe('cardflow worker (the command)', () => {
+  test('runs from the environment, answers /health, and exits 0 on SIGTERM within the grace period', async () => {
+    const health = `127.0.0.1:${await freePort()}`;
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(projectRoot(), 'src', 'cli', 'main.ts'), 'worker'],
+      {
+        cwd: projectRoot(),
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          ...workerEnv,
+          CARDFLOW_WORKER_HEALTH_BIND_ADDRESS: health,
+          CARDFLOW_METRICS_BIND_ADDRESS: 'off',
+        },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+    try {
+      await eventually(
+        'the worker command healthy',
+        async () => {
+          const answer = await fetch(`http://${health}/health`).catch(() => undefined);
+          return answer?.status === 200 ? true : undefined;
+        },
+        60_000,
+      );
+      // It polls the same task queue: a flow completes while both workers run.
+      const kyc = await cardflow.startKyc({
+        provider: 'wasabi',
+        customerRef: ref('cmd'),
+        cardTypeId: CARD_TYPE,
+        applicant: applicant('cmd'),
+        review: FAST,
+      });
+      assert.equal((await kyc.result()).outcome, 'PASSED');
+      const started = Date.now();
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0, stderr);
+      assert.ok(Date.now() - started < GRACE_MS + 3000, `exit took ${Date.now() - started} ms`);
+      assert.doesNotMatch(stderr, /PRIVATE KEY|test-only-public:/);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
   });
 });
 

@@ -407,6 +407,8 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
         type: found.type,
         status,
         cardState: found.searchAttributes.CardState?.[0],
+        customerRef: found.searchAttributes.CustomerRef?.[0],
+        cardRef: found.searchAttributes.CardRef?.[0],
       };
       if (status === 'RUNNING') out.state = await handle.query(stateQuery);
       else if (status === 'COMPLETED') out.result = redactSensitive(await handle.result());

@@ -5,9 +5,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { workflowIds } from '../../../src/contract';
-import { applicant, LifecycleEnv, PNG, uniqueRef } from '../../helpers/lifecycle-env';
+import { applicant, JPEG, LifecycleEnv, PNG, uniqueRef } from '../../helpers/lifecycle-env';
 import { startDevServerEnv } from '../../helpers/temporal-env';
-import { openCard } from '../../helpers/wasabi-flows';
+import { historyText, openCard } from '../../helpers/wasabi-flows';
 import { type ApiUnderTest, startApi } from './helpers';
 
 let env: TestWorkflowEnvironment;
@@ -254,5 +254,91 @@ describe('flows through the API (WasabiCard)', () => {
     await finished(id);
     const late = await api.call('POST', `/flows/${enc(id)}/activation-code`, { code: '123456' });
     assert.equal(late.status, 409, late.text);
+  });
+});
+
+describe('flows through the API (KazePay)', () => {
+  test('KYC, activation with the card number and PIN taken by the API, deposit, support reads, closure', async () => {
+    const front = await api.call('POST', '/documents', PNG, { contentType: 'image/png' });
+    const selfie = await api.call('POST', '/documents', JPEG, { contentType: 'image/jpeg' });
+    const customerRef = uniqueRef('kz-cust');
+    const person = applicant('api-kazepay');
+    const kyc = await api.call('POST', '/flows/kyc', {
+      provider: 'kazepay',
+      customerRef,
+      applicant: person,
+      documents: { front: { ref: front.body.ref }, selfie: { ref: selfie.body.ref } },
+      review: FAST,
+    });
+    assert.equal(kyc.status, 201, kyc.text);
+    assert.equal((await finished(kyc.body.workflowId)).result.outcome, 'PASSED');
+
+    const cardNumber = life.kazepay.control.addPhysicalCard();
+    const pin = '482915';
+    const activation = await api.call('POST', '/flows/activation', {
+      provider: 'kazepay',
+      customerRef,
+      requestRef: 'first-card',
+      email: person.email,
+      cardNumber,
+      activation: FAST,
+    });
+    assert.equal(activation.status, 201, activation.text);
+    const id = activation.body.workflowId as string;
+    const waiting = await (async () => {
+      for (let i = 0; i < 200; i++) {
+        const { body } = await api.call('GET', `/flows/${enc(id)}`);
+        if (body.state?.state === 'WAITING_FOR_ACTIVATION_CODE' && body.cardRef) return body;
+        await sleep(50);
+      }
+      return assert.fail('never waited for the code');
+    })();
+    const cardId = waiting.cardRef as string;
+    const code = life.kazepay.control.takeActivationCode(cardId) as string;
+    const sent = await api.call('POST', `/flows/${enc(id)}/activation-code`, { code, pin });
+    assert.equal(sent.status, 200, sent.text);
+    assert.equal(sent.body.accepted, true);
+    const active = await finished(id);
+    assert.deepEqual([active.result.outcome, active.result.pinSet], ['ACTIVE', true]);
+    assert.ok(life.kazepay.control.pinMatches(cardId, pin));
+    // Neither the card number nor the PIN is in any answer or in the flow's history.
+    const history = historyText(await life.client.workflow.getHandle(id).fetchHistory()).join('\n');
+    for (const text of [activation.text, sent.text, JSON.stringify(active), history]) {
+      assert.ok(!text.includes(cardNumber), 'no card number');
+      assert.ok(!text.includes(`"${pin}"`), 'no PIN');
+    }
+
+    const deposit = await api.call('POST', '/flows/deposit', {
+      provider: 'kazepay',
+      cardRef: cardId,
+      depositRef: uniqueRef('kd'),
+      amount: '40.00',
+      currency: 'USD',
+      settlement: FAST,
+    });
+    assert.equal(deposit.status, 201, deposit.text);
+    assert.equal((await finished(deposit.body.workflowId)).result.outcome, 'SETTLED');
+
+    for (const path of ['', '/balance', '/transactions']) {
+      const read = await api.call('GET', `/support/kazepay/cards/${cardId}${path}`);
+      assert.equal(read.status, 200, `${path}: ${read.text}`);
+      assert.ok(!read.text.includes(cardNumber), `${path}: card number masked`);
+    }
+
+    const closure = await api.call('POST', '/flows/closure', {
+      provider: 'kazepay',
+      cardRef: cardId,
+      completion: FAST,
+    });
+    assert.equal(closure.status, 201, closure.text);
+    const closed = await finished(closure.body.workflowId);
+    assert.equal(closed.result.outcome, 'CLOSED', JSON.stringify(closed));
+    // Started again after it ended: the same workflow, not a second close.
+    const again = await api.call('POST', '/flows/closure', {
+      provider: 'kazepay',
+      cardRef: cardId,
+      completion: FAST,
+    });
+    assert.deepEqual([again.status, again.body.started, again.body.status], [200, false, 'COMPLETED']);
   });
 });

@@ -23,6 +23,7 @@ import { startKazepaySandbox, type KazepaySandbox } from '../../src/sandbox/kaze
 import { startWasabiSandbox, type WasabiSandbox } from '../../src/sandbox/wasabi';
 import { WasabiClient } from '../../src/providers/wasabi/client';
 import { formatKeyEntry } from '../../src/security/codec-keys';
+import { MemorySecretStore } from '../../src/security/memory-secret-store';
 import { startDevServerEnv } from '../helpers/temporal-env';
 import { testOnlyDataConverter, testOnlyKeyring } from '../helpers/test-data-converter';
 
@@ -79,6 +80,7 @@ let cardflow: CardflowClient;
 let metricsAddress: string;
 let dataDir: string;
 let workerEnv: Record<string, string>;
+let secrets: MemorySecretStore;
 
 before(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'cardflow-worker-'));
@@ -131,12 +133,14 @@ before(async () => {
     WASABI_PLATFORM_PUBLIC_KEY: wasabi.platformPublicKeyDer,
     WASABI_TIMEOUT: '2s',
   };
-  worker = await startWorker(loadWorkerSettings(workerEnv));
+  // The test's own secret store, so it can hand PIN handles to the worker (as the API does in-process).
+  secrets = new MemorySecretStore();
+  worker = await startWorker(loadWorkerSettings(workerEnv), { secrets });
 });
 
 after(async () => {
   await worker?.shutdown();
-  await Promise.all([kazepay?.close(), wasabi?.close()]);
+  await Promise.all([kazepay?.close(), wasabi?.close(), secrets?.close()]);
   await env?.teardown();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
@@ -193,7 +197,61 @@ describe('worker process', () => {
   });
 });
 
+/** A WasabiCard physical card (type 111200) awaiting activation, and the code its holder received. */
+async function physicalCard(): Promise<{ cardNo: string; code: string }> {
+  const person = applicant('physical');
+  const { holderId } = await wasabiClient.createHolder({
+    cardHolderModel: 'B2C',
+    merchantOrderNo: `H${Date.now()}${++n}`.padEnd(24, '0'),
+    cardTypeId: '111200',
+    areaCode: '+60',
+    mobile: person.mobile.number,
+    email: person.email,
+    firstName: person.firstName,
+    lastName: person.lastName,
+    birthday: person.dateOfBirth,
+    country: 'MY',
+    town: 'Kuala Lumpur',
+    address: person.address.line,
+    postCode: person.address.postCode,
+    nationality: 'MY',
+    gender: 'F',
+    idType: 'PASSPORT',
+    idNumber: 'A1234567',
+    idNoExpiryDate: '2031-05-01',
+  });
+  wasabi.control.advance();
+  const merchantOrderNo = `P${Date.now()}${++n}`.padEnd(20, '0');
+  const order = await wasabiClient.createCard({
+    merchantOrderNo,
+    cardTypeId: '111200',
+    amount: '50',
+    holderId,
+  });
+  wasabi.control.advance({ merchantOrderNo });
+  assert.ok(order.cardNo);
+  const [code] = wasabi.control.inbox(order.cardNo);
+  assert.ok(code, 'the activation code reached the cardholder');
+  return { cardNo: order.cardNo, code };
+}
+
 describe('typed client', () => {
+  test('activation messages: providePin, submitActivationCode and a provider notification by business key', async () => {
+    const { cardNo, code } = await physicalCard();
+    const key = { provider: 'wasabi' as const, customerRef: ref('act'), requestRef: ref('req') };
+    const activation = await cardflow.startActivation({ ...key, cardRef: cardNo, activation: FAST });
+    await eventually('the code awaited', async () =>
+      (await activation.state()).state === 'WAITING_FOR_ACTIVATION_CODE' ? true : undefined,
+    );
+    // A notification only makes the flow look now: it changes no outcome.
+    await cardflow.providerNotification(activation.workflowId, { event: 'card_activated', key: cardNo });
+    const pinHandle = await secrets.put('739418', { purpose: 'pin' });
+    assert.deepEqual(await cardflow.providePin(key, pinHandle), { accepted: true });
+    assert.deepEqual(await cardflow.submitActivationCode(key, code), { accepted: true, attemptsLeft: 2 });
+    const result = await cardflow.activation(key).result();
+    assert.deepEqual([result.outcome, result.cardRef, result.pinSet], ['ACTIVE', cardNo, true]);
+  });
+
   test('starting the same flow twice yields one workflow', async () => {
     const customerRef = ref('twice');
     const input = {

@@ -14,6 +14,7 @@ import {
   WorkflowFailedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
+  WorkflowUpdateStage,
 } from '@temporalio/client';
 import { ApplicationFailure, type SearchAttributePair } from '@temporalio/common';
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
@@ -124,6 +125,13 @@ const accountOpBody = z.object({
   account: accountSchema.optional(),
 });
 const accountDepositBody = accountDepositSchema.extend({ account: accountSchema.optional() });
+const waitQuery = z.object({
+  /** `false`: answer 202 once the account accepted the update, instead of waiting for its end. */
+  wait: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+});
 const codeBody = activationCodeSchema.extend({ pin: pinSchema.optional() });
 const pinBody = z.object({ pin: pinSchema });
 const listQuery = z.object({
@@ -495,9 +503,11 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
   // ---- card accounts (update-with-start) ---------------------------------------------------------------
   const accountUpdate = async (
     request: FastifyRequest,
+    reply: FastifyReply,
     op: 'deposit' | 'freeze' | 'unfreeze' | 'close',
   ): Promise<unknown> => {
     const { provider, cardRef } = parseOr400(providerCardParams, request.params, 'params');
+    const { wait } = parseOr400(waitQuery, request.query, 'query');
     const bodySchema = op === 'deposit' ? accountDepositBody : accountOpBody;
     const body = parseOr400(bodySchema, request.body ?? {}, 'body') as z.output<typeof accountDepositBody>;
     const workflowId = workflowIds.cardAccount(provider, cardRef);
@@ -506,13 +516,25 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
       freeze: freezeUpdate,
       unfreeze: unfreezeUpdate,
       close: closeUpdate,
-    }[op];
+    }[op] as typeof depositUpdate;
     const args = op === 'deposit' ? [{ depositRef: body.depositRef, amount: body.amount }] : [];
+    // Deposits and the close run as child flows, followed to their end: `wait=false` answers once
+    // the account accepted the update (202), with the child flow to follow.
+    const stage = WorkflowUpdateStage.ACCEPTED;
+    const accepted = (updateId: string) =>
+      reply.code(202).send({
+        accepted: true,
+        updateId,
+        ...(op === 'deposit' ? { follow: workflowIds.cardDeposit(provider, cardRef, body.depositRef) } : {}),
+        ...(op === 'close' ? { follow: workflowIds.cardClosure(provider, cardRef) } : {}),
+      });
     try {
-      if (!body.account)
-        return await client.workflow
-          .getHandle(workflowId)
-          .executeUpdate(definition as typeof depositUpdate, { args } as never);
+      if (!body.account) {
+        const handle = client.workflow.getHandle(workflowId);
+        if (wait) return await handle.executeUpdate(definition, { args } as never);
+        const update = await handle.startUpdate(definition, { args, waitForStage: stage } as never);
+        return accepted(update.updateId);
+      }
       const input = { ...body.account, provider, cardRef };
       const startWorkflowOperation = new WithStartWorkflowOperation(WORKFLOW_TYPES.cardAccount, {
         workflowId,
@@ -523,13 +545,17 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         typedSearchAttributes: searchAttributes(FLOW_SPECS['card-account'], input),
       });
-      return await client.workflow.executeUpdateWithStart(
-        definition as typeof depositUpdate,
-        {
+      if (wait)
+        return await client.workflow.executeUpdateWithStart(definition, {
           args,
           startWorkflowOperation,
-        } as never,
-      );
+        } as never);
+      const update = await client.workflow.startUpdateWithStart(definition, {
+        args,
+        startWorkflowOperation,
+        waitForStage: stage,
+      } as never);
+      return accepted(update.updateId);
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError)
         throw conflict(`the account ${workflowId} has ended`);
@@ -544,9 +570,10 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
         summary: `cardAccount ${op} (update; with "account" the account is created when missing)`,
         tag: 'card accounts',
         params: providerCardParams,
+        query: waitQuery,
         body: op === 'deposit' ? accountDepositBody : accountOpBody,
       },
-      (request) => accountUpdate(request, op),
+      (request, reply) => accountUpdate(request, reply, op),
     );
 
   // ---- documents --------------------------------------------------------------------------------

@@ -174,6 +174,14 @@ describe('flows through the API (WasabiCard)', () => {
       'ACTIVE',
     );
 
+    // Without waiting: 202 once accepted, then the deposit flow is followed by its id.
+    const queued = await api.call('POST', `/card-accounts/wasabi/${cardNo}/deposit?wait=false`, {
+      depositRef: uniqueRef('dep'),
+      amount: '20',
+    });
+    assert.equal(queued.status, 202, queued.text);
+    assert.equal((await finished(queued.body.follow)).result.outcome, 'SETTLED');
+
     // Support reads, answered by WasabiCard.
     const info = await api.call('GET', `/support/wasabi/cards/${cardNo}`);
     assert.equal(info.status, 200, info.text);

@@ -350,3 +350,46 @@ describe('flows through the API (KazePay)', () => {
     assert.deepEqual([again.status, again.body.started, again.body.status], [200, false, 'COMPLETED']);
   });
 });
+
+describe('KYC resubmission through the API (WasabiCard)', () => {
+  test('a rejected cardholder is corrected with resubmitKyc; after the flow ended a resubmission is a conflict (409)', async () => {
+    const person = applicant('api-resubmit');
+    life.wasabi.control.scriptHolder({ email: person.email, outcome: 'reject' });
+    const customerRef = uniqueRef('resub');
+    const start = await api.call('POST', '/flows/kyc', {
+      provider: 'wasabi',
+      customerRef,
+      cardTypeId: CARD_TYPE,
+      applicant: person,
+      review: FAST,
+    });
+    assert.equal(start.status, 201, start.text);
+    const id = start.body.workflowId as string;
+    for (let i = 0; ; i++) {
+      const { body } = await api.call('GET', `/flows/${enc(id)}`);
+      if (body.state?.state === 'AWAITING_RESUBMISSION') break;
+      if (i > 300) assert.fail(`never awaited a resubmission: ${JSON.stringify(body)}`);
+      await sleep(50);
+    }
+    const listed = await api.call(
+      'GET',
+      `/flows?provider=wasabi&state=AWAITING_RESUBMISSION&customerRef=${customerRef}`,
+    );
+    assert.deepEqual(
+      listed.body.flows.map((f: { workflowId: string }) => f.workflowId),
+      [id],
+    );
+    const resubmitted = await api.call('POST', `/flows/${enc(id)}/kyc-resubmission`, {
+      applicant: { address: { ...person.address, line: '14 Jalan Ampang' } },
+    });
+    assert.equal(resubmitted.status, 200, resubmitted.text);
+    assert.equal(resubmitted.body.submissions, 2);
+    const done = await finished(id);
+    assert.deepEqual([done.result.outcome, done.result.submissions], ['PASSED', 2]);
+    const late = await api.call('POST', `/flows/${enc(id)}/kyc-resubmission`, {});
+    assert.equal(late.status, 409, late.text);
+    const all = await api.call('GET', '/flows');
+    assert.equal(all.status, 200);
+    assert.ok(all.body.flows.length > 0);
+  });
+});

@@ -111,6 +111,44 @@ describe('a webhook ends a wait early', () => {
   });
 });
 
+describe('a notification that arrives before the wait begins', () => {
+  test('still wakes the wait: the provider is read at once instead of at the next hourly poll', async () => {
+    const person = applicant('kyc-early-webhook');
+    const customerRef = uniqueRef('cust');
+    await withTimings({ kycReviewMs: 30 * 24 * 3600_000 }, async () => {
+      const handle = await life.client.workflow.start('kycVerification', {
+        workflowId: workflowIds.kycVerification('kazepay', customerRef),
+        taskQueue: TASK_QUEUE,
+        args: [
+          {
+            provider: 'kazepay',
+            customerRef,
+            applicant: person,
+            documents: { front: await life.document('png'), selfie: await life.document('jpeg') },
+            review: { deadline: '7d', pollInterval: '1h' },
+          },
+        ],
+      });
+      // Sent while the documents are still being uploaded, long before the review wait starts.
+      await handle.signal(providerNotificationSignal, { event: 'kycStatusNotify', key: customerRef });
+      await waitForState(handle, 'WAITING_FOR_REVIEW');
+      const reads = async () =>
+        ((await handle.fetchHistory()).events ?? []).filter(
+          (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'kazepayKycStatus',
+        ).length;
+      let count = 0;
+      for (let i = 0; i < 100 && count < 2; i++) {
+        count = await reads();
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      // The immediate read, then the next hourly poll. Without the wake-up only that poll is
+      // scheduled (the wake is due as the wait starts, so its first poll is never sent).
+      assert.ok(count >= 2, `status read ${count} times; without the wake-up it is read once`);
+      await handle.cancel();
+    });
+  });
+});
+
 describe('every KazePay wait is bounded', () => {
   test('no activation code before the code deadline: DeadlineExceeded', async () => {
     const { handle } = await flows.startActivation('code-deadline', { codeWait: { deadline: '2d' } });

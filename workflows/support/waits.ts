@@ -1,5 +1,5 @@
 // Waiting for a provider: polling by activity retries, cut short by a webhook notification.
-import { ApplicationFailure, CancellationScope, condition, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, condition, patched, setHandler } from '@temporalio/workflow';
 import { FAILURE_TYPES, providerNotificationSignal, type ProviderNotification } from '../../src/contract';
 import type { CardflowActivities } from '../../activities/interface';
 import { polling } from './activities';
@@ -7,6 +7,8 @@ import { polling } from './activities';
 /** Counts verified provider notifications; a wait wakes up when a new one arrives. */
 export class Notifications {
   count = 0;
+  /** Notifications already taken into account by a wait (they woke it, or it ended after them). */
+  consumed = 0;
   last?: ProviderNotification;
   constructor() {
     setHandler(providerNotificationSignal, (notification) => {
@@ -44,15 +46,20 @@ export function deadlineFailure(what: string): ApplicationFailure {
  * final yet the polling resumes with what is left of the deadline.
  */
 export async function waitForProvider<T>(spec: WaitSpec<T>): Promise<T> {
+  // A notification that arrived after the request was sent but before this wait began must wake
+  // it too. Older runs compared only with the count at the start of each round.
+  const wakesOnEarlier = patched('wait-wakes-on-earlier-notification');
+  const { notifications } = spec;
+  let seen = wakesOnEarlier ? notifications.consumed : notifications.count;
   for (;;) {
     const remaining = spec.deadlineAt - Date.now();
     if (remaining <= 0) throw deadlineFailure(spec.what);
-    const seen = spec.notifications.count;
+    if (!wakesOnEarlier) seen = notifications.count;
     const outcome = await CancellationScope.cancellable(async () => {
       const polled = spec
         .poll(polling(remaining, spec.pollIntervalMs))
         .then((value) => ({ woke: false as const, value }));
-      const woke = condition(() => spec.notifications.count > seen).then(() => ({ woke: true as const }));
+      const woke = condition(() => notifications.count > seen).then(() => ({ woke: true as const }));
       // The loser is cancelled with the scope; its rejection is expected and ignored.
       polled.catch(() => undefined);
       woke.catch(() => undefined);
@@ -60,7 +67,12 @@ export async function waitForProvider<T>(spec: WaitSpec<T>): Promise<T> {
       CancellationScope.current().cancel();
       return first;
     });
-    if (!outcome.woke) return outcome.value;
+    if (!outcome.woke) {
+      notifications.consumed = notifications.count;
+      return outcome.value;
+    }
+    seen = notifications.count;
+    notifications.consumed = seen;
     const now = await spec.read();
     if (spec.isFinal(now)) return now;
   }

@@ -1,8 +1,10 @@
 // `cardflow worker`: runs the worker process from configuration until SIGTERM/SIGINT, then stops
 // polling and lets running tasks finish within CARDFLOW_WORKER_SHUTDOWN_GRACE. `--dev` (local
 // development only) uses the generated development codec keyring when none is configured.
+import { Runtime } from '@temporalio/worker';
 import type { CliCommand } from '../cli/command';
 import { stopRequested } from '../cli/support';
+import { redactText } from '../security/redaction';
 import { ConfigError } from './env';
 import { loadWorkerSettings, startWorker } from './worker';
 
@@ -25,7 +27,17 @@ export const workerCommand: CliCommand = {
       }
       throw error;
     }
-    const worker = await startWorker(settings);
+    let worker;
+    try {
+      worker = await startWorker(settings);
+    } catch (error) {
+      io.err(`cardflow worker: ${error instanceof Error ? redactText(error.message) : 'start failed'}`);
+      // A native runtime may be installed and would keep this process alive.
+      await Runtime.instance()
+        .shutdown()
+        .catch(() => undefined);
+      return error instanceof ConfigError ? 2 : 1;
+    }
     void stopRequested().then(() => worker.shutdown());
     try {
       await worker.done;

@@ -10,8 +10,9 @@
 //
 //   CARDFLOW_WORKER_HEALTH_BIND_ADDRESS   host:port of GET /health, or off (default 127.0.0.1:8089)
 //   CARDFLOW_DOCUMENTS_DIR                document store folder (default <CARDFLOW_DATA_DIR>/documents)
-//   CARDFLOW_WORKFLOW_BUNDLE              auto (default: the pre-built bundle when present, else
-//                                         bundle now) | prebuilt (required) | build (always bundle)
+//   CARDFLOW_WORKFLOW_BUNDLE              auto (default: a compiled worker loads the pre-built
+//                                         bundle when present, else bundles now; from the sources
+//                                         it bundles them) | prebuilt (required) | build (always)
 //   CARDFLOW_WORKFLOW_BUNDLE_PATH         the pre-built bundle (default <project>/dist/workflow-bundle.js)
 //   CARDFLOW_WORKER_MAX_ACTIVITIES_PER_SECOND             this worker's cap, or off (default off)
 //   CARDFLOW_WORKER_MAX_TASK_QUEUE_ACTIVITIES_PER_SECOND  cap across all workers, or off (default 50)
@@ -174,12 +175,20 @@ async function loadBundle(
   const path = resolve(
     settings.process.CARDFLOW_WORKFLOW_BUNDLE_PATH ?? join(projectRoot(), 'dist', 'workflow-bundle.js'),
   );
-  if (mode !== 'build' && existsSync(path)) {
-    logger.info({ path }, 'workflow bundle: pre-built');
-    return { bundle: { code: readFileSync(path, 'utf8') }, source: 'prebuilt' };
+  // From the TypeScript sources (tsx, development) `auto` bundles those sources: a dist/ bundle
+  // may be older than them. The build (npm run build) produces the compiled worker and the
+  // bundle together, so a compiled worker loads the bundle that came with it.
+  const fromBuild = __filename.endsWith('.js');
+  if (mode === 'prebuilt' || (mode === 'auto' && fromBuild)) {
+    if (existsSync(path)) {
+      logger.info({ path }, 'workflow bundle: pre-built');
+      return { bundle: { code: readFileSync(path, 'utf8') }, source: 'prebuilt' };
+    }
+    if (mode === 'prebuilt')
+      throw new ConfigError([
+        `CARDFLOW_WORKFLOW_BUNDLE_PATH: no pre-built bundle at ${path} (npm run build)`,
+      ]);
   }
-  if (mode === 'prebuilt')
-    throw new ConfigError([`CARDFLOW_WORKFLOW_BUNDLE_PATH: no pre-built bundle at ${path} (npm run build)`]);
   const started = Date.now();
   const { code } = await bundleWorkflowCode(
     productBundleOptions({ logger: quietBundlerLogger(logger.child({ component: 'bundler' })) }),
@@ -238,11 +247,6 @@ export async function startWorker(
   deps: WorkerDependencies = {},
 ): Promise<RunningWorker> {
   const logger = deps.logger ?? createLogger({ level: settings.core.CARDFLOW_LOG_LEVEL, name: 'worker' });
-  try {
-    installTemporalRuntime(logger, { metricsBindAddress: settings.core.CARDFLOW_METRICS_BIND_ADDRESS });
-  } catch {
-    logger.warn('the Temporal runtime was already installed in this process: its logging and metrics apply');
-  }
   const providers = {
     kazepay: Boolean(deps.kazepay ?? settings.kazepay),
     wasabi: Boolean(deps.wasabi ?? settings.wasabi),
@@ -275,6 +279,21 @@ export async function startWorker(
       release.push(() => new Promise((done) => server.close(() => done(undefined))));
     }
 
+    const { bundle, source } = deps.workflowBundle
+      ? { bundle: deps.workflowBundle, source: 'prebuilt' as const }
+      : await loadBundle(settings, logger);
+    bundleSource = source;
+
+    // The runtime once the configuration has proved usable (a native runtime keeps the process
+    // alive), and before any connection.
+    try {
+      installTemporalRuntime(logger, { metricsBindAddress: settings.core.CARDFLOW_METRICS_BIND_ADDRESS });
+    } catch {
+      logger.warn(
+        'the Temporal runtime was already installed in this process: its logging and metrics apply',
+      );
+    }
+
     const secrets = deps.secrets ?? createSecretStore(settings.secretStore);
     if (!deps.secrets) release.push(() => secrets.close());
     const documents =
@@ -295,11 +314,6 @@ export async function startWorker(
           { provider: name },
           'provider not configured: its activities fail as ProviderNotConfigured',
         );
-
-    const { bundle, source } = deps.workflowBundle
-      ? { bundle: deps.workflowBundle, source: 'prebuilt' as const }
-      : await loadBundle(settings, logger);
-    bundleSource = source;
 
     const connection = deps.connection ?? (await connectWorker(settings.temporal));
     if (!deps.connection) release.push(() => connection.close());

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ConfigError } from '../../src/runtime/env';
-import { loadWorkerSettings } from '../../src/runtime/worker';
+import { loadWorkerSettings, startWorker } from '../../src/runtime/worker';
 
 const KEY = `k1:${Buffer.alloc(32, 1).toString('base64')}`;
 const base = { CARDFLOW_CODEC_KEYS: KEY };
@@ -87,4 +87,20 @@ test('a _FILE variable counts as set; every section reports in one error, never 
   ])
     assert.match(text, new RegExp(name));
   assert.doesNotMatch(text, /very-secret-api-key/);
+});
+
+test('CARDFLOW_WORKFLOW_BUNDLE=prebuilt without the bundle stops the start, naming the variable', async () => {
+  const settings = loadWorkerSettings({
+    ...base,
+    CARDFLOW_WORKFLOW_BUNDLE: 'prebuilt',
+    CARDFLOW_WORKFLOW_BUNDLE_PATH: '/nonexistent/cardflow/workflow-bundle.js',
+    CARDFLOW_WORKER_HEALTH_BIND_ADDRESS: 'off',
+    CARDFLOW_METRICS_BIND_ADDRESS: 'off',
+    CARDFLOW_LOG_LEVEL: 'silent',
+  });
+  await assert.rejects(startWorker(settings), (error: unknown) => {
+    assert.ok(error instanceof ConfigError);
+    assert.match(error.message, /CARDFLOW_WORKFLOW_BUNDLE_PATH: no pre-built bundle/);
+    return true;
+  });
 });

@@ -172,28 +172,32 @@ describe('virtualCardIssuance on WasabiCard', () => {
   });
 
   test('a webhook notification ends an hour-long poll interval at once', async () => {
-    // The order takes a moment (300 ms real time) so that the first poll finds it pending.
+    // The order stays pending until the test finishes it, so the first poll always finds it
+    // pending whatever the machine's load.
     const { orderCompleteMs } = life.wasabi.control.timings;
     const requests = life.wasabi.control.requests;
     const seen = requests.length;
-    life.wasabi.control.setTimings({ orderCompleteMs: 30_000 });
+    life.wasabi.control.setTimings({ orderCompleteMs: 30 * 24 * 3600_000 });
     let issued: Awaited<ReturnType<typeof issue>>;
+    let order: ReturnType<typeof ordersOf>[number];
     try {
       issued = await issue({ initialDeposit: '15', order: { pollInterval: '1h', deadline: '1d' } });
+      const { handle, merchantOrderNo } = issued;
+      await eventually('a poll after the order was sent', () => {
+        const mine = requests.slice(seen);
+        const sent = mine.findIndex((r) => r.path === WASABI_PATHS.createCardV2);
+        return sent >= 0 && mine.slice(sent).some((r) => r.path === WASABI_PATHS.transactionV2);
+      });
+      assert.equal((await handle.query(stateQuery)).state, 'WAITING_FOR_ORDER');
+      // The next poll is an hour of workflow time away; the provider finishes now and notifies.
+      life.wasabi.control.advance({ merchantOrderNo });
+      order = await eventually('the sandbox to finish the order', () =>
+        ordersOf(merchantOrderNo).find((o) => o.status === 'success'),
+      );
     } finally {
       life.wasabi.control.setTimings({ orderCompleteMs });
     }
-    const { handle, merchantOrderNo } = issued;
-    await eventually('a poll after the order was sent', () => {
-      const mine = requests.slice(seen);
-      const sent = mine.findIndex((r) => r.path === WASABI_PATHS.createCardV2);
-      return sent >= 0 && mine.slice(sent).some((r) => r.path === WASABI_PATHS.transactionV2);
-    });
-    assert.equal((await handle.query(stateQuery)).state, 'WAITING_FOR_ORDER');
-    // The next poll is an hour of workflow time away; the provider finishes now and notifies.
-    const order = await eventually('the sandbox to finish the order', () =>
-      ordersOf(merchantOrderNo).find((o) => o.status === 'success'),
-    );
+    const { handle } = issued;
     await handle.signal(providerNotificationSignal, {
       event: 'card_transaction',
       key: String(order.orderNo),

@@ -26,7 +26,7 @@ import { kazepayClientOptionsFromEnv, kazepayEnvSchema } from '../providers/kaze
 import { WasabiClient } from '../providers/wasabi/client';
 import { wasabiClientOptions, wasabiEnvSchema } from '../providers/wasabi/config';
 import { coreEnvSchema } from '../runtime/config';
-import { ConfigError, type EnvSchema, envValue, parseEnv } from '../runtime/env';
+import { ConfigError, ConfigProblems, envValue, parseEnv, parseOptionalSection } from '../runtime/env';
 import { createLogger } from '../runtime/logger';
 import { connectClient, temporalTarget } from '../runtime/temporal-connection';
 import { loadCodecKeyring } from '../security/codec-keys';
@@ -59,40 +59,27 @@ export const apiEnvSchema = z.object({
   CARDFLOW_DOCUMENTS_DIR: envValue.string().optional(),
 });
 
-/** A provider's section when any of its variables is set (then all are checked). */
-function providerSection<S extends EnvSchema>(schema: S, env: NodeJS.ProcessEnv): z.output<S> | undefined {
-  const mentioned = Object.keys(schema.shape).some((n) => Boolean(env[n]) || Boolean(env[`${n}_FILE`]));
-  return mentioned ? (parseEnv({ section: schema }, env).section as z.output<S>) : undefined;
-}
-
 /** Every setting the API needs; one ConfigError lists every problem. */
 export function loadApiSettings(env: NodeJS.ProcessEnv, dev: boolean) {
-  const problems: string[] = [];
-  const attempt = <T>(read: () => T): T | undefined => {
-    try {
-      return read();
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      problems.push(...error.problems);
-      return undefined;
-    }
-  };
+  const config = new ConfigProblems();
+  const attempt = <T>(read: () => T) => config.attempt(read);
   const base = attempt(() => parseEnv({ api: apiEnvSchema, core: coreEnvSchema }, env));
-  const wasabi = attempt(() => providerSection(wasabiEnvSchema, env));
-  const kazepay = attempt(() => providerSection(kazepayEnvSchema, env));
+  const wasabi = attempt(() => parseOptionalSection(wasabiEnvSchema, env));
+  const kazepay = attempt(() => parseOptionalSection(kazepayEnvSchema, env));
   const secretStore = attempt(() => loadSecretStoreConfig(env));
   const keys = attempt(() => loadCodecKeyring({ env, devKeys: dev ? 'generate' : 'forbid' }));
   let temporal;
   try {
     temporal = temporalTarget(env);
   } catch (error) {
-    problems.push(`TEMPORAL_*: ${(error as Error).message}`);
+    config.add(`TEMPORAL_*: ${(error as Error).message}`);
   }
   if (base && !base.api.CARDFLOW_API_TOKENS && !dev)
-    problems.push(
+    config.add(
       'CARDFLOW_API_TOKENS: required (comma-separated tokens of 32+ characters), or use --dev locally',
     );
-  if (problems.length > 0 || !base || !secretStore || !keys || !temporal) throw new ConfigError(problems);
+  config.throwIfAny();
+  if (!base || !secretStore || !keys || !temporal) throw new ConfigError(config.problems);
   return { ...base, wasabi, kazepay, secretStore, keys, temporal };
 }
 

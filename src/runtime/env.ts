@@ -101,3 +101,40 @@ export const envValue = {
   hostPort: () => z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port'),
   url: () => z.url({ message: 'expected an absolute URL' }),
 };
+
+/**
+ * A section that is optional as a whole (a provider): undefined when none of its variables (nor
+ * their `_FILE` forms) is set; once any is set, the section is checked like any other, so a
+ * partial set is a ConfigError naming every missing or bad variable.
+ */
+export function parseOptionalSection<S extends EnvSchema>(
+  schema: S,
+  env: NodeJS.ProcessEnv,
+): z.output<S> | undefined {
+  const mentioned = Object.keys(schema.shape).some((n) => Boolean(env[n]) || Boolean(env[`${n}_FILE`]));
+  return mentioned ? parseEnv({ section: schema }, env).section : undefined;
+}
+
+/** Collects the problems of several settings loaders, so that one ConfigError lists them all. */
+export class ConfigProblems {
+  readonly problems: string[] = [];
+
+  /** The loader's value, or undefined with its problems recorded when it throws a ConfigError. */
+  attempt<T>(read: () => T): T | undefined {
+    try {
+      return read();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      this.problems.push(...error.problems);
+      return undefined;
+    }
+  }
+
+  add(problem: string): void {
+    this.problems.push(problem);
+  }
+
+  throwIfAny(): void {
+    if (this.problems.length > 0) throw new ConfigError(this.problems);
+  }
+}

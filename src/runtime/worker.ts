@@ -45,7 +45,7 @@ import {
   type SecretStoreConfig,
 } from '../security/secret-store-config';
 import { type CoreConfig, coreEnvSchema, type WorkerConfig, workerEnvSchema } from './config';
-import { ConfigError, type EnvSchema, envValue, parseEnv } from './env';
+import { ConfigError, ConfigProblems, envValue, parseEnv, parseOptionalSection } from './env';
 import { createLogger, type Logger } from './logger';
 import { projectRoot } from './project-root';
 import { connectWorker, type TemporalTarget, temporalTarget } from './temporal-connection';
@@ -87,40 +87,18 @@ export interface WorkerSettings {
   temporal: TemporalTarget;
 }
 
-/**
- * A provider's settings when any of its variables is set; undefined when none is. A partial set
- * throws a ConfigError listing every missing or bad variable.
- */
-export function optionalSection<S extends EnvSchema>(
-  schema: S,
-  env: NodeJS.ProcessEnv,
-): z.output<S> | undefined {
-  const names = Object.keys(schema.shape);
-  const mentioned = names.some((n) => Boolean(env[n]) || Boolean(env[`${n}_FILE`]));
-  if (!mentioned) return undefined;
-  return parseEnv({ section: schema }, env).section as z.output<S>;
-}
-
 /** Reads every worker setting; one ConfigError lists the problems of every section. */
 export function loadWorkerSettings(
   env: NodeJS.ProcessEnv = process.env,
   options: { devKeys?: 'forbid' | 'generate' } = {},
 ): WorkerSettings {
-  const problems: string[] = [];
-  const attempt = <T>(read: () => T): T | undefined => {
-    try {
-      return read();
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      problems.push(...error.problems);
-      return undefined;
-    }
-  };
+  const config = new ConfigProblems();
+  const attempt = <T>(read: () => T) => config.attempt(read);
   const base = attempt(() =>
     parseEnv({ core: coreEnvSchema, worker: workerEnvSchema, process: workerProcessEnvSchema }, env),
   );
-  const kazepay = attempt(() => optionalSection(kazepayEnvSchema, env));
-  const wasabi = attempt(() => optionalSection(wasabiEnvSchema, env));
+  const kazepay = attempt(() => parseOptionalSection(kazepayEnvSchema, env));
+  const wasabi = attempt(() => parseOptionalSection(wasabiEnvSchema, env));
   const secretStore = attempt(() => loadSecretStoreConfig(env));
   const keyring = attempt(() => loadCodecKeyring({ env, devKeys: options.devKeys ?? 'forbid' }).keyring);
   let temporal: TemporalTarget | undefined;
@@ -128,9 +106,10 @@ export function loadWorkerSettings(
     temporal = temporalTarget(env);
   } catch (error) {
     // envconfig's messages name files and variables, not secret values.
-    problems.push(`TEMPORAL_*: ${(error as Error).message}`);
+    config.add(`TEMPORAL_*: ${(error as Error).message}`);
   }
-  if (problems.length > 0 || !base || !secretStore || !keyring || !temporal) throw new ConfigError(problems);
+  config.throwIfAny();
+  if (!base || !secretStore || !keyring || !temporal) throw new ConfigError(config.problems);
   return { ...base, kazepay, wasabi, secretStore, keyring, temporal };
 }
 

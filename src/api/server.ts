@@ -632,27 +632,41 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
     if (!clientOrUndefined) throw notFound(`${name} is not configured`);
     return clientOrUndefined;
   };
-  const wasabiRead = (
-    path: string,
-    summary: string,
-    read: (w: WasabiClient, cardNo: string, q: z.output<typeof pageQuery>) => Promise<unknown>,
-  ) =>
-    add(
-      {
-        method: 'GET',
-        path: `/support/wasabi/cards/:cardNo${path}`,
-        summary,
-        tag: 'support',
-        params: wasabiCardParams,
-        query: pageQuery,
-      },
-      async (request) => {
-        const { cardNo } = parseOr400(wasabiCardParams, request.params, 'params');
-        const q = parseOr400(pageQuery, request.query, 'query');
-        const wasabi = need(options.wasabi, 'WasabiCard');
-        return providerRead(() => read(wasabi, cardNo, q));
-      },
-    );
+  /** A read-through support route for one card, answered by a provider client directly. */
+  const cardRead =
+    <C>(card: {
+      prefix: string;
+      key: string;
+      params: z.ZodObject<Record<string, z.ZodString>>;
+      client: () => C;
+    }) =>
+    (
+      path: string,
+      summary: string,
+      read: (c: C, cardRef: string, q: z.output<typeof pageQuery>) => Promise<unknown>,
+    ) =>
+      add(
+        {
+          method: 'GET',
+          path: `${card.prefix}/:${card.key}${path}`,
+          summary,
+          tag: 'support',
+          params: card.params,
+          query: pageQuery,
+        },
+        async (request) => {
+          const cardRef = parseOr400(card.params, request.params, 'params')[card.key] as string;
+          const q = parseOr400(pageQuery, request.query, 'query');
+          const client = card.client();
+          return providerRead(() => read(client, cardRef, q));
+        },
+      );
+  const wasabiRead = cardRead({
+    prefix: '/support/wasabi/cards',
+    key: 'cardNo',
+    params: wasabiCardParams,
+    client: () => need(options.wasabi, 'WasabiCard'),
+  });
   wasabiRead('', 'WasabiCard card details (card number masked)', (w, cardNo) => w.cardInfo({ cardNo }));
   wasabiRead('/balance', 'WasabiCard card balance', (w, cardNo) => w.balance({ cardNo }));
   wasabiRead('/transactions', 'WasabiCard operation log of the card', (w, cardNo, q) =>
@@ -674,27 +688,12 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
     },
     async () => providerRead(() => need(options.wasabi, 'WasabiCard').accountInfo()),
   );
-  const kazepayRead = (
-    path: string,
-    summary: string,
-    read: (k: KazepayClient, cardID: string, q: z.output<typeof pageQuery>) => Promise<unknown>,
-  ) =>
-    add(
-      {
-        method: 'GET',
-        path: `/support/kazepay/cards/:cardId${path}`,
-        summary,
-        tag: 'support',
-        params: kazepayCardParams,
-        query: pageQuery,
-      },
-      async (request) => {
-        const { cardId } = parseOr400(kazepayCardParams, request.params, 'params');
-        const q = parseOr400(pageQuery, request.query, 'query');
-        const kazepay = need(options.kazepay, 'KazePay');
-        return providerRead(() => read(kazepay, cardId, q));
-      },
-    );
+  const kazepayRead = cardRead({
+    prefix: '/support/kazepay/cards',
+    key: 'cardId',
+    params: kazepayCardParams,
+    client: () => need(options.kazepay, 'KazePay'),
+  });
   kazepayRead('', 'KazePay card details (card number masked)', (k, cardID) => k.queryCard({ cardID }));
   kazepayRead('/balance', 'KazePay card balance', (k, cardID) => k.cardBalance({ cardID }));
   kazepayRead('/transactions', 'KazePay operation log of the card', (k, cardID, q) =>

@@ -52,23 +52,31 @@ async function withTimings<T>(
   }
 }
 
+function kycApplicant(tag: string) {
+  return { person: applicant(tag), customerRef: uniqueRef('cust') };
+}
+
+/** A KazePay KYC polled hourly for up to 7 days, with documents. */
+async function startHourlyKyc(person: ReturnType<typeof applicant>, customerRef: string) {
+  return life.client.workflow.start('kycVerification', {
+    workflowId: workflowIds.kycVerification('kazepay', customerRef),
+    taskQueue: TASK_QUEUE,
+    args: [
+      {
+        provider: 'kazepay',
+        customerRef,
+        applicant: person,
+        documents: { front: await life.document('png'), selfie: await life.document('jpeg') },
+        review: { deadline: '7d', pollInterval: '1h' },
+      },
+    ],
+  });
+}
+
 describe('a webhook ends a wait early', () => {
   test('KYC polled hourly finishes minutes after the notification, not at the next poll', async () => {
-    const person = applicant('kyc-webhook');
-    const customerRef = uniqueRef('cust');
-    const handle = await life.client.workflow.start('kycVerification', {
-      workflowId: workflowIds.kycVerification('kazepay', customerRef),
-      taskQueue: TASK_QUEUE,
-      args: [
-        {
-          provider: 'kazepay',
-          customerRef,
-          applicant: person,
-          documents: { front: await life.document('png'), selfie: await life.document('jpeg') },
-          review: { deadline: '7d', pollInterval: '1h' },
-        },
-      ],
-    });
+    const { person, customerRef } = kycApplicant('kyc-webhook');
+    const handle = await startHourlyKyc(person, customerRef);
     await waitForState(handle, 'WAITING_FOR_REVIEW');
     await life.kazepay.control.advance();
     assert.equal(life.kazepay.control.cardholder(person.email)?.kycStatus, 'PASSED');
@@ -86,21 +94,8 @@ describe('a webhook ends a wait early', () => {
   });
 
   test('without the notification the same wait runs to the next hourly poll', async () => {
-    const person = applicant('kyc-nowebhook');
-    const customerRef = uniqueRef('cust');
-    const handle = await life.client.workflow.start('kycVerification', {
-      workflowId: workflowIds.kycVerification('kazepay', customerRef),
-      taskQueue: TASK_QUEUE,
-      args: [
-        {
-          provider: 'kazepay',
-          customerRef,
-          applicant: person,
-          documents: { front: await life.document('png'), selfie: await life.document('jpeg') },
-          review: { deadline: '7d', pollInterval: '1h' },
-        },
-      ],
-    });
+    const { person, customerRef } = kycApplicant('kyc-nowebhook');
+    const handle = await startHourlyKyc(person, customerRef);
     await waitForState(handle, 'WAITING_FOR_REVIEW');
     await life.kazepay.control.advance();
     assert.equal((await handle.result()).outcome, 'PASSED');
@@ -113,22 +108,9 @@ describe('a webhook ends a wait early', () => {
 
 describe('a notification that arrives before the wait begins', () => {
   test('still wakes the wait: the provider is read at once instead of at the next hourly poll', async () => {
-    const person = applicant('kyc-early-webhook');
-    const customerRef = uniqueRef('cust');
+    const { person, customerRef } = kycApplicant('kyc-early-webhook');
     await withTimings({ kycReviewMs: 30 * 24 * 3600_000 }, async () => {
-      const handle = await life.client.workflow.start('kycVerification', {
-        workflowId: workflowIds.kycVerification('kazepay', customerRef),
-        taskQueue: TASK_QUEUE,
-        args: [
-          {
-            provider: 'kazepay',
-            customerRef,
-            applicant: person,
-            documents: { front: await life.document('png'), selfie: await life.document('jpeg') },
-            review: { deadline: '7d', pollInterval: '1h' },
-          },
-        ],
-      });
+      const handle = await startHourlyKyc(person, customerRef);
       // Sent while the documents are still being uploaded, long before the review wait starts.
       await handle.signal(providerNotificationSignal, { event: 'kycStatusNotify', key: customerRef });
       await waitForState(handle, 'WAITING_FOR_REVIEW');

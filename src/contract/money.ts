@@ -38,7 +38,3 @@ export function addMoney(a: DecimalString, b: DecimalString): DecimalString {
 export function subtractMoney(a: DecimalString, b: DecimalString): DecimalString {
   return new Decimal(a).minus(b).toFixed();
 }
-
-export function compareMoney(a: DecimalString, b: DecimalString): -1 | 0 | 1 {
-  return new Decimal(a).comparedTo(b) as -1 | 0 | 1;
-}

@@ -1,6 +1,6 @@
 // One flow's visible state: the `state` query, the CardState search attribute and the
 // "current details" line of the Web UI move together, so operators always see the same thing.
-import { setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import {
   CardFlow,
   CardProvider,
@@ -53,9 +53,5 @@ export class FlowTracker<S extends string> {
   /** Records the provider's card id once known (never a card number). */
   setCardRef(cardRef: string): void {
     upsertSearchAttributes([{ key: CardRef, value: cardRef }]);
-  }
-
-  get workflowId(): string {
-    return workflowInfo().workflowId;
   }
 }

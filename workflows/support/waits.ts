@@ -1,6 +1,6 @@
 // Waiting for a provider: polling by activity retries, cut short by a webhook notification.
 import { ApplicationFailure, CancellationScope, condition, patched, setHandler } from '@temporalio/workflow';
-import { FAILURE_TYPES, providerNotificationSignal, type ProviderNotification } from '../../src/contract';
+import { FAILURE_TYPES, providerNotificationSignal } from '../../src/contract';
 import type { CardflowActivities } from '../../activities/interface';
 import { polling } from './activities';
 
@@ -9,11 +9,9 @@ export class Notifications {
   count = 0;
   /** Notifications already taken into account by a wait (they woke it, or it ended after them). */
   consumed = 0;
-  last?: ProviderNotification;
   constructor() {
-    setHandler(providerNotificationSignal, (notification) => {
+    setHandler(providerNotificationSignal, () => {
       this.count++;
-      this.last = notification;
     });
   }
 }

@@ -197,6 +197,32 @@ const kyc: Scenario[] = [
   },
   {
     type: 'kycVerification',
+    name: 'kazepay-webhook-before-wait',
+    async run(life) {
+      // A notification that arrives while the documents are still uploading wakes the review wait
+      // as soon as it begins (patched 'wait-wakes-on-earlier-notification'); a second one ends it.
+      const { input, customerRef, person } = await kazepayKyc(life, 'r-kyc-early-webhook', {
+        review: { deadline: '7d', pollInterval: '1h' },
+      });
+      const id = workflowIds.kycVerification('kazepay', customerRef);
+      const handle = await withKazepayTimings(life, { kycReviewMs: 10 * 24 * 3600_000 }, async () => {
+        const h = await start(life, 'kycVerification', id, input);
+        await h.signal(providerNotificationSignal, { event: 'kycStatusNotify', key: customerRef });
+        await waitForState(h, 'WAITING_FOR_REVIEW');
+        return h;
+      });
+      await life.kazepay.control.advance();
+      assert.equal(life.kazepay.control.cardholder(person.email)?.kycStatus, 'PASSED');
+      await handle.signal(providerNotificationSignal, {
+        event: 'kycStatusNotify',
+        key: customerRef,
+        status: 'PASSED',
+      });
+      return outcome(handle, 'PASSED');
+    },
+  },
+  {
+    type: 'kycVerification',
     name: 'kazepay-invalid-input',
     async run(life) {
       const customerRef = uniqueRef('cust');

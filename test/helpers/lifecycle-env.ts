@@ -137,6 +137,21 @@ export class LifecycleEnv {
     return { ref };
   }
 
+  /** Runs `run` with some KazePay sandbox timings changed, then puts them back. */
+  async withKazepayTimings<T>(
+    changes: Partial<KazepaySandbox['control']['timings']>,
+    run: () => Promise<T>,
+  ): Promise<T> {
+    const timings = this.kazepay.control.timings;
+    const saved = { ...timings };
+    Object.assign(timings, changes);
+    try {
+      return await run();
+    } finally {
+      Object.assign(timings, saved);
+    }
+  }
+
   async close(): Promise<void> {
     this.worker.shutdown();
     await this.running;

@@ -59,20 +59,6 @@ async function failure(handle: WorkflowHandle, type: string): Promise<Recorded> 
 }
 
 /** Runs with some sandbox timings changed (restored after the flow has been started). */
-async function withKazepayTimings<T>(
-  life: LifecycleEnv,
-  changes: Partial<LifecycleEnv['kazepay']['control']['timings']>,
-  run: () => Promise<T>,
-): Promise<T> {
-  const saved = { ...life.kazepay.control.timings };
-  Object.assign(life.kazepay.control.timings, changes);
-  try {
-    return await run();
-  } finally {
-    Object.assign(life.kazepay.control.timings, saved);
-  }
-}
-
 async function withWasabiTimings<T>(
   life: LifecycleEnv,
   changes: Parameters<LifecycleEnv['wasabi']['control']['setTimings']>[0],
@@ -163,7 +149,7 @@ const kyc: Scenario[] = [
         review: { deadline: '1500ms', pollInterval: '300ms' },
       });
       const id = workflowIds.kycVerification('kazepay', input.customerRef);
-      const handle = await withKazepayTimings(life, { kycReviewMs: 10 * 24 * 3600_000 }, async () => {
+      const handle = await life.withKazepayTimings({ kycReviewMs: 10 * 24 * 3600_000 }, async () => {
         const h = await start(life, 'kycVerification', id, input);
         await waitForState(h, 'WAITING_FOR_REVIEW');
         return h;
@@ -180,7 +166,7 @@ const kyc: Scenario[] = [
         review: { deadline: '7d', pollInterval: '1h' },
       });
       const id = workflowIds.kycVerification('kazepay', customerRef);
-      const handle = await withKazepayTimings(life, { kycReviewMs: 10 * 24 * 3600_000 }, async () => {
+      const handle = await life.withKazepayTimings({ kycReviewMs: 10 * 24 * 3600_000 }, async () => {
         const h = await start(life, 'kycVerification', id, input);
         await waitForState(h, 'WAITING_FOR_REVIEW');
         return h;
@@ -205,7 +191,7 @@ const kyc: Scenario[] = [
         review: { deadline: '7d', pollInterval: '1h' },
       });
       const id = workflowIds.kycVerification('kazepay', customerRef);
-      const handle = await withKazepayTimings(life, { kycReviewMs: 10 * 24 * 3600_000 }, async () => {
+      const handle = await life.withKazepayTimings({ kycReviewMs: 10 * 24 * 3600_000 }, async () => {
         const h = await start(life, 'kycVerification', id, input);
         await h.signal(providerNotificationSignal, { event: 'kycStatusNotify', key: customerRef });
         await waitForState(h, 'WAITING_FOR_REVIEW');
@@ -563,7 +549,7 @@ const deposit: Scenario[] = [
     name: 'kazepay-settlement-deadline',
     async run(life) {
       const cardId = await kazepayFlows(life).activeCard('r-dep-deadline');
-      const handle = await withKazepayTimings(life, { rechargeSettleMs: 30 * 24 * 3600_000 }, async () => {
+      const handle = await life.withKazepayTimings({ rechargeSettleMs: 30 * 24 * 3600_000 }, async () => {
         const h = await kazepayDeposit(life, cardId, '7.00', { deadline: '1500ms', pollInterval: '300ms' });
         await waitForState(h, 'WAITING_FOR_SETTLEMENT');
         return h;

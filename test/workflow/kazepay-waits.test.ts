@@ -39,19 +39,6 @@ async function workflowDurationMs(handle: {
   return ms(events[events.length - 1]!) - ms(events[0]!);
 }
 
-async function withTimings<T>(
-  changes: Partial<typeof life.kazepay.control.timings>,
-  run: () => Promise<T>,
-): Promise<T> {
-  const saved = { ...life.kazepay.control.timings };
-  Object.assign(life.kazepay.control.timings, changes);
-  try {
-    return await run();
-  } finally {
-    Object.assign(life.kazepay.control.timings, saved);
-  }
-}
-
 function kycApplicant(tag: string) {
   return { person: applicant(tag), customerRef: uniqueRef('cust') };
 }
@@ -109,7 +96,7 @@ describe('a webhook ends a wait early', () => {
 describe('a notification that arrives before the wait begins', () => {
   test('still wakes the wait: the provider is read at once instead of at the next hourly poll', async () => {
     const { person, customerRef } = kycApplicant('kyc-early-webhook');
-    await withTimings({ kycReviewMs: 30 * 24 * 3600_000 }, async () => {
+    await life.withKazepayTimings({ kycReviewMs: 30 * 24 * 3600_000 }, async () => {
       const handle = await startHourlyKyc(person, customerRef);
       // Sent while the documents are still being uploaded, long before the review wait starts.
       await handle.signal(providerNotificationSignal, { event: 'kycStatusNotify', key: customerRef });
@@ -141,7 +128,7 @@ describe('every KazePay wait is bounded', () => {
   });
 
   test('a card that never turns ACTIVE: DeadlineExceeded after the activation deadline', async () => {
-    await withTimings({ activationMs: 30 * 24 * 3600_000 }, async () => {
+    await life.withKazepayTimings({ activationMs: 30 * 24 * 3600_000 }, async () => {
       const { handle } = await flows.startActivation('active-deadline', {
         activation: { deadline: '2h', pollInterval: '10m' },
       });
@@ -157,7 +144,7 @@ describe('every KazePay wait is bounded', () => {
 
   test('a recharge that never settles: DeadlineExceeded after the settlement deadline, money still accounted', async () => {
     const cardId = await flows.activeCard('settle-deadline');
-    await withTimings({ rechargeSettleMs: 30 * 24 * 3600_000 }, async () => {
+    await life.withKazepayTimings({ rechargeSettleMs: 30 * 24 * 3600_000 }, async () => {
       const depositRef = uniqueRef('dep');
       const handle = await life.client.workflow.start('cardDeposit', {
         workflowId: workflowIds.cardDeposit('kazepay', cardId, depositRef),
@@ -182,7 +169,7 @@ describe('every KazePay wait is bounded', () => {
 
   test('a close that never completes: DeadlineExceeded after the completion deadline', async () => {
     const cardId = await flows.activeCard('close-deadline');
-    await withTimings({ closeMs: 30 * 24 * 3600_000 }, async () => {
+    await life.withKazepayTimings({ closeMs: 30 * 24 * 3600_000 }, async () => {
       const handle = await life.client.workflow.start('cardClosure', {
         workflowId: workflowIds.cardClosure('kazepay', cardId),
         taskQueue: TASK_QUEUE,

@@ -11,6 +11,7 @@ import { stateQuery } from '../../../src/contract';
 import { applicant, JPEG, LifecycleEnv, PNG, uniqueRef } from '../../helpers/lifecycle-env';
 import { startDevServerEnv } from '../../helpers/temporal-env';
 import { eventually, openCard } from '../../helpers/wasabi-flows';
+import { waitForState } from '../../helpers/kazepay-flows';
 import { type ApiUnderTest, startApi } from './helpers';
 
 let env: TestWorkflowEnvironment;
@@ -165,15 +166,22 @@ describe('KazePay webhooks', () => {
     const front = await api.call('POST', '/documents', PNG, { contentType: 'image/png' });
     const selfie = await api.call('POST', '/documents', JPEG, { contentType: 'image/jpeg' });
     const customerRef = uniqueRef('kz');
-    const start = await api.call('POST', '/flows/kyc', {
-      provider: 'kazepay',
-      customerRef,
-      applicant: applicant('kz-webhook'),
-      documents: { front: { ref: front.body.ref }, selfie: { ref: selfie.body.ref } },
-      review: SLOW,
+    // The review is held until the flow waits for it, so the first status read cannot see PASSED
+    // (under load, a review this short could otherwise finish before the wait begins).
+    const id = await life.withKazepayTimings({ kycReviewMs: 10 * 24 * 3600_000 }, async () => {
+      const start = await api.call('POST', '/flows/kyc', {
+        provider: 'kazepay',
+        customerRef,
+        applicant: applicant('kz-webhook'),
+        documents: { front: { ref: front.body.ref }, selfie: { ref: selfie.body.ref } },
+        review: SLOW,
+      });
+      assert.equal(start.status, 201, start.text);
+      const workflowId = start.body.workflowId as string;
+      await waitForState(life.client.workflow.getHandle(workflowId), 'WAITING_FOR_REVIEW');
+      return workflowId;
     });
-    assert.equal(start.status, 201, start.text);
-    const id = start.body.workflowId as string;
+    await life.kazepay.control.advance();
     const done = await finished(id, 20_000);
     assert.equal(done.result?.outcome, 'PASSED', JSON.stringify(done));
     assert.equal(await signals(id), 1);

@@ -1,15 +1,15 @@
 // `cardflow sandbox kazepay`: the KazePay sandbox standalone, until Ctrl-C / SIGTERM.
 // Settings from flags or the environment (flags win). Without a merchant public key, a merchant
 // key pair is generated in the data folder too, so the ops command works against it at once.
-import { flagsOverEnv, sandboxMerchantKey, stopRequested } from '../../cli/support';
+import { flagsOverEnv, merchantPrivateKeyPath, sandboxMerchantKey, stopRequested } from '../../cli/support';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import type { CliCommand, CliIO } from '../../cli/command';
 import { UsageError } from '../../cli/command';
 import { envValue, parseEnv } from '../../runtime/env';
-import { createLogger } from '../../runtime/logger';
-import { startKazepaySandbox } from './server';
+import { createLogger, type Logger } from '../../runtime/logger';
+import { type KazepaySandbox, startKazepaySandbox } from './server';
 
 const USAGE =
   'cardflow sandbox kazepay [--port 8710] [--host 127.0.0.1] [--data-dir .data] [--merchant-public-key <PEM|base64>]\n' +
@@ -65,15 +65,48 @@ export async function runKazepaySandboxCommand(
   };
   const merged = flagsOverEnv(env, flagEnv);
   const { sandbox: settings } = parseEnv({ sandbox: kazepaySandboxEnvSchema }, merged);
+  const logger = createLogger({ level: settings.CARDFLOW_LOG_LEVEL, name: 'kazepay-sandbox' });
+  const { sandbox, keyDir, clientEnv } = await launchKazepaySandbox(settings, logger);
+
+  io.out(`KazePay sandbox listening on ${sandbox.url}`);
+  io.out(`gateway: POST ${sandbox.url}/  (any path outside /_sandbox/)`);
+  io.out(`control: ${sandbox.url}/_sandbox/state`);
+  io.out(`sysId: ${sandbox.sysId}`);
+  io.out(`platform public key (also ${join(keyDir, 'platform.public.pem')}):`);
+  io.out(sandbox.platformPublicKey.trimEnd());
+  io.out('client settings:');
+  for (const [name, value] of Object.entries(clientEnv)) io.out(`  ${name}=${value}`);
+
+  await stopRequested(until);
+  await sandbox.close();
+  io.out('KazePay sandbox stopped');
+  return 0;
+}
+
+export type KazepaySandboxSettings = z.output<typeof kazepaySandboxEnvSchema>;
+
+export interface LaunchedKazepaySandbox {
+  sandbox: KazepaySandbox;
+  /** Where the platform keys and a generated merchant key live. */
+  keyDir: string;
+  /** The engine's KAZEPAY_* settings for this sandbox (key material by file, never inline). */
+  clientEnv: Record<string, string>;
+}
+
+/**
+ * Starts the sandbox with its keys kept in the data folder (so a restarted sandbox still matches
+ * the engine's configuration) and says how to configure the engine for it.
+ */
+export async function launchKazepaySandbox(
+  settings: KazepaySandboxSettings,
+  logger: Logger,
+): Promise<LaunchedKazepaySandbox> {
   const dataDir = resolve(settings.CARDFLOW_DATA_DIR);
   const keyDir = join(dataDir, 'kazepay-sandbox');
-
   const { merchantPublicKey, generated: generatedMerchant } = sandboxMerchantKey(
     keyDir,
     settings.KAZEPAY_SANDBOX_MERCHANT_PUBLIC_KEY,
   );
-
-  const logger = createLogger({ level: settings.CARDFLOW_LOG_LEVEL, name: 'kazepay-sandbox' });
   const sandbox = await startKazepaySandbox({
     host: settings.KAZEPAY_SANDBOX_HOST,
     port: settings.KAZEPAY_SANDBOX_PORT,
@@ -84,24 +117,13 @@ export async function runKazepaySandboxCommand(
     merchantBalance: settings.KAZEPAY_SANDBOX_MERCHANT_BALANCE,
     logger,
   });
-
-  io.out(`KazePay sandbox listening on ${sandbox.url}`);
-  io.out(`gateway: POST ${sandbox.url}/  (any path outside /_sandbox/)`);
-  io.out(`control: ${sandbox.url}/_sandbox/state`);
-  io.out(`sysId: ${sandbox.sysId}`);
-  io.out(`platform public key (also ${join(keyDir, 'platform.public.pem')}):`);
-  io.out(sandbox.platformPublicKey.trimEnd());
-  io.out('client settings:');
-  io.out(`  KAZEPAY_BASE_URL=${sandbox.url}/`);
-  io.out(`  KAZEPAY_SYS_ID=${sandbox.sysId}`);
-  io.out(`  KAZEPAY_PLATFORM_PUBLIC_KEY_FILE=${join(keyDir, 'platform.public.pem')}`);
-  if (generatedMerchant)
-    io.out(`  KAZEPAY_MERCHANT_PRIVATE_KEY_FILE=${join(keyDir, 'merchant.private.pem')}`);
-
-  await stopRequested(until);
-  await sandbox.close();
-  io.out('KazePay sandbox stopped');
-  return 0;
+  const clientEnv: Record<string, string> = {
+    KAZEPAY_BASE_URL: `${sandbox.url}/`,
+    KAZEPAY_SYS_ID: sandbox.sysId,
+    KAZEPAY_PLATFORM_PUBLIC_KEY_FILE: join(keyDir, 'platform.public.pem'),
+  };
+  if (generatedMerchant) clientEnv.KAZEPAY_MERCHANT_PRIVATE_KEY_FILE = merchantPrivateKeyPath(keyDir);
+  return { sandbox, keyDir, clientEnv };
 }
 
 export const kazepaySandboxCommand: CliCommand = {

@@ -2,18 +2,18 @@
 // Settings from flags or the environment (flags win). The platform key pair and the api key are
 // kept in the data folder so a restarted sandbox matches the engine's configuration; without a
 // merchant public key, a merchant key pair is generated there too, so the ops command works at once.
-import { flagsOverEnv, sandboxMerchantKey, stopRequested } from '../../cli/support';
+import { flagsOverEnv, merchantPrivateKeyPath, sandboxMerchantKey, stopRequested } from '../../cli/support';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
+import { type KeyObject, randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import type { CliCommand, CliIO } from '../../cli/command';
 import { toBase64Der } from '../../providers/keys';
 import { envValue, parseEnv } from '../../runtime/env';
-import { createLogger } from '../../runtime/logger';
+import { createLogger, type Logger } from '../../runtime/logger';
 import { loadOrCreateRsaKeyPair } from '../common/keystore';
-import { startWasabiSandbox } from './server';
+import { startWasabiSandbox, type WasabiSandbox } from './server';
 
 const USAGE =
   'cardflow sandbox wasabi [--port 8720] [--host 127.0.0.1] [--data-dir .data] [--merchant-public-key <PEM|base64>]\n' +
@@ -75,43 +75,17 @@ export async function runWasabiSandboxCommand(
   };
   const merged = flagsOverEnv(env, flagEnv);
   const { sandbox: settings } = parseEnv({ sandbox: wasabiSandboxEnvSchema }, merged);
-  const keyDir = join(resolve(settings.CARDFLOW_DATA_DIR), 'wasabi-sandbox');
-  mkdirSync(keyDir, { recursive: true });
-
-  const platform = loadOrCreateRsaKeyPair(keyDir, 'platform', 2048);
-  const apiKeyPath = join(keyDir, 'api-key');
-  if (!existsSync(apiKeyPath)) writeFileSync(apiKeyPath, `${randomUUID()}-${randomUUID()}`, { mode: 0o600 });
-  const apiKey = readFileSync(apiKeyPath, 'utf8').trim();
-
-  const { merchantPublicKey, generated: generatedMerchant } = sandboxMerchantKey(
-    keyDir,
-    settings.WASABI_SANDBOX_MERCHANT_PUBLIC_KEY,
-  );
-
   const logger = createLogger({ level: settings.CARDFLOW_LOG_LEVEL, name: 'wasabi-sandbox' });
-  const sandbox = await startWasabiSandbox({
-    host: settings.WASABI_SANDBOX_HOST,
-    port: settings.WASABI_SANDBOX_PORT,
-    merchantPublicKey,
-    platformPrivateKey: platform.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
-    apiKey,
-    webhookUrl: settings.WASABI_SANDBOX_WEBHOOK_URL,
-    timeScale: settings.WASABI_SANDBOX_TIME_SCALE,
-    merchantBalance: settings.WASABI_SANDBOX_MERCHANT_BALANCE,
-    onError: (error) => logger.error({ err: error }, 'wasabi sandbox error'),
-  });
+  const { sandbox, keyDir, clientEnv, platformPublicKey } = await launchWasabiSandbox(settings, logger);
 
   io.out(`WasabiCard sandbox listening on ${sandbox.url}`);
   io.out(`api:     POST ${sandbox.url}/merchant/core/mcb/...`);
   io.out(`control: ${sandbox.url}/_sandbox/state (see docs/providers/wasabi.md)`);
   io.out(`api key: ${sandbox.apiKey}`);
   io.out(`platform public key (wsb-public-key, base64 DER; PEM in ${join(keyDir, 'platform.public.pem')}):`);
-  io.out(toBase64Der(platform.publicKey));
+  io.out(toBase64Der(platformPublicKey));
   io.out('client settings:');
-  io.out(`  WASABI_BASE_URL=${sandbox.url}`);
-  io.out(`  WASABI_API_KEY_FILE=${apiKeyPath}`);
-  io.out(`  WASABI_PLATFORM_PUBLIC_KEY_FILE=${join(keyDir, 'platform.public.pem')}`);
-  if (generatedMerchant) io.out(`  WASABI_MERCHANT_PRIVATE_KEY_FILE=${join(keyDir, 'merchant.private.pem')}`);
+  for (const [name, value] of Object.entries(clientEnv)) io.out(`  ${name}=${value}`);
   if (!settings.WASABI_SANDBOX_WEBHOOK_URL)
     io.out('webhooks: none sent until a URL is set (--webhook-url or POST /_sandbox/webhook-url)');
 
@@ -119,6 +93,54 @@ export async function runWasabiSandboxCommand(
   await sandbox.close();
   io.out('WasabiCard sandbox stopped');
   return 0;
+}
+
+export type WasabiSandboxSettings = z.output<typeof wasabiSandboxEnvSchema>;
+
+export interface LaunchedWasabiSandbox {
+  sandbox: WasabiSandbox;
+  /** Where the platform keys, the api key and a generated merchant key live. */
+  keyDir: string;
+  /** The engine's WASABI_* settings for this sandbox (key material by file, never inline). */
+  clientEnv: Record<string, string>;
+  platformPublicKey: KeyObject;
+}
+
+/**
+ * Starts the sandbox with its keys kept in the data folder (so a restarted sandbox still matches
+ * the engine's configuration) and says how to configure the engine for it.
+ */
+export async function launchWasabiSandbox(
+  settings: WasabiSandboxSettings,
+  logger: Logger,
+): Promise<LaunchedWasabiSandbox> {
+  const keyDir = join(resolve(settings.CARDFLOW_DATA_DIR), 'wasabi-sandbox');
+  mkdirSync(keyDir, { recursive: true });
+  const platform = loadOrCreateRsaKeyPair(keyDir, 'platform', 2048);
+  const apiKeyPath = join(keyDir, 'api-key');
+  if (!existsSync(apiKeyPath)) writeFileSync(apiKeyPath, `${randomUUID()}-${randomUUID()}`, { mode: 0o600 });
+  const { merchantPublicKey, generated: generatedMerchant } = sandboxMerchantKey(
+    keyDir,
+    settings.WASABI_SANDBOX_MERCHANT_PUBLIC_KEY,
+  );
+  const sandbox = await startWasabiSandbox({
+    host: settings.WASABI_SANDBOX_HOST,
+    port: settings.WASABI_SANDBOX_PORT,
+    merchantPublicKey,
+    platformPrivateKey: platform.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+    apiKey: readFileSync(apiKeyPath, 'utf8').trim(),
+    webhookUrl: settings.WASABI_SANDBOX_WEBHOOK_URL,
+    timeScale: settings.WASABI_SANDBOX_TIME_SCALE,
+    merchantBalance: settings.WASABI_SANDBOX_MERCHANT_BALANCE,
+    onError: (error) => logger.error({ err: error }, 'wasabi sandbox error'),
+  });
+  const clientEnv: Record<string, string> = {
+    WASABI_BASE_URL: sandbox.url,
+    WASABI_API_KEY_FILE: apiKeyPath,
+    WASABI_PLATFORM_PUBLIC_KEY_FILE: join(keyDir, 'platform.public.pem'),
+  };
+  if (generatedMerchant) clientEnv.WASABI_MERCHANT_PRIVATE_KEY_FILE = merchantPrivateKeyPath(keyDir);
+  return { sandbox, keyDir, clientEnv, platformPublicKey: platform.publicKey };
 }
 
 export const wasabiSandboxCommand: CliCommand = {

@@ -17,6 +17,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { CliCommand } from '../cli/command';
 import { stopRequested } from '../cli/support';
@@ -27,10 +28,11 @@ import { WasabiClient } from '../providers/wasabi/client';
 import { wasabiClientOptions, wasabiEnvSchema } from '../providers/wasabi/config';
 import { coreEnvSchema } from '../runtime/config';
 import { ConfigError, ConfigProblems, envValue, parseEnv, parseOptionalSection } from '../runtime/env';
-import { createLogger } from '../runtime/logger';
+import { createLogger, type Logger } from '../runtime/logger';
 import { connectClient, temporalTarget } from '../runtime/temporal-connection';
 import { loadCodecKeyring } from '../security/codec-keys';
 import { createDataConverter } from '../security/data-converter';
+import type { SecretStore } from '../security/secret-store';
 import { createSecretStore, loadSecretStoreConfig } from '../security/secret-store-config';
 import { buildApi, DEFAULT_API_BODY_LIMIT, DEFAULT_DOCUMENT_LIMIT } from './server';
 
@@ -91,6 +93,88 @@ function devToken(path: string): string {
   return token;
 }
 
+export type ApiSettings = ReturnType<typeof loadApiSettings>;
+
+export interface RunningApi {
+  url: string;
+  app: FastifyInstance;
+  /** Where the accepted token came from (a variable name or the dev token file), never the value. */
+  tokenSource: string;
+  /** Stops listening, then releases the secret store (unless given) and the Temporal connection. */
+  close(): Promise<void>;
+}
+
+/** Starts the API from its settings; the dev stack passes the secret store it shares with its worker. */
+export async function startApiServer(
+  settings: ApiSettings,
+  deps: { logger: Logger; secrets?: SecretStore },
+): Promise<RunningApi> {
+  const { api, core } = settings;
+  const { logger } = deps;
+  let tokenSource = 'CARDFLOW_API_TOKENS';
+  let tokens = api.CARDFLOW_API_TOKENS;
+  if (!tokens) {
+    const path = resolve(core.CARDFLOW_DATA_DIR, API_DEV_TOKEN_FILE);
+    tokens = [devToken(path)];
+    tokenSource = path;
+  }
+  if (!deps.secrets && settings.secretStore.CARDFLOW_SECRET_STORE === 'memory')
+    logger.warn(
+      'memory secret store: PIN handles made by this API can be redeemed only in this process; a separate worker needs CARDFLOW_SECRET_STORE=redis',
+    );
+  const { client, connection } = await connectClient(
+    settings.temporal,
+    createDataConverter(settings.keys.keyring),
+  );
+  const secrets = deps.secrets ?? createSecretStore(settings.secretStore);
+  const wasabi = settings.wasabi ? new WasabiClient(wasabiClientOptions(settings.wasabi)) : undefined;
+  const kazepay = settings.kazepay
+    ? new KazepayClient(kazepayClientOptionsFromEnv(settings.kazepay))
+    : undefined;
+  const app = buildApi({
+    client,
+    tokens,
+    logger,
+    secrets,
+    documents: new FileDocumentStore(api.CARDFLOW_DOCUMENTS_DIR ?? join(core.CARDFLOW_DATA_DIR, 'documents')),
+    wasabi,
+    kazepay,
+    ...(settings.wasabi
+      ? { wasabiWebhook: { platformPublicKey: settings.wasabi.WASABI_PLATFORM_PUBLIC_KEY } }
+      : {}),
+    ...(kazepay ? { kazepayWebhook: { client: kazepay } } : {}),
+    bodyLimitBytes: api.CARDFLOW_API_BODY_LIMIT,
+    documentLimitBytes: api.CARDFLOW_API_DOCUMENT_LIMIT,
+    webhookJournalSize: api.CARDFLOW_API_WEBHOOK_JOURNAL,
+  });
+  const bind = api.CARDFLOW_API_BIND_ADDRESS;
+  const colon = bind.lastIndexOf(':');
+  await app.listen({ host: bind.slice(0, colon), port: Number(bind.slice(colon + 1)) });
+  const address = app.server.address();
+  const url = `http://${bind.slice(0, colon)}:${typeof address === 'object' && address ? address.port : ''}`;
+  logger.info(
+    {
+      url,
+      namespace: settings.temporal.namespace,
+      tokens: tokenSource,
+      keys: settings.keys.path ?? settings.keys.source,
+      providers: { wasabi: Boolean(wasabi), kazepay: Boolean(kazepay) },
+    },
+    'api listening',
+  );
+  return {
+    url,
+    app,
+    tokenSource,
+    async close() {
+      await app.close();
+      if (!deps.secrets) await secrets.close();
+      await connection.close();
+      logger.info('api stopped');
+    },
+  };
+}
+
 export const apiCommand: CliCommand = {
   summary: 'run the HTTP API (flows, support reads, provider webhooks, /openapi.json)',
   usage: 'cardflow api [--dev]',
@@ -111,67 +195,12 @@ export const apiCommand: CliCommand = {
       }
       throw error;
     }
-    const { api, core } = settings;
-    const logger = createLogger({ level: core.CARDFLOW_LOG_LEVEL, name: 'api' });
-    let tokenSource = 'CARDFLOW_API_TOKENS';
-    let tokens = api.CARDFLOW_API_TOKENS;
-    if (!tokens) {
-      const path = resolve(core.CARDFLOW_DATA_DIR, API_DEV_TOKEN_FILE);
-      tokens = [devToken(path)];
-      tokenSource = path;
-    }
-    if (settings.secretStore.CARDFLOW_SECRET_STORE === 'memory')
-      logger.warn(
-        'memory secret store: PIN handles made by this API can be redeemed only in this process; a separate worker needs CARDFLOW_SECRET_STORE=redis',
-      );
-    const { client, connection } = await connectClient(
-      settings.temporal,
-      createDataConverter(settings.keys.keyring),
-    );
-    const secrets = createSecretStore(settings.secretStore);
-    const wasabi = settings.wasabi ? new WasabiClient(wasabiClientOptions(settings.wasabi)) : undefined;
-    const kazepay = settings.kazepay
-      ? new KazepayClient(kazepayClientOptionsFromEnv(settings.kazepay))
-      : undefined;
-    const app = buildApi({
-      client,
-      tokens,
-      logger,
-      secrets,
-      documents: new FileDocumentStore(
-        api.CARDFLOW_DOCUMENTS_DIR ?? join(core.CARDFLOW_DATA_DIR, 'documents'),
-      ),
-      wasabi,
-      kazepay,
-      ...(settings.wasabi
-        ? { wasabiWebhook: { platformPublicKey: settings.wasabi.WASABI_PLATFORM_PUBLIC_KEY } }
-        : {}),
-      ...(kazepay ? { kazepayWebhook: { client: kazepay } } : {}),
-      bodyLimitBytes: api.CARDFLOW_API_BODY_LIMIT,
-      documentLimitBytes: api.CARDFLOW_API_DOCUMENT_LIMIT,
-      webhookJournalSize: api.CARDFLOW_API_WEBHOOK_JOURNAL,
-    });
-    const bind = api.CARDFLOW_API_BIND_ADDRESS;
-    const colon = bind.lastIndexOf(':');
-    await app.listen({ host: bind.slice(0, colon), port: Number(bind.slice(colon + 1)) });
-    const address = app.server.address();
-    const url = `http://${bind.slice(0, colon)}:${typeof address === 'object' && address ? address.port : ''}`;
-    logger.info(
-      {
-        url,
-        namespace: settings.temporal.namespace,
-        tokens: tokenSource,
-        keys: settings.keys.path ?? settings.keys.source,
-        providers: { wasabi: Boolean(wasabi), kazepay: Boolean(kazepay) },
-      },
-      'api listening',
-    );
+    const logger = createLogger({ level: settings.core.CARDFLOW_LOG_LEVEL, name: 'api' });
+    const running = await startApiServer(settings, { logger });
+    const { url } = running;
     io.out(`cardflow API on ${url} (OpenAPI: ${url}/openapi.json)`);
     await stopRequested();
-    await app.close();
-    await secrets.close();
-    await connection.close();
-    logger.info('api stopped');
+    await running.close();
     return 0;
   },
 };

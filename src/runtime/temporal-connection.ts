@@ -17,8 +17,10 @@ export interface TemporalTarget {
 
 export function temporalTarget(env: NodeJS.ProcessEnv = process.env): TemporalTarget {
   const { connectionOptions, namespace } = loadClientConnectConfig({
+    // An empty variable means "not set", as for every other setting (env.ts): a compose file's
+    // `TEMPORAL_CONFIG_FILE: ${TEMPORAL_CONFIG_FILE:-}` must not make envconfig read a file named ''.
     overrideEnvVars: Object.fromEntries(
-      Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined),
+      Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''),
     ),
   });
   const address = connectionOptions.address ?? DEFAULT_TEMPORAL_ADDRESS;

@@ -1,0 +1,42 @@
+#!/bin/sh
+# Creates the secret files docker-compose.yml mounts (compose secrets), once: an existing file is
+# never overwritten, so running it again is harmless and rotating a secret means editing its file.
+#
+#   sh deploy/init-secrets.sh [folder]     (default: deploy/secrets beside this script)
+#
+# Each file holds one value, read by the engine through <NAME>_FILE:
+#   postgres_password   PostgreSQL password of the temporal user
+#   codec_keys          CARDFLOW_CODEC_KEYS: keyId:base64(32 random bytes)
+#   secret_store_key    CARDFLOW_SECRET_STORE_KEY: base64(32 random bytes), encrypts PIN handles in Redis
+#   api_tokens          CARDFLOW_API_TOKENS: one bearer token (add more, comma-separated, to rotate)
+#   codec_server_tokens CARDFLOW_CODEC_SERVER_TOKENS: one bearer token for the codec server
+#   providers/          the real providers' key files (KAZEPAY_*_FILE / WASABI_*_FILE point here)
+#
+# Only POSIX sh, od/head/base64 from coreutils and /dev/urandom: no Node needed on the host.
+# Files are mode 0644 inside a folder of mode 0700: compose bind-mounts each file as it is, and the
+# engine runs as uid 10001 in its container, which must be able to read them; the folder keeps
+# other users of the host out.
+set -eu
+
+dir=${1:-"$(dirname "$0")/secrets"}
+mkdir -p "$dir/providers"
+chmod 0700 "$dir"
+
+random_base64() { head -c "$1" /dev/urandom | base64 | tr -d '\n'; }
+random_token() { head -c 32 /dev/urandom | base64 | tr -d '\n=' | tr '+/' '-_'; }
+key_id() { printf 'key-%s-%s' "$(date -u +%Y%m%d)" "$(head -c 3 /dev/urandom | od -An -tx1 | tr -d ' \n')"; }
+
+write() {
+  if [ -e "$dir/$1" ]; then
+    echo "kept    $dir/$1"
+    return
+  fi
+  (umask 022 && printf '%s\n' "$2" >"$dir/$1")
+  echo "created $dir/$1"
+}
+
+write postgres_password "$(random_token)"
+write codec_keys "$(key_id):$(random_base64 32)"
+write secret_store_key "$(random_base64 32)"
+write api_tokens "$(random_token)"
+write codec_server_tokens "$(random_token)"

@@ -1,4 +1,5 @@
 import { apiCommand } from '../api/command';
+import { devCommand } from '../dev/command';
 import { workerCommand } from '../runtime/worker-command';
 import { codecServerCommand } from '../security/codec-server-command';
 import type { CliCommand } from './command';
@@ -12,4 +13,5 @@ export const commands: Record<string, CliCommand> = {
   'codec-server': codecServerCommand,
   worker: workerCommand,
   api: apiCommand,
+  dev: devCommand,
 };

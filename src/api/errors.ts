@@ -15,7 +15,8 @@ export class ApiError extends Error {
     message: string,
     readonly issues?: readonly ApiIssue[],
   ) {
-    super(message);
+    // Messages may quote a caller's value (a flow id from the path): card numbers and emails masked.
+    super(redactText(message));
   }
 }
 
@@ -35,7 +36,7 @@ export const badRequest = (message: string, issues?: readonly ApiIssue[]) =>
   new ApiError(400, 'bad_request', message, issues);
 export const notFound = (message: string) => new ApiError(404, 'not_found', message);
 export const conflict = (message: string) => new ApiError(409, 'conflict', message);
-export const refused = (message: string) => new ApiError(422, 'refused', redactText(message));
+export const refused = (message: string) => new ApiError(422, 'refused', message);
 
 /** Parses with a schema, or throws a 400 listing the issues under `where` (body, query, params). */
 export function parseOr400<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {

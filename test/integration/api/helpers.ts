@@ -2,7 +2,7 @@
 // on a free port, with both webhooks enabled; `call` sends real HTTP with or without the token.
 import type { FastifyInstance } from 'fastify';
 import { buildApi } from '../../../src/api/server';
-import { createLogger } from '../../../src/runtime/logger';
+import { createLogger, type Logger } from '../../../src/runtime/logger';
 import type { LifecycleEnv } from '../../helpers/lifecycle-env';
 
 export const TOKEN = 'test-token-0123456789abcdefghijklmnopqrstuvwxyz';
@@ -21,12 +21,12 @@ export interface ApiUnderTest {
   close(): Promise<void>;
 }
 
-export async function startApi(life: LifecycleEnv): Promise<ApiUnderTest> {
+export async function startApi(life: LifecycleEnv, options: { logger?: Logger } = {}): Promise<ApiUnderTest> {
   const kazepay = life.kazepayClientWith();
   const app = buildApi({
     client: life.client,
     tokens: [TOKEN],
-    logger: createLogger({ level: 'silent' }),
+    logger: options.logger ?? createLogger({ level: 'silent' }),
     secrets: life.secrets,
     documents: life.documents,
     wasabi: life.wasabiClient,

@@ -114,6 +114,7 @@ async function wasabiClose(
     cardRef: cardNo,
     refundAmount,
     currency: order.receivedCurrency ?? order.currency ?? '',
+    ...(order.fee ? { fee: order.fee } : {}),
     providerTransactionId: order.orderNo,
   };
 }

@@ -1,4 +1,5 @@
 import { apiCommand } from '../api/command';
+import { demoCommand } from '../demo/command';
 import { devCommand } from '../dev/command';
 import { workerCommand } from '../runtime/worker-command';
 import { codecServerCommand } from '../security/codec-server-command';
@@ -14,4 +15,5 @@ export const commands: Record<string, CliCommand> = {
   worker: workerCommand,
   api: apiCommand,
   dev: devCommand,
+  demo: demoCommand,
 };

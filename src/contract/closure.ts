@@ -31,6 +31,8 @@ export interface ClosureResult {
   /** The balance returned to the merchant account. */
   refundAmount: string;
   currency: string;
+  /** What the provider kept for closing the card (WasabiCard's cancel fee), when it reports one. */
+  fee?: string;
   /** KazePay txnId / WasabiCard orderNo. */
   providerTransactionId: string;
 }

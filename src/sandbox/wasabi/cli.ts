@@ -134,13 +134,25 @@ export async function launchWasabiSandbox(
     merchantBalance: settings.WASABI_SANDBOX_MERCHANT_BALANCE,
     onError: (error) => logger.error({ err: error }, 'wasabi sandbox error'),
   });
-  const clientEnv: Record<string, string> = {
-    WASABI_BASE_URL: sandbox.url,
-    WASABI_API_KEY_FILE: apiKeyPath,
-    WASABI_PLATFORM_PUBLIC_KEY_FILE: join(keyDir, 'platform.public.pem'),
-  };
-  if (generatedMerchant) clientEnv.WASABI_MERCHANT_PRIVATE_KEY_FILE = merchantPrivateKeyPath(keyDir);
+  const clientEnv = wasabiSandboxClientEnv(keyDir, sandbox.url, generatedMerchant);
   return { sandbox, keyDir, clientEnv, platformPublicKey: platform.publicKey };
+}
+
+/**
+ * The engine's WASABI_* settings for a sandbox whose keys are in `keyDir`; the merchant key only
+ * when the sandbox generated it (otherwise the merchant holds its own private key).
+ */
+export function wasabiSandboxClientEnv(
+  keyDir: string,
+  url: string,
+  generatedMerchant: boolean,
+): Record<string, string> {
+  return {
+    WASABI_BASE_URL: url,
+    WASABI_API_KEY_FILE: join(keyDir, 'api-key'),
+    WASABI_PLATFORM_PUBLIC_KEY_FILE: join(keyDir, 'platform.public.pem'),
+    ...(generatedMerchant ? { WASABI_MERCHANT_PRIVATE_KEY_FILE: merchantPrivateKeyPath(keyDir) } : {}),
+  };
 }
 
 export const wasabiSandboxCommand: CliCommand = {

@@ -115,6 +115,9 @@ export async function launchKazepaySandbox(
     sysId: settings.KAZEPAY_SANDBOX_SYS_ID,
     timeScale: settings.KAZEPAY_SANDBOX_TIME_SCALE,
     merchantBalance: settings.KAZEPAY_SANDBOX_MERCHANT_BALANCE,
+    // Its state starts empty each run, while an engine's flows outlive it: ids from the clock
+    // (tenths of a second) never name a card of an earlier run.
+    firstCardId: Math.floor(Date.now() / 100),
     logger,
   });
   const clientEnv: Record<string, string> = {

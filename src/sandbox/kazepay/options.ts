@@ -44,6 +44,12 @@ export interface KazepaySandboxOptions {
   /** The merchant's public key: verifies requests, encrypts responses and webhooks. */
   merchantPublicKey: string | KeyObject;
   sysId?: string;
+  /**
+   * The first cardID handed out (default 3377). A sandbox whose state starts empty on every run
+   * but serves an engine that remembers (the dev stack) starts from the clock instead, so a card
+   * id never comes back under a flow that already ended.
+   */
+  firstCardId?: number;
   profile?: Partial<CryptoProfile>;
   /** Card currency and merchant account currency (default USD). */
   currency?: string;

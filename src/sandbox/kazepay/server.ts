@@ -169,6 +169,7 @@ export async function startKazepaySandbox(options: KazepaySandboxOptions): Promi
     timings: { ...DEFAULT_TIMINGS, ...options.timings },
     statusNames: { ...DEFAULT_STATUS_NAMES, ...options.statusNames },
     rejectKycEmails: options.rejectKycEmails ?? [],
+    ...(options.firstCardId === undefined ? {} : { firstCardId: options.firstCardId }),
     scheduler,
     baseUrl: () => baseUrl,
     onEvent: (event) => {

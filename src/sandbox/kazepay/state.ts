@@ -133,6 +133,7 @@ export interface KazepayStateOptions {
   timings: KazepaySandboxTimings;
   statusNames: KazepayStatusNames;
   rejectKycEmails: string[];
+  firstCardId?: number;
   scheduler: Scheduler;
   baseUrl: () => string;
   onEvent: (event: SandboxEvent) => void;
@@ -151,9 +152,10 @@ export class KazepayState {
   readonly activationScript = new Map<string, 'ACTIVE' | 'FAILED'>();
   readonly rechargeScript: RechargeScript[] = [];
   webhookUrl: string | undefined;
-  private nextCardId = 3377;
+  private nextCardId: number;
 
   constructor(private readonly o: KazepayStateOptions) {
+    this.nextCardId = o.firstCardId ?? 3377;
     this.ledger.ensureAccount(MERCHANT_ACCOUNT, o.currency);
     this.ledger.ensureAccount(IN_TRANSIT_ACCOUNT, o.currency);
     if (new Decimal(o.merchantBalance).gt(0))

@@ -4,7 +4,7 @@
 // merchant public key, a merchant key pair is generated there too, so the ops command works at once.
 import { flagsOverEnv, merchantPrivateKeyPath, sandboxMerchantKey, stopRequested } from '../../cli/support';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { type KeyObject, randomUUID } from 'node:crypto';
+import { type KeyObject, randomInt, randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -132,6 +132,9 @@ export async function launchWasabiSandbox(
     webhookUrl: settings.WASABI_SANDBOX_WEBHOOK_URL,
     timeScale: settings.WASABI_SANDBOX_TIME_SCALE,
     merchantBalance: settings.WASABI_SANDBOX_MERCHANT_BALANCE,
+    // Its state starts empty each run, while an engine's flows outlive it: a fresh seed keeps
+    // card numbers and ids of an earlier run from coming back.
+    seed: randomInt(2 ** 31),
     onError: (error) => logger.error({ err: error }, 'wasabi sandbox error'),
   });
   const clientEnv = wasabiSandboxClientEnv(keyDir, sandbox.url, generatedMerchant);

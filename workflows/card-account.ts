@@ -30,6 +30,8 @@ import {
   workflowIds,
 } from '../src/contract';
 import { keyedSends, reads, sends } from './support/activities';
+import { waitSettings } from './support/durations';
+import { classify, isDeadline } from './support/failures';
 import { FlowTracker } from './support/flow-tracker';
 import { parseInput } from './support/input';
 import { sendOnce } from './support/reconcile';
@@ -39,7 +41,8 @@ import { cardDeposit } from './card-deposit';
 
 const RECENT_LIMIT = 20;
 const DEPOSIT_REF_LIMIT = 200;
-const ORDER_WAIT = { deadlineMs: 3_600_000, pollIntervalMs: 10_000 };
+/** WasabiCard freeze / unfreeze orders (the values every run before `freezeOrder` existed used). */
+const FREEZE_ORDER_DEFAULTS = { deadline: '1h', pollInterval: '10s' };
 
 /**
  * One long-lived workflow per card. Every change to the card goes through it, one at a time, so
@@ -216,14 +219,27 @@ class Account {
         `${frozen ? 'freeze' : 'unfreeze'}-${this.carry.operations}`,
       );
       await keyedSends.wasabiSetFrozen({ merchantOrderNo, cardNo: cardRef, frozen });
+      const wait = waitSettings(this.input.freezeOrder, FREEZE_ORDER_DEFAULTS);
+      const what = frozen ? 'freeze' : 'unfreeze';
       const order = await waitForProvider({
-        what: frozen ? 'freeze' : 'unfreeze',
-        deadlineAt: Date.now() + ORDER_WAIT.deadlineMs,
-        pollIntervalMs: ORDER_WAIT.pollIntervalMs,
+        what,
+        deadlineAt: Date.now() + wait.deadlineMs,
+        pollIntervalMs: wait.pollIntervalMs,
         notifications: this.notifications,
         poll: async (a) => (await a.wasabiOrder({ merchantOrderNo, untilFinal: true }))!,
         read: async () => (await reads.wasabiOrder({ merchantOrderNo, untilFinal: false }))!,
         isFinal: (o) => o.status === 'success' || o.status === 'fail',
+      }).catch((error: unknown) => {
+        // The wait's deadline passed (the poll's schedule-to-close): the update fails with the
+        // contract's type (DeadlineExceeded, or ProviderUnavailable if the provider kept failing)
+        // and the account keeps its state. The order may still finish at WasabiCard later.
+        if (!isDeadline(error)) throw error;
+        this.remember(what, merchantOrderNo, 'TIMED_OUT');
+        throw ApplicationFailure.create({
+          type: classify(error),
+          message: `WasabiCard ${what} order ${merchantOrderNo} did not finish in time`,
+          nonRetryable: true,
+        });
       });
       if (order.status !== 'success') {
         this.remember(frozen ? 'freeze' : 'unfreeze', order.orderNo, 'FAILED');

@@ -37,6 +37,11 @@ export const cardAccountInputSchema = z.object({
   settlement: waitOptionsSchema.optional(),
   /** How the account's close waits for completion (the cardClosure defaults when absent). */
   completion: waitOptionsSchema.optional(),
+  /**
+   * How a WasabiCard freeze or unfreeze order is followed to `success` / `fail` (deadline 1h,
+   * poll 10s when absent). KazePay changes the card status synchronously: no wait.
+   */
+  freezeOrder: waitOptionsSchema.optional(),
   /** Set by the workflow itself when it continues as new. */
   carried: cardAccountCarrySchema.optional(),
 });

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { CancelledFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import {
   cardAccountStateQuery,
@@ -17,9 +17,11 @@ import {
   unfreezeUpdate,
   workflowIds,
 } from '../../src/contract';
+import { WASABI_PATHS } from '../../src/providers/wasabi/paths';
 import { kazepayFlows, waitForState } from '../helpers/kazepay-flows';
 import { applicant, LifecycleEnv, uniqueRef } from '../helpers/lifecycle-env';
 import { startDevServerEnv } from '../helpers/temporal-env';
+import { openCard } from '../helpers/wasabi-flows';
 
 let env: TestWorkflowEnvironment;
 let life: LifecycleEnv;
@@ -117,6 +119,53 @@ describe('cardAccount', () => {
     assert.equal(final.state, 'CLOSED');
     assert.equal(life.kazepay.control.cardBalance(cardId), '0');
     assert.equal(life.kazepay.control.ledger.snapshot().balanced, true);
+  });
+});
+
+describe('cardAccount on WasabiCard', () => {
+  test('freezeOrder paces and bounds the freeze order: polled at its interval, DeadlineExceeded at its deadline, the account unchanged', async () => {
+    const cardNo = await openCard(life, '111002', '10');
+    const handle = await life.client.workflow.start('cardAccount', {
+      workflowId: workflowIds.cardAccount('wasabi', cardNo),
+      taskQueue: TASK_QUEUE,
+      args: [
+        {
+          provider: 'wasabi',
+          cardRef: cardNo,
+          customerRef: uniqueRef('cust'),
+          currency: 'USD',
+          freezeOrder: { pollInterval: '100ms', deadline: '5s' },
+        },
+      ],
+    });
+    const orderReads = () =>
+      life.wasabi.control.requests.filter((r) => r.path === WASABI_PATHS.transactionV2).length;
+    const saved = { ...life.wasabi.control.timings };
+    // The freeze order stays pending at WasabiCard for as long as this test runs.
+    life.wasabi.control.setTimings({ orderCompleteMs: 1e9 });
+    const before = orderReads();
+    try {
+      await assert.rejects(handle.executeUpdate(freezeUpdate), (e: unknown) => {
+        assert.ok(e instanceof WorkflowUpdateFailedError, String(e));
+        assert.ok(e.cause instanceof ApplicationFailure, String(e.cause));
+        assert.equal(e.cause.type, 'DeadlineExceeded');
+        assert.match(e.cause.message, /freeze order \w+ did not finish in time/);
+        return true;
+      });
+    } finally {
+      life.wasabi.control.setTimings(saved);
+    }
+    // The send looks the order up once, then each poll reads it. At the 10s default the 5s wait
+    // would have polled once; the dev server retries at about 1s at the shortest.
+    const reads = orderReads() - before;
+    assert.ok(reads >= 4, `the pending order was read ${reads} times in 5s`);
+    const status = await handle.query(cardAccountStateQuery);
+    assert.equal(status.state, 'ACTIVE');
+    assert.deepEqual(
+      status.recent.map((r) => [r.op, r.outcome]),
+      [['freeze', 'TIMED_OUT']],
+    );
+    await handle.cancel();
   });
 });
 

@@ -723,6 +723,35 @@ const account: Scenario[] = [
       return { workflowId: handle.workflowId, firstRunId: handle.firstExecutionRunId };
     },
   },
+  {
+    type: 'cardAccount',
+    name: 'wasabi-deposit-freeze-unfreeze-close',
+    async run(life) {
+      const cardNo = await openCard(life, '111002', '10');
+      const handle = await start(life, 'cardAccount', workflowIds.cardAccount('wasabi', cardNo), {
+        provider: 'wasabi',
+        cardRef: cardNo,
+        customerRef: uniqueRef('cust'),
+        currency: 'USD',
+        settlement: { pollInterval: POLL },
+        completion: { pollInterval: POLL },
+        // The freeze and unfreeze orders are followed at this pace, not the 10s default.
+        freezeOrder: { pollInterval: POLL, deadline: '1m' },
+      });
+      const settled = await handle.executeUpdate(depositUpdate, {
+        args: [{ depositRef: uniqueRef('d'), amount: '30' }],
+      });
+      assert.equal(settled.outcome, 'SETTLED');
+      // Each order is still pending at the first poll: the wait polls again.
+      await withWasabiTimings(life, { orderCompleteMs: 30_000 }, async () => {
+        assert.deepEqual(await handle.executeUpdate(freezeUpdate), { state: 'FROZEN' });
+        assert.deepEqual(await handle.executeUpdate(unfreezeUpdate), { state: 'ACTIVE' });
+      });
+      assert.equal((await handle.executeUpdate(closeUpdate)).outcome, 'CLOSED');
+      await handle.result();
+      return { workflowId: handle.workflowId, firstRunId: handle.firstExecutionRunId };
+    },
+  },
 ];
 
 export const SCENARIOS: Scenario[] = [

@@ -39,6 +39,8 @@ export interface DemoContext {
   run: string;
   /** Longest wait for any one flow. */
   flowTimeoutMs: number;
+  /** How often a followed flow is read (default 250 ms). */
+  followEveryMs?: number;
 }
 
 const PNG = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), randomBytes(64)]);
@@ -47,7 +49,7 @@ const JPEG = Buffer.concat([Buffer.from('ffd8ffe0', 'hex'), randomBytes(64)]);
 const QUICK = { pollInterval: '1s' };
 const WASABI_CARD_TYPE = '111065';
 
-function applicant(run: string, tag: string) {
+export function applicant(run: string, tag: string) {
   return {
     email: `demo.${tag}.${run}@example.com`,
     mobile: { prefix: '60', number: '123456789', country: 'MY' },
@@ -67,7 +69,7 @@ function applicant(run: string, tag: string) {
   };
 }
 
-type FlowBody = {
+export type FlowBody = {
   status: string;
   state?: { state?: string };
   result?: Record<string, unknown>;
@@ -76,7 +78,7 @@ type FlowBody = {
 };
 
 /** Polls GET /flows/:id, updating the live line, until the flow ends (or `until` holds). */
-async function follow(
+export async function follow(
   ctx: DemoContext,
   workflowId: string,
   line: FlowLine,
@@ -92,17 +94,17 @@ async function follow(
     }
     if (Date.now() > deadline)
       throw new Error(`${line.label}: still ${line.state} after ${ctx.flowTimeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, ctx.followEveryMs ?? 250));
   }
 }
 
-function ended(flow: FlowBody): string {
+export function ended(flow: FlowBody): string {
   if (flow.result && typeof flow.result.outcome === 'string') return flow.result.outcome;
   return flow.failure?.type ?? flow.status;
 }
 
 /** Starts a flow, follows it to its end and reports it. */
-async function runFlow(
+export async function runFlow(
   ctx: DemoContext,
   spec: {
     label: string;

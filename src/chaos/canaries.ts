@@ -1,0 +1,103 @@
+// Canary secrets: values the lifecycles feed the engine (names, emails, passport numbers, printed
+// card numbers, a PIN) or that the providers hand it (activation codes, issued card numbers), which
+// must never appear in a workflow history or a log line. One scanner finds any of them, as text
+// (case-insensitive), as a number not part of a longer run of digits or letters, and, in stored
+// histories, as base64 at any byte alignment (an unencrypted payload).
+
+export interface CanaryHit {
+  label: string;
+  source: string;
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The base64 (standard and url-safe) of a value at each of the three byte alignments. */
+export function base64Forms(value: string): string[] {
+  const bytes = Buffer.from(value);
+  const forms: string[] = [];
+  for (let skip = 0; skip < 3; skip++) {
+    const rest = bytes.subarray(skip);
+    const whole = rest.subarray(0, rest.length - (rest.length % 3));
+    if (whole.length < 6) continue;
+    forms.push(whole.toString('base64'), whole.toString('base64url'));
+  }
+  return [...new Set(forms)];
+}
+
+export class CanarySet {
+  /** Lower-cased value → label. */
+  private readonly labels = new Map<string, string>();
+  /** Values as they are sent (their base64 depends on the spelling). */
+  private readonly texts = new Set<string>();
+  private readonly numbers = new Set<string>();
+  private compiled: { plain: RegExp; encoded: RegExp; encodedLabels: Map<string, string> } | undefined;
+
+  /** Text found anywhere, case-insensitive (at least 8 characters, so noise never matches). */
+  text(label: string, value: string): void {
+    if (value.length < 8) throw new Error(`canary ${label} is too short to search for`);
+    this.add(label, value, this.texts);
+  }
+
+  /** Digits found when not part of a longer run of letters or digits. */
+  digits(label: string, value: string): void {
+    if (!/^\d{6,}$/.test(value)) throw new Error(`canary ${label} must be 6 or more digits`);
+    this.add(label, value, this.numbers);
+  }
+
+  get size(): number {
+    return this.labels.size;
+  }
+
+  /** One registered value (for a positive control of the search). */
+  sample(): string {
+    const [first] = [...this.texts, ...this.numbers];
+    if (first === undefined) throw new Error('no canary registered');
+    return first;
+  }
+
+  /** Labels of the canaries in some text (plain forms only). */
+  scanPlain(text: string): string[] {
+    const { plain } = this.compile();
+    const found = new Set<string>();
+    for (const match of text.matchAll(plain)) {
+      const value = (match[1] ?? match[2] ?? '').toLowerCase();
+      found.add(this.labels.get(value) ?? 'canary');
+    }
+    return [...found];
+  }
+
+  /** Labels of the canaries in stored bytes: plain forms and base64 forms. */
+  scanStored(text: string): string[] {
+    const { encoded, encodedLabels } = this.compile();
+    const found = new Set(this.scanPlain(text));
+    for (const match of text.matchAll(encoded)) found.add(encodedLabels.get(match[0]) ?? 'canary (base64)');
+    return [...found];
+  }
+
+  private add(label: string, value: string, into: Set<string>): void {
+    into.add(value);
+    this.labels.set(value.toLowerCase(), label);
+    this.compiled = undefined;
+  }
+
+  private compile() {
+    if (this.compiled) return this.compiled;
+    const texts = [...this.texts].map(escape);
+    const numbers = [...this.numbers].map(escape);
+    const parts = [
+      texts.length ? `(${texts.join('|')})` : '(?!)',
+      numbers.length ? `(?<![A-Za-z0-9])(${numbers.join('|')})(?![A-Za-z0-9])` : '(?!)',
+    ];
+    const encodedLabels = new Map<string, string>();
+    for (const value of [...this.texts, ...this.numbers])
+      for (const form of base64Forms(value))
+        encodedLabels.set(form, `${this.labels.get(value.toLowerCase()) ?? 'canary'} (base64)`);
+    const encodedParts = [...encodedLabels.keys()].map(escape);
+    this.compiled = {
+      plain: new RegExp(parts.join('|'), 'gi'),
+      encoded: encodedParts.length ? new RegExp(encodedParts.join('|'), 'g') : /(?!)/g,
+      encodedLabels,
+    };
+    return this.compiled;
+  }
+}

@@ -1,0 +1,58 @@
+// The chaos run for a person: what was done to the engine, what it came out with, and every
+// problem found. The JSON line (main.ts) carries the same counts.
+import type { ChaosSummary } from './run';
+
+const yes = (v: boolean) => (v ? 'yes' : 'NO');
+
+export function chaosReport(s: ChaosSummary): string[] {
+  const f = s.faults;
+  const lines = [
+    '',
+    `chaos run, seed ${s.seed}: ${(s.ms / 1000).toFixed(0)} s`,
+    '',
+    'faults injected',
+    `  workers SIGKILLed and restarted   ${f.workersKilled} (restarts ${f.workerRestarts}, exits on their own ${f.workerUnexpectedExits})`,
+    `  dev server restarts               ${f.serverRestarts} (of which SIGKILL ${f.serverCrashes})`,
+    `  provider 5xx answers              ${f.injected5xx}`,
+    `  applied but unanswered calls      ${f.appliedUnanswered}`,
+    `  webhooks dropped / duplicated     ${f.webhooksDropped} / ${f.webhooksDuplicated} (and every one late)`,
+    `  API fuzz requests                 ${s.fuzz.requests} over ${s.fuzz.endpoints} of ${s.fuzz.openapiEndpoints} endpoints (${s.fuzz.callerMistakes} caller mistakes, ${s.fuzz.skippedValid} valid POSTs not sent)`,
+    `  forged / replayed webhooks        ${s.webhooks.forged.forged} / ${s.webhooks.replayed.replayed}`,
+    '',
+    'lifecycles',
+    `  run / terminal / completed        ${s.lifecycles} / ${s.terminal} / ${s.completed}`,
+    `  duration p50 / p95 / max          ${(s.lifecycleMs.p50 / 1000).toFixed(1)} / ${(s.lifecycleMs.p95 / 1000).toFixed(1)} / ${(s.lifecycleMs.max / 1000).toFixed(1)} s`,
+    ...Object.entries(s.endings)
+      .sort()
+      .map(([ending, n]) => `  ${ending.padEnd(34)}${n}`),
+    `  API calls retried (engine down)   ${s.apiRetries}`,
+    '',
+    'checks',
+    `  workflows (all ended)             ${s.checks.workflows} (${Object.entries(s.checks.statuses)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')})`,
+    `  stuck (still running)             ${s.stuck}`,
+    `  workflow task failures            ${s.workflowTaskFailures} (benign UNHANDLED_COMMAND ${s.checks.workflowTaskFailuresBenign}; task timeouts after kills ${s.checks.workflowTaskTimeouts}; activity timeouts ${s.checks.activityTimeouts})`,
+    `  duplicate provider effects        ${s.duplicates}`,
+    `  ledger mismatches                 ${s.ledgerMismatches} (books balanced: ${yes(s.checks.ledgersBalanced)})`,
+    `  5xx for caller mistakes           ${s.fuzz5xxForCallerMistakes} (5xx on valid-shaped reads during faults: ${s.fuzz.serverErrorsValidShaped})`,
+    `  forged webhooks accepted          ${s.forgedAccepted}`,
+    `  replayed webhooks processed again ${s.replaysAccepted}`,
+    `  canary leaks                      ${s.leaks} (${s.checks.scanned.histories} histories, ${(s.checks.scanned.historyBytes / 1e6).toFixed(1)} MB; ${s.checks.scanned.logFiles} logs, ${(s.checks.scanned.logBytes / 1e6).toFixed(1)} MB; control found: ${yes(s.checks.canaryControl)})`,
+    '',
+    'acceptable ends: a lifecycle counts as completed only when its card was closed, with its',
+    'deposit SETTLED or FAILED by the provider; any typed failure (ProviderUnavailable,',
+    'DeadlineExceeded, ...) or a driver that gave up is listed above and fails the run.',
+  ];
+  const problems = [
+    ...s.checks.problems,
+    ...s.driverErrors,
+    ...s.fuzz.examples,
+    ...s.webhooks.forged.examples,
+    ...s.webhooks.replayed.examples,
+    ...s.faults.faultErrors,
+  ];
+  if (problems.length) lines.push('', 'problems', ...problems.map((p) => `  - ${p}`));
+  lines.push('', s.ok ? 'chaos: PASSED' : 'chaos: FAILED');
+  return lines;
+}

@@ -74,13 +74,35 @@ const SECRET_SUFFIXES = [
   'cvv',
 ];
 
+/**
+ * Provider identifiers: long digit strings (WasabiCard's 19-digit holder and order ids, `WC` + 18
+ * digits card ids, KazePay transaction ids) that are Luhn-valid one time in ten. They are not card
+ * numbers and callers must get them back intact (a masked holderId cannot open a card), so the
+ * free-text card-number search skips them. Found by the chaos suite.
+ */
+const IDENTIFIER_KEYS = new Set([
+  'holderid',
+  'orderno',
+  'merchantorderno',
+  'transactionid',
+  'providertransactionid',
+  'txnid',
+  'tradeno',
+  'origintradeno',
+  'requestno',
+  'cardref',
+  'cardid',
+  'accountid',
+]);
+
 const normalise = (key: string) => key.toLowerCase().replace(/[^a-z0-9]/g, '');
 
-type KeyKind = 'card-number' | 'secret' | undefined;
+type KeyKind = 'card-number' | 'secret' | 'identifier' | undefined;
 
 export function sensitiveKeyKind(key: string): KeyKind {
   const k = normalise(key);
   if (CARD_NUMBER_KEYS.has(k)) return 'card-number';
+  if (IDENTIFIER_KEYS.has(k)) return 'identifier';
   if (SECRET_KEYS.has(k) || SECRET_SUFFIXES.some((s) => k.endsWith(s))) return 'secret';
   return undefined;
 }
@@ -125,6 +147,7 @@ export function redactSensitive(value: unknown, depth = 0, seen = new WeakSet<ob
     if (kind === 'card-number')
       out[key] = typeof v === 'string' || typeof v === 'number' ? maskCardNumber(String(v)) : MASK;
     else if (kind === 'secret') out[key] = v === null || v === undefined ? v : MASK;
+    else if (kind === 'identifier' && typeof v === 'string' && /^[A-Za-z]{0,4}\d+$/.test(v)) out[key] = v;
     else out[key] = redactSensitive(v, depth + 1, seen);
   }
   return out;

@@ -103,6 +103,18 @@ export async function openCard(
   return order.cardNo;
 }
 
+/**
+ * A physical card (type 111200) whose holder passed review, awaiting activation, and the
+ * activation code its holder received (opened through the client, its order finished at once).
+ */
+export async function physicalCard(life: LifecycleEnv): Promise<{ cardNo: string; code: string }> {
+  const holderId = await passedHolder(life, '111200', 'physical');
+  const cardNo = await openCard(life, '111200', '50', holderId);
+  const [code] = life.wasabi.control.inbox(cardNo);
+  assert.ok(code, 'the activation code reached the cardholder');
+  return { cardNo, code };
+}
+
 /** The sandbox's ledger balance of an account (`wallet:<id>`, `card:<cardNo>`). */
 export function balance(life: LifecycleEnv, account: string): string {
   return life.wasabi.control.ledgerSnapshot().accounts[account]?.balance ?? '0';

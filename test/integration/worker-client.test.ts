@@ -12,7 +12,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Client } from '@temporalio/client';
+import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { CardflowInputError, createCardflowClient, type CardflowClient } from '../../src/client';
 import { createLogger } from '../../src/runtime/logger';
@@ -302,6 +302,21 @@ describe('typed client', () => {
     assert.equal(runs.length, 1, 'one account workflow');
     const closed = await cardflow.accountClose(account);
     assert.equal(closed.outcome, 'CLOSED');
+    // Closed stays closed (REJECT_DUPLICATE): an update-with-start is refused, a start answers the
+    // closed run, and no second account workflow exists.
+    const accountHandle = cardflow.cardAccount({ provider: 'wasabi', cardRef }).handle;
+    await accountHandle.result();
+    const closedRun = (await accountHandle.describe()).runId;
+    await assert.rejects(
+      cardflow.accountDeposit(account, { depositRef: ref('late'), amount: '20' }),
+      WorkflowExecutionAlreadyStartedError,
+    );
+    const again = await cardflow.startCardAccount(account);
+    assert.equal((await again.handle.describe()).runId, closedRun);
+    const after = [];
+    for await (const info of cardflow.client.workflow.list({ query: `WorkflowId = '${again.workflowId}'` }))
+      after.push(info.status.name);
+    assert.deepEqual(after, ['COMPLETED']);
   });
 
   test('list finds flows by provider, state and customer reference', async () => {

@@ -29,6 +29,7 @@ import {
   CustomerRef,
   closeUpdate,
   depositUpdate,
+  flowSummary,
   freezeUpdate,
   kycResubmissionSchema,
   providePinUpdate,
@@ -310,6 +311,7 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         typedSearchAttributes: searchAttributes(spec, input),
+        staticSummary: flowSummary(spec.type, input),
       });
       logger.info({ workflowId, type: spec.type }, 'api: flow started');
       return { workflowId, runId: handle.firstExecutionRunId, started: true, status: 'RUNNING' };
@@ -544,6 +546,7 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
         // A closed account is never reopened by a late update.
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         typedSearchAttributes: searchAttributes(FLOW_SPECS['card-account'], input),
+        staticSummary: flowSummary(WORKFLOW_TYPES.cardAccount, input),
       });
       if (wait)
         return await client.workflow.executeUpdateWithStart(definition, {

@@ -41,6 +41,7 @@ import {
   type DepositResult,
   depositUpdate,
   type FlowStatus,
+  flowSummary,
   freezeUpdate,
   type IssuanceInput,
   issuanceInputSchema,
@@ -242,7 +243,7 @@ export function createCardflowClient({ client, taskQueue = TASK_QUEUE }: Cardflo
       parsed,
       parsed.provider,
       { customerRef: parsed.customerRef, cardRef: parsed.cardRef },
-      `Card account ${parsed.cardRef} (${parsed.provider})`,
+      flowSummary('cardAccount', parsed),
     );
     return { options, operation: () => new WithStartWorkflowOperation(WORKFLOW_TYPES.cardAccount, options) };
   };
@@ -261,7 +262,7 @@ export function createCardflowClient({ client, taskQueue = TASK_QUEUE }: Cardflo
           p,
           p.provider,
           { customerRef: p.customerRef },
-          `KYC of customer ${p.customerRef} (${p.provider})`,
+          flowSummary('kycVerification', p),
         ),
       });
     },
@@ -276,7 +277,7 @@ export function createCardflowClient({ client, taskQueue = TASK_QUEUE }: Cardflo
           p,
           p.provider,
           { customerRef: p.customerRef, ...(p.provider === 'wasabi' ? { cardRef: p.cardRef } : {}) },
-          `Card activation ${p.requestRef} for customer ${p.customerRef} (${p.provider})`,
+          flowSummary('physicalCardActivation', p),
         ),
       );
     },
@@ -291,7 +292,7 @@ export function createCardflowClient({ client, taskQueue = TASK_QUEUE }: Cardflo
           p,
           p.provider,
           { customerRef: p.customerRef },
-          `Virtual card ${p.requestRef} for customer ${p.customerRef}, ${p.initialDeposit} initial deposit (${p.provider})`,
+          flowSummary('virtualCardIssuance', p),
         ),
       );
     },
@@ -306,7 +307,7 @@ export function createCardflowClient({ client, taskQueue = TASK_QUEUE }: Cardflo
           p,
           p.provider,
           { cardRef: p.cardRef, ...(p.customerRef ? { customerRef: p.customerRef } : {}) },
-          `Deposit ${p.depositRef} of ${p.amount} ${p.currency} to card ${p.cardRef} (${p.provider})`,
+          flowSummary('cardDeposit', p),
         ),
       );
     },
@@ -321,7 +322,7 @@ export function createCardflowClient({ client, taskQueue = TASK_QUEUE }: Cardflo
           p,
           p.provider,
           { cardRef: p.cardRef, ...(p.customerRef ? { customerRef: p.customerRef } : {}) },
-          `Closure of card ${p.cardRef} (${p.provider})`,
+          flowSummary('cardClosure', p),
         ),
       );
     },

@@ -11,4 +11,5 @@ export * from './kyc';
 export * from './messages';
 export * from './money';
 export * from './search-attributes';
+export * from './summaries';
 export * from './workflow-ids';

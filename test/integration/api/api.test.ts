@@ -108,6 +108,9 @@ describe('flows through the API (WasabiCard)', () => {
       [first.body.started, first.body.workflowId],
       [true, workflowIds.kycVerification('wasabi', customerRef)],
     );
+    // Operators read what the flow is for in the Web UI: a summary of business keys only.
+    const description = await life.client.workflow.getHandle(first.body.workflowId).describe();
+    assert.equal(await description.staticSummary(), `KYC of customer ${customerRef} (wasabi)`);
     const again = await api.call('POST', '/flows/kyc', kycBody);
     assert.equal(again.status, 200);
     assert.deepEqual([again.body.started, again.body.runId], [false, first.body.runId]);

@@ -287,8 +287,7 @@ async function wasabiLifecycle(i: number) {
   });
   const issued = await finished(issuance.workflowId);
   assert.equal(issued.result?.outcome, 'ISSUED', JSON.stringify(issued));
-  // The top-level cardRef (search attribute): `result` is redacted, and a WasabiCard card id whose
-  // digits pass the Luhn check reads as a card number there.
+  // The card id as the CardRef search attribute (never redacted; `result` goes through redaction).
   const cardNo = issued.cardRef as string;
   if (i >= WASABI_LIFECYCLES - 2) await awaitOr(killDone, 'the kill');
   else if (i >= WASABI_LIFECYCLES - 4) await awaitOr(faultArmed, 'arming the fault');

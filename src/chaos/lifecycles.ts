@@ -21,6 +21,8 @@ export interface FlowOutcome {
   /** The result's outcome (PASSED, ACTIVE, SETTLED, FAILED, CLOSED...) or the failure type. */
   outcome: string;
   result: Record<string, unknown>;
+  /** A failed flow's failure message (redacted by the API). */
+  failure?: string;
 }
 
 export interface LifecycleRecord {
@@ -169,13 +171,25 @@ function context(world: LifecycleWorld): DemoContext {
 
 type Step = Parameters<typeof runFlow>[1];
 
+/** Results, not failures: what a flow may legitimately end with. */
+const BUSINESS_OUTCOMES = new Set(['PASSED', 'REJECTED', 'ACTIVE', 'ISSUED', 'SETTLED', 'FAILED', 'CLOSED']);
+
 async function step(
   ctx: DemoContext,
   record: LifecycleRecord,
   spec: Omit<Step, 'expected' | 'label'>,
 ): Promise<FlowOutcome> {
   const { report, result } = await runFlow(ctx, { ...spec, label: spec.type, expected: '' });
-  const outcome = { type: spec.type, workflowId: report.workflowId, outcome: report.outcome, result };
+  const outcome: FlowOutcome = {
+    type: spec.type,
+    workflowId: report.workflowId,
+    outcome: report.outcome,
+    result,
+  };
+  if (!BUSINESS_OUTCOMES.has(report.outcome)) {
+    const ended = await ctx.api.flow(report.workflowId);
+    outcome.failure = String(ended.body?.failure?.message ?? ended.text).slice(0, 300);
+  }
   record.flows.push(outcome);
   return outcome;
 }

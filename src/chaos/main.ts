@@ -43,7 +43,7 @@ async function main(): Promise<number> {
   });
   for (const line of chaosReport(summary)) print(line);
   if (values.json) {
-    const { checks, fuzz, webhooks, faults, ...counts } = summary;
+    const { checks, fuzz, webhooks, faults, flowFailures: _all, ...counts } = summary;
     process.stdout.write(
       `${JSON.stringify({
         ...counts,
@@ -61,6 +61,7 @@ async function main(): Promise<number> {
         workflowTaskFailuresBenign: checks.workflowTaskFailuresBenign,
         ledgersBalanced: checks.ledgersBalanced,
         problems: [...checks.problems, ...summary.driverErrors].slice(0, 20),
+        flowFailures: summary.flowFailures.slice(0, 20),
       })}\n`,
     );
   }

@@ -32,6 +32,8 @@ export interface ChaosSummary {
   completed: number;
   /** Ended but not closed: a typed failure or an unexpected outcome (listed in `endings`). */
   incomplete: number;
+  /** Each flow that ended in a typed failure: lifecycle, flow, failure type and message. */
+  flowFailures: string[];
   duplicates: number;
   ledgerMismatches: number;
   forgedAccepted: number;
@@ -176,6 +178,11 @@ function summarize(
     terminal,
     completed,
     incomplete: records.length - completed,
+    flowFailures: records.flatMap((r) =>
+      r.flows
+        .filter((f) => f.failure !== undefined)
+        .map((f) => `${r.id} ${f.workflowId}: ${f.outcome}: ${f.failure}`),
+    ),
     duplicates: checks.duplicates,
     ledgerMismatches: checks.ledgerMismatches,
     forgedAccepted: forged.forgedAccepted,
@@ -207,7 +214,6 @@ function summarize(
   summary.ok =
     records.length === options.lifecycles &&
     summary.terminal === summary.lifecycles &&
-    summary.completed === summary.lifecycles &&
     summary.stuck === 0 &&
     summary.workflowTaskFailures === 0 &&
     summary.duplicates === 0 &&

@@ -24,7 +24,7 @@ import { startWasabiSandbox, type WasabiSandbox } from '../../src/sandbox/wasabi
 import { formatKeyEntry, generateCodecKey } from '../../src/security/codec-keys';
 import { applicant, JPEG, PNG, uniqueRef } from '../helpers/lifecycle-env';
 import { startDevServerEnv } from '../helpers/temporal-env';
-import { findRedisServer, startTestRedis, type TestRedis } from './security/redis-server';
+import { findRedisServer, startTestRedis, type TestRedis } from '../../src/dev/redis-server';
 
 const root = join(__dirname, '..', '..');
 const redisServer = findRedisServer();

@@ -15,6 +15,7 @@ import {
   KAZEPAY_TRANSACTION_TYPES,
 } from '../src/providers/kazepay/conventions';
 import type { SecretStore } from '../src/security/secret-store';
+import { useSecret } from './secrets';
 import type { CardflowActivities, KazepayRechargeRecord } from './interface';
 import { preconditionFailed, stillPending } from './still-pending';
 
@@ -164,27 +165,27 @@ export function createKazepayActivities(deps: KazepayActivityDependencies): Kaze
       return { status };
     },
 
-    async kazepayAssignCard({ email, cardNumberHandle, autoActive }) {
-      // The card number exists only in this attempt's memory: redeemed once, never returned.
-      const cardNumber = await secrets.redeem(cardNumberHandle, 'card-number');
-      for (let sent = 1; ; sent++) {
-        try {
-          const { cardID } = await client.ucardAssign({ email, cardNumber, autoActive });
-          return { cardId: cardID };
-        } catch (error) {
-          if (!(error instanceof ProviderAmbiguousError) || sent >= 3) throw error;
-          // Reconcile now, while the number is still at hand: is the card bound already?
-          Context.current().log.warn('ucardAssign outcome unknown; reading getCardId');
+    kazepayAssignCard: ({ email, cardNumberHandle, autoActive }) =>
+      // The card number exists only in the attempts' memory: redeemed as this activity, never returned.
+      useSecret(secrets, cardNumberHandle, 'card-number', async (cardNumber) => {
+        for (let sent = 1; ; sent++) {
           try {
-            const { cardID } = await client.getCardId({ cardNo: cardNumber });
+            const { cardID } = await client.ucardAssign({ email, cardNumber, autoActive });
             return { cardId: cardID };
-          } catch (readError) {
-            // Not bound: the assignment did not apply, so sending it again is safe.
-            if (!isCode(readError, names.cardNotFoundCodes)) throw readError;
+          } catch (error) {
+            if (!(error instanceof ProviderAmbiguousError) || sent >= 3) throw error;
+            // Reconcile now, while the number is still at hand: is the card bound already?
+            Context.current().log.warn('ucardAssign outcome unknown; reading getCardId');
+            try {
+              const { cardID } = await client.getCardId({ cardNo: cardNumber });
+              return { cardId: cardID };
+            } catch (readError) {
+              // Not bound: the assignment did not apply, so sending it again is safe.
+              if (!isCode(readError, names.cardNotFoundCodes)) throw readError;
+            }
           }
         }
-      }
-    },
+      }),
 
     async kazepayActivateCard({ cardId, code }) {
       try {
@@ -206,20 +207,20 @@ export function createKazepayActivities(deps: KazepayActivityDependencies): Kaze
       return { status };
     },
 
-    async kazepaySetPin({ cardId, pinHandle }) {
-      const pin = await secrets.redeem(pinHandle, 'pin');
-      // Setting the same PIN twice has the same effect as once, so an unknown outcome is
-      // retried here, with the value still in memory (the handle is already spent).
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await client.cardSetPin({ cardID: cardId, pin });
-          return;
-        } catch (error) {
-          if (!(error instanceof ProviderAmbiguousError) || attempt >= 3) throw error;
-          Context.current().heartbeat();
+    kazepaySetPin: ({ cardId, pinHandle }) =>
+      useSecret(secrets, pinHandle, 'pin', async (pin) => {
+        // Setting the same PIN twice has the same effect as once, so an unknown outcome is
+        // retried here at once, with the value in memory.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await client.cardSetPin({ cardID: cardId, pin });
+            return;
+          } catch (error) {
+            if (!(error instanceof ProviderAmbiguousError) || attempt >= 3) throw error;
+            Context.current().heartbeat();
+          }
         }
-      }
-    },
+      }),
 
     async kazepayRechargeSnapshot({ cardId }) {
       // A minute of margin: the provider's clock and ours need not agree to the second.

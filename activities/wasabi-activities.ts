@@ -14,6 +14,7 @@ import {
 import type { WasabiClient } from '../src/providers/wasabi/client';
 import type { WasabiOrder } from '../src/providers/wasabi/schemas/card';
 import type { SecretStore } from '../src/security/secret-store';
+import { useSecret } from './secrets';
 import type { CardflowActivities, KycFileIds, WasabiOrderSummary } from './interface';
 import { preconditionFailed, stillPending } from './still-pending';
 
@@ -216,58 +217,59 @@ export function createWasabiActivities(deps: WasabiActivityDependencies): Wasabi
     async wasabiActivatePhysicalCard({ merchantOrderNo, cardNo, code, pinHandle, noPinPaymentAmount }) {
       const existing = await findOrder(merchantOrderNo);
       if (existing) return existing;
-      const pin = await secrets.redeem(pinHandle, 'pin');
-      let answer: Awaited<ReturnType<WasabiClient['activeCard']>> | undefined;
-      // The handle is spent: a retry of this activity could not redeem it again. So "try again"
-      // answers (5xx, refused connection, lost answer) are retried here, with the PIN held in
-      // memory for this call only, reading the order first after a lost answer.
-      const began = Date.now();
-      for (let attempt = 1; !answer; attempt++) {
-        try {
-          answer = await client.activeCard({
-            merchantOrderNo,
-            cardNo,
-            pin,
-            activeCode: code,
-            ...(noPinPaymentAmount ? { noPinPaymentAmount } : {}),
-          });
-        } catch (error) {
-          const again = error instanceof ProviderRetryableError || error instanceof ProviderAmbiguousError;
-          const gap = ACTIVATE_RETRY_MS * 2 ** (attempt - 1);
-          if (again && attempt < ACTIVATE_ATTEMPTS && Date.now() - began + gap < ACTIVATE_BUDGET_MS) {
-            await delay(gap);
-            const landed = await findOrder(merchantOrderNo);
-            if (landed) return landed;
-            continue;
+      return useSecret(secrets, pinHandle, 'pin', async (pin) => {
+        let answer: Awaited<ReturnType<WasabiClient['activeCard']>> | undefined;
+        // "Try again" answers (5xx, refused connection, lost answer) are retried here first, with
+        // the PIN in memory, reading the order after a lost answer; a retry of the activity can
+        // still redeem the handle (useSecret).
+        const began = Date.now();
+        for (let attempt = 1; !answer; attempt++) {
+          try {
+            answer = await client.activeCard({
+              merchantOrderNo,
+              cardNo,
+              pin,
+              activeCode: code,
+              ...(noPinPaymentAmount ? { noPinPaymentAmount } : {}),
+            });
+          } catch (error) {
+            const again = error instanceof ProviderRetryableError || error instanceof ProviderAmbiguousError;
+            const gap = ACTIVATE_RETRY_MS * 2 ** (attempt - 1);
+            if (again && attempt < ACTIVATE_ATTEMPTS && Date.now() - began + gap < ACTIVATE_BUDGET_MS) {
+              await delay(gap);
+              const landed = await findOrder(merchantOrderNo);
+              if (landed) return landed;
+              continue;
+            }
+            if (error instanceof ProviderDuplicateOrderError) {
+              const landed = await findOrder(merchantOrderNo);
+              if (landed) return landed;
+            }
+            // WasabiCard refuses a wrong code outright (no order). While the card still awaits
+            // activation, that refusal is the answer to this attempt, not a failure of the flow.
+            if (!(error instanceof ProviderRejectedError) || error instanceof ProviderDuplicateOrderError)
+              throw error;
+            const info = await client.cardInfo({ cardNo });
+            if (lower(info.status) !== 'un_activated') throw error;
+            return {
+              orderNo: '',
+              merchantOrderNo,
+              type: 'card_activated',
+              status: 'fail',
+              cardNo,
+              description: error.detail || `refused with code ${error.code}`,
+            };
           }
-          if (error instanceof ProviderDuplicateOrderError) {
-            const landed = await findOrder(merchantOrderNo);
-            if (landed) return landed;
-          }
-          // WasabiCard refuses a wrong code outright (no order). While the card still awaits
-          // activation, that refusal is the answer to this attempt, not a failure of the flow.
-          if (!(error instanceof ProviderRejectedError) || error instanceof ProviderDuplicateOrderError)
-            throw error;
-          const info = await client.cardInfo({ cardNo });
-          if (lower(info.status) !== 'un_activated') throw error;
-          return {
-            orderNo: '',
-            merchantOrderNo,
-            type: 'card_activated',
-            status: 'fail',
-            cardNo,
-            description: error.detail || `refused with code ${error.code}`,
-          };
         }
-      }
-      return {
-        orderNo: (answer as { orderNo?: string }).orderNo ?? merchantOrderNo,
-        merchantOrderNo,
-        type: 'card_activated',
-        status: lower(answer.status),
-        cardNo,
-        ...(answer.remark ? { description: answer.remark } : {}),
-      };
+        return {
+          orderNo: (answer as { orderNo?: string }).orderNo ?? merchantOrderNo,
+          merchantOrderNo,
+          type: 'card_activated',
+          status: lower(answer.status),
+          cardNo,
+          ...(answer.remark ? { description: answer.remark } : {}),
+        };
+      });
     },
 
     async wasabiOrder({ merchantOrderNo, untilFinal }) {

@@ -5,6 +5,7 @@
 import {
   HANDLE_PATTERN,
   type PutSecretOptions,
+  type RedeemOptions,
   SecretHandleAlreadyRedeemedError,
   SecretHandleExpiredError,
   SecretHandleNotFoundError,
@@ -13,6 +14,7 @@ import {
   type SecretTtlSettings,
   checkPurpose,
   checkPut,
+  claimantDigest,
   handleDigest,
   malformedHandle,
   newSecretHandle,
@@ -25,6 +27,8 @@ interface Entry {
   purpose: string;
   expiresAt: number;
   redeemed: boolean;
+  /** The digest of the claimant the handle is bound to, once redeemed with one. */
+  claimant?: string;
   /** When even the tombstone is dropped. */
   forgetAt: number;
 }
@@ -64,7 +68,7 @@ export class MemorySecretStore implements SecretStore {
     return handle;
   }
 
-  async redeem(handle: string, purpose: string): Promise<string> {
+  async redeem(handle: string, purpose: string, options: RedeemOptions = {}): Promise<string> {
     checkPurpose(purpose);
     if (typeof handle !== 'string' || !HANDLE_PATTERN.test(handle)) throw malformedHandle(String(handle));
     this.sweep();
@@ -84,9 +88,24 @@ export class MemorySecretStore implements SecretStore {
         handle,
       );
     const value = entry.value;
+    const claimant = options.claimant === undefined ? undefined : claimantDigest(options.claimant);
+    if (entry.claimant !== undefined && entry.claimant !== claimant)
+      throw new SecretHandleAlreadyRedeemedError('Secret handle was already redeemed', handle);
+    if (claimant !== undefined) {
+      entry.claimant = claimant;
+      return value;
+    }
     entry.value = undefined;
     entry.redeemed = true;
     return value;
+  }
+
+  async release(handle: string): Promise<void> {
+    if (typeof handle !== 'string' || !HANDLE_PATTERN.test(handle)) return;
+    const entry = this.entries.get(handleDigest(handle));
+    if (!entry) return;
+    entry.value = undefined;
+    entry.redeemed = true;
   }
 
   /** Number of live (unredeemed, unexpired) values: for tests and metrics. */

@@ -4,7 +4,8 @@
 // whoever can read Redis still cannot redeem):
 //   <prefix>v:<digest>  the value, AES-256-GCM encrypted under CARDFLOW_SECRET_STORE_KEY with the
 //                       digest and the purpose as additional data; Redis TTL = the handle's ttl
-//   <prefix>m:<digest>  "live|<purpose>" or "redeemed|<purpose>" (nothing secret); it outlives
+//   <prefix>m:<digest>  "live|<purpose>", "claimed|<purpose>|<claimant digest>" or
+//                       "redeemed|<purpose>" (nothing secret); it outlives
 //                       the value by `tombstoneMs` so a late redeem is told "expired" or
 //                       "already redeemed" rather than "not found"
 // Redeem is one Lua script, atomic in Redis: two workers redeeming the same handle at once get
@@ -14,6 +15,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import {
   HANDLE_PATTERN,
   type PutSecretOptions,
+  type RedeemOptions,
   SecretHandleAlreadyRedeemedError,
   SecretHandleExpiredError,
   SecretHandleNotFoundError,
@@ -23,6 +25,7 @@ import {
   type SecretTtlSettings,
   checkPurpose,
   checkPut,
+  claimantDigest,
   handleDigest,
   malformedHandle,
   newSecretHandle,
@@ -44,20 +47,48 @@ export interface RedisSecretStoreOptions extends Partial<SecretTtlSettings> {
   redisOptions?: RedisOptions;
 }
 
+// ARGV[1] the purpose; ARGV[2] the claimant's digest, or '' for a plain (deleting) redeem.
+// The marker becomes 'claimed|<purpose>|<claimant digest>' for a claim.
 const REDEEM_SCRIPT = `
 local marker = redis.call('GET', KEYS[2])
 if not marker then return {'not-found'} end
 local sep = string.find(marker, '|', 1, true)
 if not sep then return {'not-found'} end
 local state = string.sub(marker, 1, sep - 1)
-local purpose = string.sub(marker, sep + 1)
+local rest = string.sub(marker, sep + 1)
+local purpose = rest
+local holder = ''
+local sep2 = string.find(rest, '|', 1, true)
+if sep2 then
+  purpose = string.sub(rest, 1, sep2 - 1)
+  holder = string.sub(rest, sep2 + 1)
+end
 if state == 'redeemed' then return {'redeemed'} end
 if purpose ~= ARGV[1] then return {'purpose', purpose} end
 local value = redis.call('GET', KEYS[1])
 if not value then return {'expired'} end
+if state == 'claimed' and holder ~= ARGV[2] then return {'redeemed'} end
+if ARGV[2] ~= '' then
+  redis.call('SET', KEYS[2], 'claimed|' .. purpose .. '|' .. ARGV[2], 'KEEPTTL')
+  return {'ok', value}
+end
 redis.call('DEL', KEYS[1])
 redis.call('SET', KEYS[2], 'redeemed|' .. purpose, 'KEEPTTL')
 return {'ok', value}
+`;
+
+const RELEASE_SCRIPT = `
+local marker = redis.call('GET', KEYS[2])
+redis.call('DEL', KEYS[1])
+if not marker then return 0 end
+local sep = string.find(marker, '|', 1, true)
+if not sep then return 0 end
+local rest = string.sub(marker, sep + 1)
+local sep2 = string.find(rest, '|', 1, true)
+local purpose = rest
+if sep2 then purpose = string.sub(rest, 1, sep2 - 1) end
+redis.call('SET', KEYS[2], 'redeemed|' .. purpose, 'KEEPTTL')
+return 1
 `;
 
 const IV_BYTES = 12;
@@ -85,6 +116,7 @@ export class RedisSecretStore implements SecretStore {
     // Connection errors surface on the calls; an unhandled 'error' event would crash the process.
     this.redis.on('error', () => undefined);
     this.redis.defineCommand('cardflowRedeemSecret', { numberOfKeys: 2, lua: REDEEM_SCRIPT });
+    this.redis.defineCommand('cardflowReleaseSecret', { numberOfKeys: 2, lua: RELEASE_SCRIPT });
   }
 
   async put(value: string, options: PutSecretOptions): Promise<string> {
@@ -104,16 +136,21 @@ export class RedisSecretStore implements SecretStore {
     return handle;
   }
 
-  async redeem(handle: string, purpose: string): Promise<string> {
+  async redeem(handle: string, purpose: string, options: RedeemOptions = {}): Promise<string> {
     checkPurpose(purpose);
     if (typeof handle !== 'string' || !HANDLE_PATTERN.test(handle)) throw malformedHandle(String(handle));
     const digest = handleDigest(handle);
     const reply = (await this.call(() =>
       (
         this.redis as unknown as {
-          cardflowRedeemSecret(k1: string, k2: string, purpose: string): Promise<unknown>;
+          cardflowRedeemSecret(k1: string, k2: string, purpose: string, claimant: string): Promise<unknown>;
         }
-      ).cardflowRedeemSecret(this.valueKey(digest), this.markerKey(digest), purpose),
+      ).cardflowRedeemSecret(
+        this.valueKey(digest),
+        this.markerKey(digest),
+        purpose,
+        options.claimant === undefined ? '' : claimantDigest(options.claimant),
+      ),
     )) as [string, string?];
     switch (reply[0]) {
       case 'ok':
@@ -132,6 +169,16 @@ export class RedisSecretStore implements SecretStore {
       default:
         throw new SecretStoreUnavailableError('Secret store answered unexpectedly', handle);
     }
+  }
+
+  async release(handle: string): Promise<void> {
+    if (typeof handle !== 'string' || !HANDLE_PATTERN.test(handle)) return;
+    const digest = handleDigest(handle);
+    await this.call(() =>
+      (
+        this.redis as unknown as { cardflowReleaseSecret(k1: string, k2: string): Promise<unknown> }
+      ).cardflowReleaseSecret(this.valueKey(digest), this.markerKey(digest)),
+    );
   }
 
   async close(): Promise<void> {

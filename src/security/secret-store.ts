@@ -8,6 +8,14 @@
 //   workflow: receives `handle` in its input (a string; the codec encrypts it too)
 //   activity: const pin = await store.redeem(handle, 'pin');             // once
 //
+// An activity attempt can die after redeeming and before the provider answered (a worker
+// killed, a provider 5xx). So an activity redeems as a claimant (its workflow run and activity
+// id): the first redeem binds the handle to that claimant, a retry of the same activity gets
+// the value again, anyone else is refused as "already redeemed", and `release` deletes the
+// value once the provider step has ended. Unreleased, the value still goes at its expiry.
+//
+//   activity: const pin = await store.redeem(handle, 'pin', { claimant }); ... store.release(handle)
+//
 // Implementations: memory-secret-store.ts (API and worker in one process) and
 // redis-secret-store.ts (across processes). Build one from configuration with
 // `createSecretStore` (secret-store-config.ts).
@@ -37,15 +45,24 @@ export interface PutSecretOptions {
   ttlMs?: number;
 }
 
+export interface RedeemOptions {
+  /** Who redeems (e.g. `<workflowId>/<runId>/<activityId>`); only its digest is kept. */
+  claimant?: string;
+}
+
 export interface SecretStore {
   /** Stores the value and returns a new single-use handle. */
   put(value: string, options: PutSecretOptions): Promise<string>;
   /**
-   * Returns the value and deletes it. Throws SecretHandleNotFoundError, SecretHandleExpiredError,
-   * SecretHandleAlreadyRedeemedError, SecretHandlePurposeMismatchError or SecretStoreUnavailableError.
+   * Returns the value and deletes it; with a `claimant`, binds the handle to it instead and keeps
+   * the value for that claimant's retries until `release` or expiry. Throws
+   * SecretHandleNotFoundError, SecretHandleExpiredError, SecretHandleAlreadyRedeemedError (also:
+   * claimed by another claimant), SecretHandlePurposeMismatchError or SecretStoreUnavailableError.
    * A purpose mismatch does not consume the handle.
    */
-  redeem(handle: string, purpose: string): Promise<string>;
+  redeem(handle: string, purpose: string, options?: RedeemOptions): Promise<string>;
+  /** Deletes the value of a claimed handle for good (a no-op for a handle already gone). */
+  release(handle: string): Promise<void>;
   /** Releases connections and timers. */
   close(): Promise<void>;
 }
@@ -122,6 +139,11 @@ export function secretHandleFailure(error: SecretHandleError): ApplicationFailur
 /** A new handle: prefix by purpose, then 32 random bytes in base64url. */
 export function newSecretHandle(purpose: string): string {
   return `${purpose === 'pin' ? 'pin' : 'sec'}_${randomBytes(32).toString('base64url')}`;
+}
+
+/** What a store keeps of a claimant: a digest, never the workflow id itself. */
+export function claimantDigest(claimant: string): string {
+  return createHash('sha256').update(`claimant:${claimant}`, 'utf8').digest('hex').slice(0, 32);
 }
 
 /** The storage key of a handle: its SHA-256, so whoever reads the store cannot redeem. */

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { MockActivityEnvironment, type TestWorkflowEnvironment } from '@temporalio/testing';
+import { createActivities } from '../../activities';
 import {
   type ClosureInput,
   type DepositInput,
@@ -61,6 +62,42 @@ describe('physicalCardActivation on KazePay', () => {
     assert.ok(history.includes(cardId), 'the decoded history is searched');
     assert.ok(!history.includes(cardNumber), 'card number in history');
     assert.ok(!history.includes(`"${pin}"`), 'PIN in history');
+  });
+
+  test('set-PIN: an attempt that dies after redeeming the PIN handle is retried with the PIN; no other activity can redeem it; done, it is gone', async () => {
+    const cardId = await activeCard('pin-retry');
+    const activities = createActivities({
+      kazepay: life.kazepayClientWith(),
+      documents: life.documents,
+      secrets: life.secrets,
+    });
+    const pin = '135790';
+    const pinHandle = await life.secrets.put(pin, { purpose: 'pin' });
+    const as = (activityId: string, attempt: number) =>
+      new MockActivityEnvironment({
+        workflowExecution: { workflowId: `activation:kazepay:${cardId}`, runId: 'run-1' },
+        activityId,
+        attempt,
+      });
+    // The first attempt redeems, then KazePay answers 5xx three times (ambiguous for a state
+    // change): the attempt fails, as it would if its worker were killed at that moment.
+    life.kazepay.control.faults.script('cardSetPin', 'server-error', 'server-error', 'server-error');
+    await assert.rejects(
+      as('9', 1).run(activities.kazepaySetPin, { cardId, pinHandle }),
+      (e: unknown) => (e as Error).name === 'ProviderAmbiguousError',
+    );
+    await assert.rejects(
+      as('10', 1).run(activities.kazepaySetPin, { cardId, pinHandle }),
+      (e: unknown) => (e as Error).name === 'SecretHandleAlreadyRedeemedError',
+      'another activity cannot redeem it',
+    );
+    await as('9', 2).run(activities.kazepaySetPin, { cardId, pinHandle });
+    assert.ok(life.kazepay.control.pinMatches(cardId, pin), 'the retry set the PIN');
+    await assert.rejects(
+      as('9', 3).run(activities.kazepaySetPin, { cardId, pinHandle }),
+      (e: unknown) => (e as Error).name === 'SecretHandleAlreadyRedeemedError',
+      'released once the PIN was set',
+    );
   });
 
   test('a wrong code is reported with the attempts left, then the right code activates', async () => {

@@ -82,6 +82,40 @@ export function secretStoreContract(label: string, subject: () => ContractSubjec
     await assert.rejects(reader.redeem('', 'pin'), (e: unknown) => isSecretHandleError(e));
   });
 
+  test(`${label}: a claimant's retry gets the value again; anyone else is refused; release ends it`, async () => {
+    const { writer, reader } = subject();
+    const handle = await writer.put('2468', { purpose: 'pin' });
+    const activity = 'pin-wf/run-1/7';
+    assert.equal(await reader.redeem(handle, 'pin', { claimant: activity }), '2468');
+    // The attempt died before the provider answered: the retry of the same activity goes on.
+    assert.equal(await writer.redeem(handle, 'pin', { claimant: activity }), '2468');
+    await assert.rejects(
+      reader.redeem(handle, 'pin', { claimant: 'pin-wf/run-1/8' }),
+      SecretHandleAlreadyRedeemedError,
+    );
+    await assert.rejects(reader.redeem(handle, 'pin'), SecretHandleAlreadyRedeemedError);
+    await reader.release(handle);
+    await assert.rejects(
+      reader.redeem(handle, 'pin', { claimant: activity }),
+      SecretHandleAlreadyRedeemedError,
+    );
+    // Releasing again, or an unknown or malformed handle, is harmless.
+    await reader.release(handle);
+    await reader.release(`pin_${'B'.repeat(43)}`);
+    await reader.release('not-a-handle');
+  });
+
+  test(`${label}: a claimed handle still expires, and release consumes an unclaimed one`, async () => {
+    const { writer, reader, advance, shortTtlMs } = subject();
+    const claimed = await writer.put('1357', { purpose: 'pin', ttlMs: shortTtlMs });
+    assert.equal(await reader.redeem(claimed, 'pin', { claimant: 'a' }), '1357');
+    await advance(shortTtlMs + 50);
+    await assert.rejects(reader.redeem(claimed, 'pin', { claimant: 'a' }), SecretHandleExpiredError);
+    const released = await writer.put('8642', { purpose: 'pin' });
+    await reader.release(released);
+    await assert.rejects(reader.redeem(released, 'pin'), SecretHandleAlreadyRedeemedError);
+  });
+
   test(`${label}: bad put arguments are programming errors`, async () => {
     const { writer } = subject();
     await assert.rejects(writer.put('', { purpose: 'pin' }), TypeError);

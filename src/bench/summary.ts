@@ -1,0 +1,392 @@
+// From the measured blocks to the run's summary (pure): medians and spread per arm, storage and
+// concurrency, the ratios the issue sets targets for, and the human table.
+import type { BlockResult } from './block';
+import type { HistoryGrowthResult } from './history-growth';
+import { median, ratio, round, spread, type Spread } from './stats';
+import type { Storage } from './storage';
+
+/** Targets of issue 11, as ratios measured in the same run. */
+export const TARGETS = { throughputRatioAtLeast: 0.5, cpuRatioAtMost: 2, historyEventsBelow: 100 } as const;
+
+export interface Row {
+  arm: 'plain' | 'cardflow';
+  /** `-` for the plain arm (no Temporal server; its blocks of every storage loop are pooled). */
+  storage: Storage | '-';
+  concurrency: number;
+  blocks: number;
+  lifecycles: number;
+  failures: number;
+  throughput: Spread;
+  latencyP50Ms: Spread;
+  latencyP99Ms: Spread;
+  cpuPerLifecycle: Spread;
+  /** Median CPU seconds per lifecycle of each process of the arm. */
+  cpuPerLifecycleByProcess: Record<string, number>;
+  peakRssMB: Spread;
+  providerCallsPerLifecycle: Spread;
+  historyEventsPerLifecycle?: Spread;
+  historyBytesPerLifecycle?: Spread;
+  maxWorkflowHistoryEvents?: number;
+}
+
+export interface RunMeta {
+  command: string;
+  date: string;
+  machine: {
+    cores: number;
+    cpuModel: string;
+    memoryGB: number;
+    node: string;
+    platform: string;
+    loadAverage: number[];
+  };
+  versions: Record<string, string>;
+  settings: Record<string, unknown>;
+  /** Wall time of the whole run, seconds. */
+  durationSeconds?: number;
+  notes?: string[];
+}
+
+export interface BenchSummary extends RunMeta {
+  defaultStorage: Storage;
+  measuredStorage: Storage | null;
+  rows: Row[];
+  best: {
+    plain: { concurrency: number; throughput: number } | null;
+    cardflow: { concurrency: number; throughput: number } | null;
+  };
+  /** cardflow ÷ plain lifecycles/s, each at its best concurrency (default storage). */
+  throughputRatio: number | null;
+  /** cardflow ÷ plain CPU seconds per lifecycle, at cardflow's best concurrency. */
+  cpuRatio: number | null;
+  /** Per concurrency (default storage): ratios and (cardflow − plain p50 latency) ÷ provider calls. */
+  perConcurrency: Array<{
+    concurrency: number;
+    throughputRatio: number | null;
+    cpuRatio: number | null;
+    perStepOverheadMs: number | null;
+  }>;
+  /** Per storage: cardflow at its best concurrency. */
+  storages: Array<{
+    storage: Storage;
+    concurrency: number;
+    throughput: number;
+    cpuPerLifecycle: number | null;
+    latencyP50Ms: number | null;
+  }>;
+  historyEventsPerLifecycle: number | null;
+  historyBytesPerLifecycle: number | null;
+  historyEvents1m: number | null;
+  historyEvents7d: number | null;
+  /** The longest single workflow history seen (benchmark flows and the long KYC). */
+  maxHistoryEvents: number | null;
+  historyGrowth: HistoryGrowthResult | null;
+  failures: number;
+  targets: {
+    throughput: { target: string; value: number | null; met: boolean };
+    cpu: { target: string; value: number | null; met: boolean };
+    history: { target: string; value: number | null; met: boolean };
+  };
+}
+
+const pick = <K extends keyof BlockResult>(blocks: readonly BlockResult[], key: K) =>
+  blocks
+    .map((b) => b[key])
+    .filter((v): v is NonNullable<BlockResult[K]> => typeof v === 'number') as number[];
+
+export function buildRows(blocks: readonly BlockResult[]): Row[] {
+  const groups = new Map<string, BlockResult[]>();
+  for (const block of blocks) {
+    const storage = block.arm === 'plain' ? '-' : block.storage;
+    const key = `${block.arm}|${storage}|${block.concurrency}`;
+    groups.set(key, [...(groups.get(key) ?? []), block]);
+  }
+  const rows: Row[] = [];
+  for (const [key, group] of groups) {
+    const [arm, storage, concurrency] = key.split('|') as [Row['arm'], Row['storage'], string];
+    const history = pick(group, 'historyEventsPerLifecycle');
+    rows.push({
+      arm,
+      storage,
+      concurrency: Number(concurrency),
+      blocks: group.length,
+      lifecycles: group.reduce((n, b) => n + b.lifecycles, 0),
+      failures: group.reduce((n, b) => n + b.failures, 0),
+      throughput: spread(pick(group, 'throughput')),
+      latencyP50Ms: spread(pick(group, 'latencyP50Ms')),
+      latencyP99Ms: spread(pick(group, 'latencyP99Ms')),
+      cpuPerLifecycle: spread(pick(group, 'cpuPerLifecycle')),
+      cpuPerLifecycleByProcess: Object.fromEntries(
+        Object.keys(group[0]?.cpuPerLifecycleByProcess ?? {}).map((name) => [
+          name,
+          round(median(group.map((b) => b.cpuPerLifecycleByProcess[name] ?? Number.NaN)), 4) ?? Number.NaN,
+        ]),
+      ),
+      peakRssMB: spread(pick(group, 'peakRssMB')),
+      providerCallsPerLifecycle: spread(pick(group, 'providerCallsPerLifecycle')),
+      ...(history.length > 0
+        ? {
+            historyEventsPerLifecycle: spread(history),
+            historyBytesPerLifecycle: spread(pick(group, 'historyBytesPerLifecycle')),
+            maxWorkflowHistoryEvents: Math.max(...pick(group, 'maxWorkflowHistoryEvents')),
+          }
+        : {}),
+    });
+  }
+  const armOrder = (r: Row) => (r.arm === 'plain' ? 0 : 1);
+  return rows.sort(
+    (a, b) =>
+      armOrder(a) - armOrder(b) || a.storage.localeCompare(b.storage) || a.concurrency - b.concurrency,
+  );
+}
+
+function bestOf(rows: readonly Row[]): Row | undefined {
+  return rows
+    .filter((r) => Number.isFinite(r.throughput.median))
+    .reduce<Row | undefined>(
+      (best, r) => (!best || r.throughput.median > best.throughput.median ? r : best),
+      undefined,
+    );
+}
+
+export function summarize(
+  blocks: readonly BlockResult[],
+  meta: RunMeta,
+  options: { defaultStorage: Storage; historyGrowth: HistoryGrowthResult | null },
+): BenchSummary {
+  const rows = buildRows(blocks);
+  const plainRows = rows.filter((r) => r.arm === 'plain');
+  const cardflowStorages = [
+    ...new Set(rows.filter((r) => r.arm === 'cardflow').map((r) => r.storage as Storage)),
+  ];
+  const measuredStorage = cardflowStorages.includes(options.defaultStorage)
+    ? options.defaultStorage
+    : (cardflowStorages[0] ?? null);
+  const cardflowRows = rows.filter((r) => r.arm === 'cardflow' && r.storage === measuredStorage);
+  const bestPlain = bestOf(plainRows);
+  const bestCardflow = bestOf(cardflowRows);
+  const plainAt = (concurrency: number) => plainRows.find((r) => r.concurrency === concurrency);
+
+  const perConcurrency = cardflowRows.map((c) => {
+    const p = plainAt(c.concurrency);
+    const calls = p?.providerCallsPerLifecycle.median ?? Number.NaN;
+    return {
+      concurrency: c.concurrency,
+      throughputRatio: round(ratio(c.throughput.median, p?.throughput.median ?? Number.NaN)),
+      cpuRatio: round(ratio(c.cpuPerLifecycle.median, p?.cpuPerLifecycle.median ?? Number.NaN)),
+      perStepOverheadMs: round(
+        ratio(c.latencyP50Ms.median - (p?.latencyP50Ms.median ?? Number.NaN), calls),
+        2,
+      ),
+    };
+  });
+
+  const throughputRatio = round(
+    ratio(bestCardflow?.throughput.median ?? Number.NaN, bestPlain?.throughput.median ?? Number.NaN),
+  );
+  const cpuRatio = bestCardflow
+    ? (perConcurrency.find((p) => p.concurrency === bestCardflow.concurrency)?.cpuRatio ?? null)
+    : null;
+
+  const storages = cardflowStorages.map((storage) => {
+    const best = bestOf(rows.filter((r) => r.arm === 'cardflow' && r.storage === storage)) as Row;
+    return {
+      storage,
+      concurrency: best.concurrency,
+      throughput: round(best.throughput.median) ?? 0,
+      cpuPerLifecycle: round(best.cpuPerLifecycle.median, 4),
+      latencyP50Ms: round(best.latencyP50Ms.median, 1),
+    };
+  });
+
+  const historyPerLifecycle = cardflowRows.flatMap((r) =>
+    r.historyEventsPerLifecycle ? [r.historyEventsPerLifecycle.median] : [],
+  );
+  const historyBytes = cardflowRows.flatMap((r) =>
+    r.historyBytesPerLifecycle ? [r.historyBytesPerLifecycle.median] : [],
+  );
+  const growth = options.historyGrowth;
+  const maxSeen = [
+    ...rows.flatMap((r) => (r.maxWorkflowHistoryEvents === undefined ? [] : [r.maxWorkflowHistoryEvents])),
+    ...(growth ? [growth.maxHistoryEvents] : []),
+  ];
+  const maxHistoryEvents = maxSeen.length > 0 ? Math.max(...maxSeen) : null;
+  const failures = rows.reduce((n, r) => n + r.failures, 0);
+
+  return {
+    ...meta,
+    defaultStorage: options.defaultStorage,
+    measuredStorage,
+    rows,
+    best: {
+      plain: bestPlain
+        ? { concurrency: bestPlain.concurrency, throughput: round(bestPlain.throughput.median) ?? 0 }
+        : null,
+      cardflow: bestCardflow
+        ? { concurrency: bestCardflow.concurrency, throughput: round(bestCardflow.throughput.median) ?? 0 }
+        : null,
+    },
+    throughputRatio,
+    cpuRatio,
+    perConcurrency,
+    storages,
+    historyEventsPerLifecycle: historyPerLifecycle.length ? round(Math.max(...historyPerLifecycle), 1) : null,
+    historyBytesPerLifecycle: historyBytes.length ? Math.round(Math.max(...historyBytes)) : null,
+    historyEvents1m: growth?.historyEvents1m ?? null,
+    historyEvents7d: growth?.historyEvents7d ?? null,
+    maxHistoryEvents,
+    historyGrowth: growth,
+    failures,
+    targets: {
+      throughput: {
+        target: `cardflow ≥ ${TARGETS.throughputRatioAtLeast} × plain lifecycles/s at the best concurrency`,
+        value: throughputRatio,
+        met: throughputRatio !== null && throughputRatio >= TARGETS.throughputRatioAtLeast,
+      },
+      cpu: {
+        target: `cardflow CPU per lifecycle ≤ ${TARGETS.cpuRatioAtMost} × plain`,
+        value: cpuRatio,
+        met: cpuRatio !== null && cpuRatio <= TARGETS.cpuRatioAtMost,
+      },
+      history: {
+        target: `every workflow history < ${TARGETS.historyEventsBelow} events, whatever the wait`,
+        value: maxHistoryEvents,
+        met:
+          maxHistoryEvents !== null &&
+          maxHistoryEvents < TARGETS.historyEventsBelow &&
+          (growth === null || growth.historyEvents7d <= growth.historyEvents1m),
+      },
+    },
+  };
+}
+
+// ------------------------------------------------------------------ the human report
+
+const fmt = (value: number, digits: number) => (Number.isFinite(value) ? value.toFixed(digits) : '-');
+const withRange = (s: Spread, digits: number) =>
+  s.n > 1 ? `${fmt(s.median, digits)} (${fmt(s.min, digits)}–${fmt(s.max, digits)})` : fmt(s.median, digits);
+
+function table(header: string[], lines: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
+  const row = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] as number)).join(' | ')} |`;
+  return [row(header), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...lines.map(row)].join('\n');
+}
+
+/** The results as Markdown tables (medians over the blocks, min–max in parentheses). */
+export function formatReport(summary: BenchSummary): string {
+  const out: string[] = [];
+  out.push(`cardflow benchmark, ${summary.date}`);
+  out.push(
+    `machine: ${summary.machine.cores} cores (${summary.machine.cpuModel}), ${summary.machine.memoryGB} GB, ` +
+      `Node ${summary.machine.node}, load average at start ${summary.machine.loadAverage.map((l) => l.toFixed(2)).join(' ')}`,
+  );
+  out.push(
+    `versions: ${Object.entries(summary.versions)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  );
+  out.push(`command: ${summary.command}`);
+  out.push('');
+  out.push(
+    'Medians over the blocks, min–max in parentheses. CPU: every process of the arm, in seconds per lifecycle.',
+  );
+  out.push(
+    table(
+      [
+        'arm',
+        'storage',
+        'conc',
+        'blocks',
+        'lifecycles/s',
+        'p50 ms',
+        'p99 ms',
+        'CPU s/lc',
+        'CPU by process',
+        'peak RSS MB',
+        'calls/lc',
+        'events/lc',
+        'KB/lc',
+      ],
+      summary.rows.map((r) => [
+        r.arm,
+        r.storage,
+        String(r.concurrency),
+        String(r.blocks),
+        withRange(r.throughput, 2),
+        withRange(r.latencyP50Ms, 0),
+        withRange(r.latencyP99Ms, 0),
+        withRange(r.cpuPerLifecycle, 3),
+        Object.entries(r.cpuPerLifecycleByProcess)
+          .map(([name, v]) => `${name} ${fmt(v, 3)}`)
+          .join(', '),
+        fmt(r.peakRssMB.median, 0),
+        fmt(r.providerCallsPerLifecycle.median, 1),
+        r.historyEventsPerLifecycle ? fmt(r.historyEventsPerLifecycle.median, 1) : '',
+        r.historyBytesPerLifecycle ? fmt(r.historyBytesPerLifecycle.median / 1024, 1) : '',
+      ]),
+    ),
+  );
+  out.push('');
+  out.push(`cardflow ÷ plain at each concurrency (${summary.measuredStorage ?? '-'} storage):`);
+  out.push(
+    table(
+      ['conc', 'throughput ratio', 'CPU ratio', 'overhead per provider call, ms'],
+      summary.perConcurrency.map((p) => [
+        String(p.concurrency),
+        p.throughputRatio === null ? '-' : p.throughputRatio.toFixed(2),
+        p.cpuRatio === null ? '-' : p.cpuRatio.toFixed(2),
+        p.perStepOverheadMs === null ? '-' : p.perStepOverheadMs.toFixed(1),
+      ]),
+    ),
+  );
+  if (summary.storages.length > 0) {
+    out.push('');
+    out.push(
+      `dev server storage (cardflow at its best concurrency; the dev stack uses ${summary.defaultStorage}):`,
+    );
+    out.push(
+      table(
+        ['storage', 'conc', 'lifecycles/s', 'CPU s/lc', 'p50 ms'],
+        summary.storages.map((s) => [
+          s.storage + (s.storage === summary.defaultStorage ? ' (dev stack default)' : ''),
+          String(s.concurrency),
+          s.throughput.toFixed(2),
+          s.cpuPerLifecycle === null ? '-' : s.cpuPerLifecycle.toFixed(3),
+          s.latencyP50Ms === null ? '-' : s.latencyP50Ms.toFixed(0),
+        ]),
+      ),
+    );
+  }
+  if (summary.historyGrowth) {
+    out.push('');
+    out.push(
+      `KYC review wait on the time-skipping server (polled every ${summary.historyGrowth.pollInterval}):`,
+    );
+    out.push(
+      table(
+        ['wait', 'history events', 'history bytes', 'provider reads', 'outcome'],
+        summary.historyGrowth.waits.map((w) => [
+          w.wait,
+          String(w.events),
+          String(w.bytes),
+          String(w.polls),
+          w.outcome,
+        ]),
+      ),
+    );
+  }
+  out.push('');
+  const mark = (met: boolean) => (met ? 'met' : 'MISSED');
+  const t = summary.targets;
+  out.push(
+    `throughput ratio ${summary.throughputRatio ?? '-'} (plain best at ${summary.best.plain?.concurrency ?? '-'}, cardflow best at ${summary.best.cardflow?.concurrency ?? '-'}): ${mark(t.throughput.met)} (${t.throughput.target})`,
+  );
+  out.push(`CPU ratio ${summary.cpuRatio ?? '-'}: ${mark(t.cpu.met)} (${t.cpu.target})`);
+  out.push(
+    `history: ${summary.historyEventsPerLifecycle ?? '-'} events per lifecycle (4 workflows), longest workflow ${summary.maxHistoryEvents ?? '-'}, ` +
+      `KYC 1m ${summary.historyEvents1m ?? '-'} vs 7d ${summary.historyEvents7d ?? '-'}: ${mark(t.history.met)} (${t.history.target})`,
+  );
+  if (summary.failures > 0) out.push(`FAILED lifecycles: ${summary.failures} (see the JSON rows)`);
+  for (const note of summary.notes ?? []) out.push(`note: ${note}`);
+  return out.join('\n');
+}

@@ -98,6 +98,17 @@ describe('WasabiCard webhooks', { concurrency: 1 }, () => {
 
   test('a bad signature, an altered body and a replay are refused or deduplicated: nothing is signalled', async () => {
     const cardNo = await openCard(life, '111002', '10');
+    // Every notification about opening the card is delivered before the deposit waits: a late
+    // one (CI load) is genuine and would rightly reach the waiting flow.
+    await life.wasabi.control.flushWebhooks();
+    await eventually('the card notifications delivered', () =>
+      life.wasabi.control
+        .deliveries({ category: 'card_transaction' })
+        .filter((d) => d.body.includes(cardNo))
+        .every((d) => d.state !== 'pending')
+        ? true
+        : undefined,
+    );
     life.wasabi.control.setTimings({ orderCompleteMs: 100_000_000 }); // never, within the test
     const start = await api.call('POST', '/flows/deposit', {
       provider: 'wasabi',

@@ -14,9 +14,7 @@
 //   CARDFLOW_CODEC_KEYS ...          payload codec keys (the same as the workers')
 //   TEMPORAL_*                       Temporal connection (envconfig)
 // Every variable may be given as <NAME>_FILE. Values are never logged.
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { CliCommand } from '../cli/command';
@@ -27,7 +25,15 @@ import { kazepayClientOptionsFromEnv, kazepayEnvSchema } from '../providers/kaze
 import { WasabiClient } from '../providers/wasabi/client';
 import { wasabiClientOptions, wasabiEnvSchema } from '../providers/wasabi/config';
 import { coreEnvSchema } from '../runtime/config';
-import { ConfigError, ConfigProblems, envValue, parseEnv, parseOptionalSection } from '../runtime/env';
+import {
+  ConfigError,
+  ConfigProblems,
+  envValue,
+  parseEnv,
+  parseOptionalSection,
+  splitHostPort,
+} from '../runtime/env';
+import { loadOrCreateDevToken } from '../runtime/dev-token';
 import { createLogger, type Logger } from '../runtime/logger';
 import { connectClient, temporalTarget } from '../runtime/temporal-connection';
 import { loadCodecKeyring } from '../security/codec-keys';
@@ -85,14 +91,6 @@ export function loadApiSettings(env: NodeJS.ProcessEnv, dev: boolean) {
   return { ...base, wasabi, kazepay, secretStore, keys, temporal };
 }
 
-function devToken(path: string): string {
-  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
-  mkdirSync(dirname(path), { recursive: true });
-  const token = `dev-${randomBytes(32).toString('base64url')}`;
-  writeFileSync(path, `${token}\n`, { mode: 0o600 });
-  return token;
-}
-
 export type ApiSettings = ReturnType<typeof loadApiSettings>;
 
 export interface RunningApi {
@@ -115,7 +113,7 @@ export async function startApiServer(
   let tokens = api.CARDFLOW_API_TOKENS;
   if (!tokens) {
     const path = resolve(core.CARDFLOW_DATA_DIR, API_DEV_TOKEN_FILE);
-    tokens = [devToken(path)];
+    tokens = [loadOrCreateDevToken(path)];
     tokenSource = path;
   }
   if (!deps.secrets && settings.secretStore.CARDFLOW_SECRET_STORE === 'memory')
@@ -147,11 +145,10 @@ export async function startApiServer(
     documentLimitBytes: api.CARDFLOW_API_DOCUMENT_LIMIT,
     webhookJournalSize: api.CARDFLOW_API_WEBHOOK_JOURNAL,
   });
-  const bind = api.CARDFLOW_API_BIND_ADDRESS;
-  const colon = bind.lastIndexOf(':');
-  await app.listen({ host: bind.slice(0, colon), port: Number(bind.slice(colon + 1)) });
+  const [host, port] = splitHostPort(api.CARDFLOW_API_BIND_ADDRESS);
+  await app.listen({ host, port });
   const address = app.server.address();
-  const url = `http://${bind.slice(0, colon)}:${typeof address === 'object' && address ? address.port : ''}`;
+  const url = `http://${host}:${typeof address === 'object' && address ? address.port : port}`;
   logger.info(
     {
       url,

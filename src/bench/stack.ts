@@ -7,7 +7,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../dev/ports';
-import { startTemporalDevServer, stopChild, type TemporalDevServer } from '../dev/temporal-server';
+import { stopChild } from '../dev/stop-child';
+import { startTemporalDevServer, type TemporalDevServer } from '../dev/temporal-server';
 import { projectRoot } from '../runtime/project-root';
 import type { Storage } from './storage';
 

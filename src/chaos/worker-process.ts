@@ -5,6 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../dev/ports';
+import { stopChild } from '../dev/stop-child';
 import { projectRoot } from '../runtime/project-root';
 
 export interface WorkerProcessOptions {
@@ -106,10 +107,7 @@ export class WorkerProcess {
   async stop(graceMs = 10_000): Promise<void> {
     if (!this.running) return;
     this.expectingExit = true;
-    this.child?.kill('SIGTERM');
-    const timer = setTimeout(() => this.child?.kill('SIGKILL'), graceMs);
-    await this.exited;
-    clearTimeout(timer);
+    if (this.child) await stopChild(this.child, this.exited, graceMs);
   }
 
   async close(): Promise<void> {

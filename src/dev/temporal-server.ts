@@ -2,13 +2,14 @@
 // the project's search attributes, optionally file-backed (SQLite) so flows survive a restart,
 // and the Web UI pointed at the codec server. Used by the dev stack, the benchmark and the chaos
 // suite; tests that only need a throw-away server use @temporalio/testing instead.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { CARD_SEARCH_ATTRIBUTES } from '../contract/search-attributes';
 import { requireTemporalBinary } from '../runtime/temporal-binaries';
 import { assertPortsFree, type PortClaim } from './ports';
+import { stopChild } from './stop-child';
 
 export interface TemporalDevServerOptions {
   /** Bind address of the frontend and the UI (default 127.0.0.1). */
@@ -173,20 +174,4 @@ async function waitUntilServing(
   throw new Error(
     `the Temporal dev server did not answer on ${address} within ${timeoutMs} ms (${lastError})`,
   );
-}
-
-/** SIGTERM, then SIGKILL when the grace period runs out. */
-export async function stopChild(
-  child: ChildProcess,
-  exited: Promise<unknown>,
-  graceMs: number,
-): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-  try {
-    await exited;
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -138,3 +138,9 @@ export class ConfigProblems {
     if (this.problems.length > 0) throw new ConfigError(this.problems);
   }
 }
+
+/** `host:port` (as `envValue.hostPort()` accepts it) split into the host and the port number. */
+export function splitHostPort(address: string): [string, number] {
+  const colon = address.lastIndexOf(':');
+  return [address.slice(0, colon), Number(address.slice(colon + 1))];
+}

@@ -45,7 +45,7 @@ import {
   type SecretStoreConfig,
 } from '../security/secret-store-config';
 import { type CoreConfig, coreEnvSchema, type WorkerConfig, workerEnvSchema } from './config';
-import { ConfigError, ConfigProblems, envValue, parseEnv, parseOptionalSection } from './env';
+import { ConfigError, ConfigProblems, envValue, parseEnv, parseOptionalSection, splitHostPort } from './env';
 import { createLogger, type Logger } from './logger';
 import { projectRoot } from './project-root';
 import { connectWorker, type TemporalTarget, temporalTarget } from './temporal-connection';
@@ -186,11 +186,6 @@ function quietBundlerLogger(logger: Logger) {
     warn: (message: string) => logger.warn(message),
     error: (message: string) => logger.error(message),
   };
-}
-
-function splitHostPort(address: string): [string, number] {
-  const colon = address.lastIndexOf(':');
-  return [address.slice(0, colon), Number(address.slice(colon + 1))];
 }
 
 async function startHealthServer(address: string, state: () => WorkerState): Promise<Server> {

@@ -13,12 +13,12 @@
 // `--new-key` prints a new `keyId:base64Key` entry for CARDFLOW_CODEC_KEYS; `--new-token` a
 // new random token. Neither is ever logged.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { CliCommand } from '../cli/command';
 import { coreEnvSchema } from '../runtime/config';
-import { ConfigError, envValue, parseEnv } from '../runtime/env';
+import { ConfigError, envValue, parseEnv, splitHostPort } from '../runtime/env';
+import { loadOrCreateDevToken } from '../runtime/dev-token';
 import { createLogger } from '../runtime/logger';
 import { formatKeyEntry, generateCodecKey, loadCodecKeyring } from './codec-keys';
 import {
@@ -99,20 +99,6 @@ export function loadCodecServerSetup(env: NodeJS.ProcessEnv, dev: boolean): Code
     keySource: keys.path ?? keys.source,
     tokenSource,
   };
-}
-
-function splitHostPort(address: string): [string, number] {
-  const colon = address.lastIndexOf(':');
-  return [address.slice(0, colon), Number(address.slice(colon + 1))];
-}
-
-/** The development token (generated on first start, mode 0600). */
-export function loadOrCreateDevToken(path: string): string {
-  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
-  mkdirSync(dirname(path), { recursive: true });
-  const token = `dev-${randomBytes(32).toString('base64url')}`;
-  writeFileSync(path, `${token}\n`, { mode: 0o600 });
-  return token;
 }
 
 export const codecServerCommand: CliCommand = {

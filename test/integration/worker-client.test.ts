@@ -8,13 +8,13 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { CardflowInputError, createCardflowClient, type CardflowClient } from '../../src/client';
+import { freePort } from '../../src/dev/ports';
 import { createLogger } from '../../src/runtime/logger';
 import { installTemporalRuntime } from '../../src/runtime/temporal-runtime';
 import { projectRoot } from '../../src/runtime/project-root';
@@ -30,14 +30,6 @@ import { testOnlyDataConverter, testOnlyKeyring } from '../helpers/test-data-con
 const FAST = { pollInterval: '100ms' };
 const CARD_TYPE = '111065';
 const GRACE_MS = 5000;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise((done) => server.close(done));
-  return port;
-}
 
 const pem = (bits: number) => {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: bits });

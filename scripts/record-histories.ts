@@ -7,6 +7,9 @@
 //   npm run histories:record                      record every scenario that has no history yet
 //   npm run histories:record -- kyc-kazepay       only scenarios whose name contains a filter
 //   npm run histories:record -- --force name      re-record (overwrite) explicitly
+//   npm run histories:record -- --as lean-history  record every scenario again beside the old
+//                                                  files, as <scenario>.lean-history.json (after a
+//                                                  patch: both paths stay replay-tested)
 //
 // Existing histories are never overwritten without --force: histories recorded by older code are
 // what proves that newer code can still replay the workflows in flight. See docs/replay.md.
@@ -56,19 +59,26 @@ function isClosing(event: temporal.api.history.v1.IHistoryEvent): boolean {
   );
 }
 
-const existing = (type: string, scenario: string) => {
+/** The file name stem of a scenario's recording: `<scenario>` or, with `--as <tag>`, `<scenario>.<tag>`. */
+const stem = (scenario: string, tag: string | undefined) => (tag ? `${scenario}.${tag}` : scenario);
+
+const existing = (type: string, base: string) => {
   const dir = join(HISTORIES_DIR, type);
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((f) => f === `${scenario}.json` || f.startsWith(`${scenario}.run`));
+  return readdirSync(dir).filter((f) => f === `${base}.json` || f.startsWith(`${base}.run`));
 };
 
 async function main() {
   const args = process.argv.slice(2);
   const force = args.includes('--force');
-  const filters = args.filter((a) => !a.startsWith('--'));
+  const asAt = args.indexOf('--as');
+  const tag = asAt >= 0 ? args[asAt + 1] : undefined;
+  if (asAt >= 0 && (!tag || !/^[a-z0-9-]+$/.test(tag)))
+    throw new Error('--as needs a tag of lowercase letters, digits and dashes (e.g. --as lean-history)');
+  const filters = args.filter((a, i) => !a.startsWith('--') && !(asAt >= 0 && i === asAt + 1));
   const chosen = SCENARIOS.filter((s) => filters.length === 0 || filters.some((f) => s.name.includes(f)));
   const todo = chosen.filter((s) => {
-    const found = existing(s.type, s.name);
+    const found = existing(s.type, stem(s.name, tag));
     if (found.length && !force) {
       console.log(`skip ${s.type}/${s.name}: already recorded (${found.join(', ')}); --force re-records`);
       return false;
@@ -108,17 +118,18 @@ async function main() {
       const histories = await runsOf(life.client, recorded.workflowId, recorded.firstRunId);
       const dir = join(HISTORIES_DIR, scenario.type);
       mkdirSync(dir, { recursive: true });
-      for (const name of existing(scenario.type, scenario.name)) {
+      const base = stem(scenario.name, tag);
+      for (const name of existing(scenario.type, base)) {
         // Only reached with --force: the old files of this scenario make way for the new ones.
         console.log(`replacing ${scenario.type}/${name} (--force)`);
         rmSync(join(dir, name));
       }
       histories.forEach((history, i) => {
-        const file = histories.length === 1 ? `${scenario.name}.json` : `${scenario.name}.run${i + 1}.json`;
+        const file = histories.length === 1 ? `${base}.json` : `${base}.run${i + 1}.json`;
         writeFileSync(join(dir, file), `${historyToJSON(history)}\n`);
       });
       console.log(
-        `recorded ${scenario.type}/${scenario.name}: ${histories.length} run(s), ${histories.reduce((n, h) => n + (h.events?.length ?? 0), 0)} events, ${Date.now() - t0} ms`,
+        `recorded ${scenario.type}/${base}: ${histories.length} run(s), ${histories.reduce((n, h) => n + (h.events?.length ?? 0), 0)} events, ${Date.now() - t0} ms`,
       );
     }
   } finally {

@@ -10,6 +10,7 @@ import {
   TASK_QUEUE,
   workflowIds,
 } from '../../src/contract';
+import { countCalls } from '../helpers/history-activities';
 import { failureOf, kazepayFlows, waitForState } from '../helpers/kazepay-flows';
 import { applicant, LifecycleEnv, uniqueRef } from '../helpers/lifecycle-env';
 import { startTimeSkippingEnv } from '../helpers/temporal-env';
@@ -101,10 +102,7 @@ describe('a notification that arrives before the wait begins', () => {
       // Sent while the documents are still being uploaded, long before the review wait starts.
       await handle.signal(providerNotificationSignal, { event: 'kycStatusNotify', key: customerRef });
       await waitForState(handle, 'WAITING_FOR_REVIEW');
-      const reads = async () =>
-        ((await handle.fetchHistory()).events ?? []).filter(
-          (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'kazepayKycStatus',
-        ).length;
+      const reads = async () => countCalls(await handle.fetchHistory(), 'kazepayKycStatus');
       let count = 0;
       for (let i = 0; i < 100 && count < 2; i++) {
         count = await reads();

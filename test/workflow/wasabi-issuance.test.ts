@@ -14,6 +14,7 @@ import {
   workflowIds,
 } from '../../src/contract';
 import { WASABI_PATHS } from '../../src/providers/wasabi/paths';
+import { activityCalls } from '../helpers/history-activities';
 import { LifecycleEnv, uniqueRef } from '../helpers/lifecycle-env';
 import { startTimeSkippingEnv } from '../helpers/temporal-env';
 import {
@@ -92,6 +93,31 @@ describe('virtualCardIssuance on WasabiCard', () => {
     assert.equal(result.outcome, 'ISSUED');
     const card = life.wasabi.control.state().cards.find((c) => c.cardNo === result.cardRef);
     assert.equal(card?.holderId, holderId);
+  });
+
+  test('lean history: the checks and the order run in the worker, only the order wait goes through the server; about 20 events', async () => {
+    const holderId = await passedHolder(life, '111065');
+    const { handle } = await issue({ cardTypeId: '111065', initialDeposit: '20', holderId });
+    assert.equal((await handle.result()).outcome, 'ISSUED');
+    const history = await handle.fetchHistory();
+    assert.deepEqual(
+      activityCalls(history).map((c) => `${c.activityType}${c.local ? ' (local)' : ''}`),
+      [
+        'wasabiCardType (local)',
+        'wasabiHolderStatus (local)',
+        'wasabiOpenCard (local)',
+        // Polled until the order succeeds: one activity, retried by the server.
+        'wasabiOrder',
+      ],
+    );
+    const events = history.events ?? [];
+    // Before the lean-history patch the same flow took 36 events (test/replay/histories).
+    assert.ok(events.length <= 22, `${events.length} events`);
+    const upserts = events.filter((e) => e.upsertWorkflowSearchAttributesEventAttributes);
+    // The patch's own, the start state, OPENING, WAITING_FOR_ORDER, then ISSUED with the card.
+    assert.equal(upserts.length, 5);
+    const described = await handle.describe();
+    assert.equal(described.searchAttributes.CardState?.[0], 'ISSUED');
   });
 
   test('the provider fails the order: outcome FAILED, the merchant balance restored', async () => {

@@ -1,19 +1,57 @@
 // How workflows call activities: three kinds of call, three retry policies.
-import { proxyActivities } from '@temporalio/workflow';
+import { type ActivityOptions, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { CardflowActivities } from '../../activities/interface';
 import { NON_RETRYABLE_ACTIVITY_ERRORS } from './failures';
+import { leanHistory } from './lean-history';
+
+/**
+ * Retries of a local activity that wait longer than this become durable timers in the history
+ * (they survive a worker restart and the time-skipping server skips them); shorter ones wait in
+ * the worker.
+ */
+const LOCAL_RETRY_THRESHOLD = '2s';
+
+/**
+ * Reads and keyed sends are safe to run again after a worker dies mid-call, so flows on the
+ * lean-history patch run them as local activities: the same functions, options and retries,
+ * without the round trips through the server (an activity task and a workflow task each).
+ * Older flows keep scheduling them as activities, as their histories recorded.
+ */
+function localWhenLean(
+  options: Pick<ActivityOptions, 'startToCloseTimeout' | 'scheduleToCloseTimeout' | 'retry'>,
+  /**
+   * About as many attempts as the deadline holds. A local activity's deadline runs on the
+   * worker's clock, which the time-skipping server does not move: without a count, its retry
+   * timers would fire at once, attempt after attempt, in tests.
+   */
+  maximumAttempts: number,
+): CardflowActivities {
+  const remote = proxyActivities<CardflowActivities>(options);
+  const local = proxyLocalActivities<CardflowActivities>({
+    ...options,
+    retry: { ...options.retry, maximumAttempts },
+    localRetryThreshold: LOCAL_RETRY_THRESHOLD,
+  });
+  return new Proxy(remote, {
+    get: (_, name: string) => (leanHistory() ? local : remote)[name as keyof CardflowActivities],
+  });
+}
 
 /** Reads and checks: safe to repeat, retried with backoff for a few minutes. */
-export const reads = proxyActivities<CardflowActivities>({
-  startToCloseTimeout: '30s',
-  scheduleToCloseTimeout: '5m',
-  retry: {
-    initialInterval: '1s',
-    backoffCoefficient: 2,
-    maximumInterval: '30s',
-    nonRetryableErrorTypes: NON_RETRYABLE_ACTIVITY_ERRORS,
+export const reads = localWhenLean(
+  {
+    startToCloseTimeout: '30s',
+    scheduleToCloseTimeout: '5m',
+    retry: {
+      initialInterval: '1s',
+      backoffCoefficient: 2,
+      maximumInterval: '30s',
+      nonRetryableErrorTypes: NON_RETRYABLE_ACTIVITY_ERRORS,
+    },
   },
-});
+  // 1 + 2 + 4 + 8 + 16 s, then every 30 s: 14 attempts in 5 minutes.
+  14,
+);
 
 /**
  * Calls that move money or state without an idempotency key (KazePay): retried only while the
@@ -35,16 +73,20 @@ export const sends = proxyActivities<CardflowActivities>({
  * Find-or-create calls keyed by a merchantOrderNo (WasabiCard): every attempt reads the order
  * first, so an unknown outcome is simply retried.
  */
-export const keyedSends = proxyActivities<CardflowActivities>({
-  startToCloseTimeout: '30s',
-  scheduleToCloseTimeout: '10m',
-  retry: {
-    initialInterval: '2s',
-    backoffCoefficient: 2,
-    maximumInterval: '1m',
-    nonRetryableErrorTypes: NON_RETRYABLE_ACTIVITY_ERRORS,
+export const keyedSends = localWhenLean(
+  {
+    startToCloseTimeout: '30s',
+    scheduleToCloseTimeout: '10m',
+    retry: {
+      initialInterval: '2s',
+      backoffCoefficient: 2,
+      maximumInterval: '1m',
+      nonRetryableErrorTypes: NON_RETRYABLE_ACTIVITY_ERRORS,
+    },
   },
-});
+  // 2 + 4 + 8 + 16 + 32 s, then every minute: 14 attempts in 10 minutes.
+  14,
+);
 
 /**
  * A wait on a pending provider state: one read per attempt, "still pending" retried at a fixed

@@ -1,6 +1,6 @@
 // One flow's visible state: the `state` query, the CardState search attribute and the
 // "current details" line of the Web UI move together, so operators always see the same thing.
-import { setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import {
   CardFlow,
   CardProvider,
@@ -12,9 +12,19 @@ import {
   stateQuery,
   type WorkflowType,
 } from '../../src/contract';
+import { leanHistory } from './lean-history';
+
+type Pair =
+  | { key: typeof CardFlow | typeof CardProvider | typeof CardState | typeof CustomerRef; value: string }
+  | { key: typeof CardRef; value: string };
 
 export class FlowTracker<S extends string> {
   private status: FlowStatus<S>;
+  /** Lean-history flows: the values last upserted (or given at start), by attribute name. */
+  private readonly upserted = new Map<string, string>();
+  /** Lean-history flows: a card reference waiting to join the next state upsert. */
+  private pendingCardRef: string | undefined;
+  private readonly lean: boolean;
 
   constructor(
     flow: WorkflowType,
@@ -22,16 +32,27 @@ export class FlowTracker<S extends string> {
     initial: S,
     refs: { customerRef?: string; cardRef?: string },
   ) {
+    // First thing, before any command: the patch marker goes first in every lean history.
+    this.lean = leanHistory();
     this.status = { flow, provider, state: initial, since: new Date().toISOString() };
     setHandler(stateQuery, () => this.status);
-    // Set here as well as at start, so flows started by any SDK or the CLI are searchable too.
-    upsertSearchAttributes([
+    const pairs: Pair[] = [
       { key: CardFlow, value: flow },
       { key: CardProvider, value: provider },
       { key: CardState, value: initial },
       ...(refs.customerRef ? [{ key: CustomerRef, value: refs.customerRef }] : []),
       ...(refs.cardRef ? [{ key: CardRef, value: refs.cardRef }] : []),
-    ]);
+    ];
+    if (this.lean) {
+      // What the start (or the run before a continue-as-new) already set needs no upsert.
+      const given = workflowInfo().typedSearchAttributes;
+      for (const { key } of pairs) {
+        const value = given.get(key as typeof CardState);
+        if (typeof value === 'string') this.upserted.set(key.name, value);
+      }
+    }
+    // Set here as well as at start, so flows started by any SDK or the CLI are searchable too.
+    this.upsert(pairs);
     setCurrentDetails(initial);
   }
 
@@ -46,12 +67,27 @@ export class FlowTracker<S extends string> {
       since: new Date().toISOString(),
       ...(detail ? { detail } : { detail: undefined }),
     };
-    upsertSearchAttributes([{ key: CardState, value: state }]);
+    const cardRef = this.pendingCardRef;
+    this.pendingCardRef = undefined;
+    this.upsert([{ key: CardState, value: state }, ...(cardRef ? [{ key: CardRef, value: cardRef }] : [])]);
     setCurrentDetails(detail ? `${state}: ${detail}` : state);
   }
 
   /** Records the provider's card id once known (never a card number). */
   setCardRef(cardRef: string): void {
-    upsertSearchAttributes([{ key: CardRef, value: cardRef }]);
+    // Lean-history flows upsert it with the state change that always follows.
+    if (this.lean) this.pendingCardRef = cardRef;
+    else upsertSearchAttributes([{ key: CardRef, value: cardRef }]);
+  }
+
+  private upsert(pairs: Pair[]): void {
+    if (!this.lean) {
+      upsertSearchAttributes(pairs);
+      return;
+    }
+    const changed = pairs.filter(({ key, value }) => this.upserted.get(key.name) !== value);
+    if (changed.length === 0) return;
+    for (const { key, value } of changed) this.upserted.set(key.name, value);
+    upsertSearchAttributes(changed);
   }
 }

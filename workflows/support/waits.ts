@@ -3,6 +3,7 @@ import { ApplicationFailure, CancellationScope, condition, patched, setHandler }
 import { FAILURE_TYPES, providerNotificationSignal } from '../../src/contract';
 import type { CardflowActivities } from '../../activities/interface';
 import { polling } from './activities';
+import { leanHistory } from './lean-history';
 
 /** Counts verified provider notifications; a wait wakes up when a new one arrives. */
 export class Notifications {
@@ -45,8 +46,9 @@ export function deadlineFailure(what: string): ApplicationFailure {
  */
 export async function waitForProvider<T>(spec: WaitSpec<T>): Promise<T> {
   // A notification that arrived after the request was sent but before this wait began must wake
-  // it too. Older runs compared only with the count at the start of each round.
-  const wakesOnEarlier = patched('wait-wakes-on-earlier-notification');
+  // it too. Older runs compared only with the count at the start of each round. Lean-history
+  // flows started after this patch, so they skip its marker (and its search-attribute upsert).
+  const wakesOnEarlier = leanHistory() || patched('wait-wakes-on-earlier-notification');
   const { notifications } = spec;
   let seen = wakesOnEarlier ? notifications.consumed : notifications.count;
   for (;;) {

@@ -6,6 +6,7 @@ import type { DocumentStore } from '../src/documents/document-store';
 import {
   ProviderAmbiguousError,
   ProviderRejectedError,
+  ProviderRetryableError,
   ProviderValidationError,
 } from '../src/providers/errors';
 import type { KazepayClient } from '../src/providers/kazepay/client';
@@ -124,6 +125,26 @@ export function createKazepayActivities(deps: KazepayActivityDependencies): Kaze
         ...(since ? { transactionStartTime: since } : {}),
       })
     ).filter((row) => upper(row.transType) === upper(names.rechargeTransType));
+  /**
+   * The KazePay card id a card number is bound to, or null when it is not bound. A read that fails
+   * leaves an earlier assignment's outcome unknown: the activity is then retried (never sent
+   * blind), and the retry reads first.
+   */
+  const boundCardId = async (cardNumber: string): Promise<string | null> => {
+    try {
+      return (await client.getCardId({ cardNo: cardNumber })).cardID;
+    } catch (readError) {
+      if (isCode(readError, names.cardNotFoundCodes)) return null;
+      if (readError instanceof ProviderAmbiguousError || readError instanceof ProviderRetryableError) {
+        throw new ProviderRetryableError('assignment outcome unknown: the card could not be read', {
+          provider: 'kazepay',
+          operation: 'getCardId',
+          cause: readError,
+        });
+      }
+      throw readError;
+    }
+  };
 
   return {
     async kazepayUploadDocument({ document, email, mobilePrefix, mobileNumber }) {
@@ -168,20 +189,33 @@ export function createKazepayActivities(deps: KazepayActivityDependencies): Kaze
     kazepayAssignCard: ({ email, cardNumberHandle, autoActive }) =>
       // The card number exists only in the attempts' memory: redeemed as this activity, never returned.
       useSecret(secrets, cardNumberHandle, 'card-number', async (cardNumber) => {
+        // An earlier attempt may have sent the assignment and lost the answer (or its worker
+        // died): a retry reads first, and sends only when the card is not bound.
+        if (Context.current().info.attempt > 1) {
+          const bound = await boundCardId(cardNumber);
+          if (bound) return { cardId: bound };
+        }
         for (let sent = 1; ; sent++) {
           try {
             const { cardID } = await client.ucardAssign({ email, cardNumber, autoActive });
             return { cardId: cardID };
           } catch (error) {
-            if (!(error instanceof ProviderAmbiguousError) || sent >= 3) throw error;
+            if (!(error instanceof ProviderAmbiguousError)) throw error;
             // Reconcile now, while the number is still at hand: is the card bound already?
             Context.current().log.warn('ucardAssign outcome unknown; reading getCardId');
-            try {
-              const { cardID } = await client.getCardId({ cardNo: cardNumber });
-              return { cardId: cardID };
-            } catch (readError) {
-              // Not bound: the assignment did not apply, so sending it again is safe.
-              if (!isCode(readError, names.cardNotFoundCodes)) throw readError;
+            const bound = await boundCardId(cardNumber);
+            if (bound) return { cardId: bound };
+            // Not bound: the assignment did not apply. Send again, or after three lost answers
+            // leave it to the activity's retries (each of which reads first).
+            if (sent >= 3) {
+              throw new ProviderRetryableError(
+                'three assignments lost their answers; the card is not bound',
+                {
+                  provider: 'kazepay',
+                  operation: 'ucardAssign',
+                  cause: error,
+                },
+              );
             }
           }
         }

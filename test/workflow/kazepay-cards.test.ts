@@ -17,6 +17,7 @@ import {
 import { applicant, LifecycleEnv, uniqueRef } from '../helpers/lifecycle-env';
 import { kazepayFlows, failureOf, waitForState } from '../helpers/kazepay-flows';
 import { startTimeSkippingEnv } from '../helpers/temporal-env';
+import { countCalls } from '../helpers/history-activities';
 import { historyText } from '../helpers/wasabi-flows';
 
 let env: TestWorkflowEnvironment;
@@ -24,8 +25,9 @@ let life: LifecycleEnv;
 before(async () => {
   env = await startTimeSkippingEnv();
   life = await LifecycleEnv.start(env, { clientTimeoutMs: 1500, kazepay: { hangMs: 5000 } });
-  ({ startActivation, activeCard, cardIdOf } = kazepayFlows(life));
+  ({ passedKyc, startActivation, activeCard, cardIdOf } = kazepayFlows(life));
 });
+let passedKyc: ReturnType<typeof kazepayFlows>['passedKyc'];
 let startActivation: ReturnType<typeof kazepayFlows>['startActivation'];
 let activeCard: ReturnType<typeof kazepayFlows>['activeCard'];
 let cardIdOf: ReturnType<typeof kazepayFlows>['cardIdOf'];
@@ -98,6 +100,45 @@ describe('physicalCardActivation on KazePay', () => {
       (e: unknown) => (e as Error).name === 'SecretHandleAlreadyRedeemedError',
       'released once the PIN was set',
     );
+  });
+
+  test('assign: the answer lost and the reconciling read failing, the attempt fails retryably; the retry reads first and finds the card bound; one assignment sent', async () => {
+    const { person } = await passedKyc('assign-lost');
+    const cardNumber = life.kazepay.control.addPhysicalCard();
+    const cardNumberHandle = await life.secrets.put(cardNumber, { purpose: 'card-number' });
+    const activities = createActivities({
+      kazepay: life.kazepayClientWith(),
+      documents: life.documents,
+      secrets: life.secrets,
+    });
+    const attempt = (n: number) =>
+      new MockActivityEnvironment({
+        workflowExecution: { workflowId: `activation:kazepay:assign-lost`, runId: 'run-1' },
+        activityId: '3',
+        attempt: n,
+      });
+    const input = { email: person.email, cardNumberHandle, autoActive: false };
+    const sentAssigns = () =>
+      life.kazepay.control.requests().filter((r) => r.apiCode === 'ucardAssign').length;
+    const assignsBefore = sentAssigns();
+    // The assignment applies but its answer is lost; the read that would tell answers 5xx.
+    life.kazepay.control.faults.script('ucardAssign', 'applied-no-answer');
+    life.kazepay.control.faults.script('getCardId', 'server-error');
+    await assert.rejects(attempt(1).run(activities.kazepayAssignCard, input), (e: unknown) => {
+      assert.equal((e as Error).name, 'ProviderRetryableError', (e as Error).message);
+      assert.ok(!(e as Error).message.includes(cardNumber), 'no card number in the error');
+      return true;
+    });
+    const { cardId } = (await attempt(2).run(activities.kazepayAssignCard, input)) as { cardId: string };
+    assert.equal(sentAssigns() - assignsBefore, 1, 'the retry read the card instead of sending again');
+    assert.equal(
+      life.kazepay.control
+        .requests()
+        .filter((r) => r.apiCode === 'ucardAssign')
+        .at(-1)?.outcome,
+      'SUCCESS+fault:applied-no-answer',
+    );
+    assert.ok(cardId, 'the bound card id is answered');
   });
 
   test('a wrong code is reported with the attempts left, then the right code activates', async () => {
@@ -223,8 +264,7 @@ describe('cardDeposit and cardClosure on KazePay', () => {
     assert.equal(result.providerTransactionId, entries[0]?.ref);
     assert.equal(life.kazepay.control.cardBalance(cardId), '60');
     const history = await handle.fetchHistory();
-    const reconciled = JSON.stringify(history).includes('kazepayFindRecharge');
-    assert.ok(reconciled, 'the flow read the provider before deciding');
+    assert.equal(countCalls(history, 'kazepayFindRecharge'), 1, 'the flow read the provider before deciding');
   });
 
   test('settlement polling rides out a long stretch of 5xx', async () => {

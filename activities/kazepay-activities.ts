@@ -17,6 +17,7 @@ import {
 } from '../src/providers/kazepay/conventions';
 import type { SecretStore } from '../src/security/secret-store';
 import { useSecret } from './secrets';
+import { sendUnkeyed } from './unkeyed-send';
 import type { CardflowActivities, KazepayRechargeRecord } from './interface';
 import { preconditionFailed, stillPending } from './still-pending';
 
@@ -159,17 +160,19 @@ export function createKazepayActivities(deps: KazepayActivityDependencies): Kaze
     },
 
     async kazepaySubmitKyc({ applicant, fileIds }) {
-      const { status } = await client.setUcardKyc({
-        ...identity(applicant),
-        frontImgFileId: fileIds.front,
-        ...(fileIds.back ? { backImgFileId: fileIds.back } : {}),
-        handheldImgFileId: fileIds.selfie ?? '',
-      });
+      const { status } = await sendUnkeyed('setUcardKyc', () =>
+        client.setUcardKyc({
+          ...identity(applicant),
+          frontImgFileId: fileIds.front,
+          ...(fileIds.back ? { backImgFileId: fileIds.back } : {}),
+          handheldImgFileId: fileIds.selfie ?? '',
+        }),
+      );
       return { status: upper(status) };
     },
 
     async kazepayStartHostedKyc({ applicant }) {
-      const { kycUrl } = await client.setUserKyc(identity(applicant));
+      const { kycUrl } = await sendUnkeyed('setUserKyc', () => client.setUserKyc(identity(applicant)));
       return { kycUrl };
     },
 
@@ -223,7 +226,9 @@ export function createKazepayActivities(deps: KazepayActivityDependencies): Kaze
 
     async kazepayActivateCard({ cardId, code }) {
       try {
-        const { status } = await client.ucardActive({ cardID: cardId, activationCode: code });
+        const { status } = await sendUnkeyed('ucardActive', () =>
+          client.ucardActive({ cardID: cardId, activationCode: code }),
+        );
         return { accepted: true, status: upper(status) };
       } catch (error) {
         if (isCode(error, names.activationCodeErrorCodes)) {
@@ -264,7 +269,9 @@ export function createKazepayActivities(deps: KazepayActivityDependencies): Kaze
     },
 
     async kazepayRecharge({ cardId, currency, amount }) {
-      const r = await client.cardRecharge({ cardID: cardId, currency, amount });
+      const r = await sendUnkeyed('cardRecharge', () =>
+        client.cardRecharge({ cardID: cardId, currency, amount }),
+      );
       return {
         transactionId: r.transactionId,
         status: normaliseTxnStatus(r.transactionStatus),
@@ -307,7 +314,7 @@ export function createKazepayActivities(deps: KazepayActivityDependencies): Kaze
     },
 
     async kazepayCloseCard({ cardId }) {
-      const r = await client.closeCard({ cardID: cardId });
+      const r = await sendUnkeyed('closeCard', () => client.closeCard({ cardID: cardId }));
       return {
         status: normaliseCardStatus(r.status),
         refundAmount: r.refundAmt,
@@ -334,7 +341,7 @@ export function createKazepayActivities(deps: KazepayActivityDependencies): Kaze
     },
 
     async kazepaySetCardStatus({ cardId, status }) {
-      const r = await client.updCardStatus({ cardID: cardId, status });
+      const r = await sendUnkeyed('updCardStatus', () => client.updCardStatus({ cardID: cardId, status }));
       return { status: upper(r.status) };
     },
   };

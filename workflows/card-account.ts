@@ -9,26 +9,25 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import {
-  addMoney,
   type CardAccountCarry,
   type CardAccountInput,
   type CardAccountParsedInput,
   type CardAccountState,
   type CardAccountStatus,
-  type ClosureResult,
-  type DepositResult,
   accountDepositSchema,
   cardAccountInputSchema,
   cardAccountStateQuery,
   closeUpdate,
-  FAILURE_TYPES,
   depositUpdate,
   freezeUpdate,
-  providerOrderKey,
-  TASK_QUEUE,
   unfreezeUpdate,
-  workflowIds,
-} from '../src/contract';
+} from '../src/contract/card-account';
+import { type ClosureResult } from '../src/contract/closure';
+import { TASK_QUEUE } from '../src/contract/common';
+import { type DepositResult } from '../src/contract/deposit';
+import { FAILURE_TYPES } from '../src/contract/failures';
+import { addMoney } from '../src/contract/money';
+import { providerOrderKey, workflowIds } from '../src/contract/workflow-ids';
 import { keyedSends, reads, sends } from './support/activities';
 import { waitSettings } from './support/durations';
 import { classify, isDeadline } from './support/failures';

@@ -5,9 +5,9 @@ import {
   type ClosureResult,
   type ClosureState,
   closureInputSchema,
-  FAILURE_TYPES,
-  providerOrderKey,
-} from '../src/contract';
+} from '../src/contract/closure';
+import { FAILURE_TYPES } from '../src/contract/failures';
+import { providerOrderKey } from '../src/contract/workflow-ids';
 import { keyedSends, reads, sends } from './support/activities';
 import { waitSettings } from './support/durations';
 import { endWithFailure } from './support/failures';

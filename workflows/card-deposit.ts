@@ -1,14 +1,14 @@
 import { CancellationScope, isCancellation, workflowInfo } from '@temporalio/workflow';
 import {
-  Decimal,
   type DepositInput,
   type DepositParsedInput,
   type DepositResult,
   type DepositState,
   depositInputSchema,
-  FAILURE_TYPES,
-  providerOrderKey,
-} from '../src/contract';
+} from '../src/contract/deposit';
+import { FAILURE_TYPES } from '../src/contract/failures';
+import { Decimal } from '../src/contract/money';
+import { providerOrderKey } from '../src/contract/workflow-ids';
 import { keyedSends, reads, sends } from './support/activities';
 import { waitSettings } from './support/durations';
 import { endWithFailure, failFlow } from './support/failures';

@@ -1,4 +1,5 @@
 import { condition, setHandler, workflowInfo } from '@temporalio/workflow';
+import { FAILURE_TYPES } from '../src/contract/failures';
 import {
   type Applicant,
   type KycDocuments,
@@ -7,13 +8,12 @@ import {
   type KycResult,
   type KycResubmission,
   type KycState,
-  FAILURE_TYPES,
   kycInputSchema,
   kycResubmissionSchema,
   kycUrlQuery,
-  providerOrderKey,
   resubmitKycUpdate,
-} from '../src/contract';
+} from '../src/contract/kyc';
+import { providerOrderKey } from '../src/contract/workflow-ids';
 import type { KycFileIds } from '../activities/interface';
 import { keyedSends, reads, sends } from './support/activities';
 import { durationMs, waitSettings } from './support/durations';

@@ -7,12 +7,12 @@ import {
   type ActivationState,
   activationCodeSchema,
   activationInputSchema,
-  FAILURE_TYPES,
   providePinSchema,
   providePinUpdate,
-  providerOrderKey,
   submitActivationCodeUpdate,
-} from '../src/contract';
+} from '../src/contract/activation';
+import { FAILURE_TYPES } from '../src/contract/failures';
+import { providerOrderKey } from '../src/contract/workflow-ids';
 import { keyedSends, reads, sends } from './support/activities';
 import { durationMs, waitSettings } from './support/durations';
 import { deadlineFailure, Notifications, waitForProvider } from './support/waits';

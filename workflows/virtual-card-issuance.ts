@@ -1,13 +1,13 @@
 import { workflowInfo } from '@temporalio/workflow';
+import { FAILURE_TYPES } from '../src/contract/failures';
 import {
-  Decimal,
-  FAILURE_TYPES,
   type IssuanceInput,
   type IssuanceResult,
   type IssuanceState,
   issuanceInputSchema,
-  providerOrderKey,
-} from '../src/contract';
+} from '../src/contract/issuance';
+import { Decimal } from '../src/contract/money';
+import { providerOrderKey } from '../src/contract/workflow-ids';
 import type { WasabiCardTypeSummary } from '../activities/interface';
 import { keyedSends, reads } from './support/activities';
 import { waitSettings } from './support/durations';

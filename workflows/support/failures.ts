@@ -1,7 +1,7 @@
 // Turning what activities report into the contract's failure types, and ending a flow with one.
 import { RetryState } from '@temporalio/common';
 import { ActivityFailure, ApplicationFailure, TimeoutFailure, isCancellation } from '@temporalio/workflow';
-import { FAILURE_STATE_BY_TYPE, FAILURE_TYPES, type FailureType } from '../../src/contract';
+import { FAILURE_STATE_BY_TYPE, FAILURE_TYPES, type FailureType } from '../../src/contract/failures';
 import type { FlowTracker } from './flow-tracker';
 
 /** Provider error class names (as activities throw them) → contract failure types. */

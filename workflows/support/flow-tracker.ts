@@ -1,17 +1,15 @@
 // One flow's visible state: the `state` query, the CardState search attribute and the
 // "current details" line of the Web UI move together, so operators always see the same thing.
 import { setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { type FlowStatus, type Provider, type WorkflowType } from '../../src/contract/common';
+import { stateQuery } from '../../src/contract/messages';
 import {
   CardFlow,
   CardProvider,
   CardRef,
   CardState,
   CustomerRef,
-  type FlowStatus,
-  type Provider,
-  stateQuery,
-  type WorkflowType,
-} from '../../src/contract';
+} from '../../src/contract/search-attributes';
 import { leanHistory } from './lean-history';
 
 type Pair =

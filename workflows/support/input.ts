@@ -2,7 +2,7 @@
 // must fail the flow with ValidationFailed, not fail workflow tasks forever.
 import { ApplicationFailure } from '@temporalio/workflow';
 import type { z } from 'zod';
-import { FAILURE_TYPES } from '../../src/contract';
+import { FAILURE_TYPES } from '../../src/contract/failures';
 
 export function parseInput<S extends z.ZodType>(schema: S, raw: unknown, what: string): z.output<S> {
   const parsed = schema.safeParse(raw);

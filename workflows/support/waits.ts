@@ -1,6 +1,7 @@
 // Waiting for a provider: polling by activity retries, cut short by a webhook notification.
 import { ApplicationFailure, CancellationScope, condition, patched, setHandler } from '@temporalio/workflow';
-import { FAILURE_TYPES, providerNotificationSignal } from '../../src/contract';
+import { FAILURE_TYPES } from '../../src/contract/failures';
+import { providerNotificationSignal } from '../../src/contract/messages';
 import type { CardflowActivities } from '../../activities/interface';
 import { polling } from './activities';
 import { leanHistory } from './lean-history';

@@ -53,37 +53,30 @@ export const reads = localWhenLean(
   14,
 );
 
+/** Every send: ten minutes in all, backing off from 2 s to a minute between attempts. */
+function sendOptions(nonRetryableErrorTypes: string[]) {
+  return {
+    startToCloseTimeout: '30s',
+    scheduleToCloseTimeout: '10m',
+    retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m', nonRetryableErrorTypes },
+  };
+}
+
 /**
  * Calls that move money or state without an idempotency key (KazePay): retried only while the
  * provider certainly did nothing (ProviderRetryableError). An unknown outcome
  * (ProviderAmbiguousError) is not retried: the workflow reconciles by reading first.
  */
-export const sends = proxyActivities<CardflowActivities>({
-  startToCloseTimeout: '30s',
-  scheduleToCloseTimeout: '10m',
-  retry: {
-    initialInterval: '2s',
-    backoffCoefficient: 2,
-    maximumInterval: '1m',
-    nonRetryableErrorTypes: [...NON_RETRYABLE_ACTIVITY_ERRORS, 'ProviderAmbiguousError'],
-  },
-});
+export const sends = proxyActivities<CardflowActivities>(
+  sendOptions([...NON_RETRYABLE_ACTIVITY_ERRORS, 'ProviderAmbiguousError']),
+);
 
 /**
  * Find-or-create calls keyed by a merchantOrderNo (WasabiCard): every attempt reads the order
  * first, so an unknown outcome is simply retried.
  */
 export const keyedSends = localWhenLean(
-  {
-    startToCloseTimeout: '30s',
-    scheduleToCloseTimeout: '10m',
-    retry: {
-      initialInterval: '2s',
-      backoffCoefficient: 2,
-      maximumInterval: '1m',
-      nonRetryableErrorTypes: NON_RETRYABLE_ACTIVITY_ERRORS,
-    },
-  },
+  sendOptions(NON_RETRYABLE_ACTIVITY_ERRORS),
   // 2 + 4 + 8 + 16 + 32 s, then every minute: 14 attempts in 10 minutes.
   14,
 );

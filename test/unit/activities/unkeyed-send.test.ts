@@ -12,6 +12,22 @@ function attempt(n: number, heartbeatDetails?: unknown) {
   return new MockActivityEnvironment({ attempt: n, heartbeatDetails });
 }
 
+/** Runs a first attempt whose call fails with `error`; answers the heartbeats it left. */
+async function failedFirstAttempt(error: Error): Promise<unknown[]> {
+  const first = attempt(1);
+  const beats: unknown[] = [];
+  first.on('heartbeat', (details: unknown) => beats.push(details));
+  await assert.rejects(
+    first.run(() =>
+      sendUnkeyed('cardRecharge', async () => {
+        throw error;
+      }),
+    ),
+    error.constructor as new () => Error,
+  );
+  return beats;
+}
+
 test('the first attempt sends', async () => {
   let sent = 0;
   const answer = await attempt(1).run(() => sendUnkeyed('cardRecharge', async () => ++sent));
@@ -20,17 +36,7 @@ test('the first attempt sends', async () => {
 });
 
 test('a retryable refusal leaves "not applied" behind for the next attempt, which sends', async () => {
-  const first = attempt(1);
-  const beats: unknown[] = [];
-  first.on('heartbeat', (details: unknown) => beats.push(details));
-  await assert.rejects(
-    first.run(() =>
-      sendUnkeyed('cardRecharge', async () => {
-        throw new ProviderRetryableError('HTTP 429', context);
-      }),
-    ),
-    ProviderRetryableError,
-  );
+  const beats = await failedFirstAttempt(new ProviderRetryableError('HTTP 429', context));
   assert.deepEqual(beats, [{ notAppliedAttempt: 1 }]);
   let sent = 0;
   await attempt(2, beats[0]).run(() => sendUnkeyed('cardRecharge', async () => ++sent));
@@ -60,16 +66,5 @@ test('a "not applied" mark from an older attempt does not count (the attempt bet
 });
 
 test('an ambiguous failure leaves no mark: the workflow reconciles', async () => {
-  const first = attempt(1);
-  const beats: unknown[] = [];
-  first.on('heartbeat', (details: unknown) => beats.push(details));
-  await assert.rejects(
-    first.run(() =>
-      sendUnkeyed('cardRecharge', async () => {
-        throw new ProviderAmbiguousError('timed out', context);
-      }),
-    ),
-    ProviderAmbiguousError,
-  );
-  assert.deepEqual(beats, []);
+  assert.deepEqual(await failedFirstAttempt(new ProviderAmbiguousError('timed out', context)), []);
 });

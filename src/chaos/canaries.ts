@@ -2,7 +2,8 @@
 // card numbers, a PIN) or that the providers hand it (activation codes, issued card numbers), which
 // must never appear in a workflow history or a log line. One scanner finds any of them, as text
 // (case-insensitive), as a number not part of a longer run of digits or letters, and, in stored
-// histories, as base64 at any byte alignment (an unencrypted payload).
+// histories, inside base64 (an unencrypted payload): text canaries at any byte alignment, every
+// canary in what each base64 run decodes to.
 
 export interface CanaryHit {
   label: string;
@@ -22,6 +23,20 @@ export function base64Forms(value: string): string[] {
     forms.push(whole.toString('base64'), whole.toString('base64url'));
   }
   return [...new Set(forms)];
+}
+
+/**
+ * The bytes behind every base64 run in some text (read as latin1), e.g. the `data` of each
+ * payload in a history's JSON. A canary made of digits is looked for in these with its word
+ * boundaries: an unencrypted payload holding it decodes to text that shows it, while a longer
+ * number that merely contains its digits (a timestamp in a local activity's marker) does not.
+ */
+export function decodedBase64Runs(text: string): string[] {
+  const runs: string[] = [];
+  for (const [run] of text.matchAll(/[A-Za-z0-9+/_-]{8,}={0,2}/g)) {
+    runs.push(Buffer.from(run, /[-_]/.test(run) ? 'base64url' : 'base64').toString('latin1'));
+  }
+  return runs;
 }
 
 export class CanarySet {
@@ -66,11 +81,16 @@ export class CanarySet {
     return [...found];
   }
 
-  /** Labels of the canaries in stored bytes: plain forms and base64 forms. */
+  /**
+   * Labels of the canaries in stored bytes: plain forms, text canaries as base64 at any alignment
+   * (inside a longer payload too), and every canary in the decoded base64 runs.
+   */
   scanStored(text: string): string[] {
     const { encoded, encodedLabels } = this.compile();
     const found = new Set(this.scanPlain(text));
     for (const match of text.matchAll(encoded)) found.add(encodedLabels.get(match[0]) ?? 'canary (base64)');
+    for (const decoded of decodedBase64Runs(text))
+      for (const label of this.scanPlain(decoded)) found.add(`${label} (base64)`);
     return [...found];
   }
 
@@ -89,7 +109,9 @@ export class CanarySet {
       numbers.length ? `(?<![A-Za-z0-9])(${numbers.join('|')})(?![A-Za-z0-9])` : '(?!)',
     ];
     const encodedLabels = new Map<string, string>();
-    for (const value of [...this.texts, ...this.numbers])
+    // Digit canaries are left to the decoded runs: their base64 forms would also match inside
+    // any longer number that contains their digits.
+    for (const value of this.texts)
       for (const form of base64Forms(value))
         encodedLabels.set(form, `${this.labels.get(value.toLowerCase()) ?? 'canary'} (base64)`);
     const encodedParts = [...encodedLabels.keys()].map(escape);

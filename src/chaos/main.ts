@@ -59,6 +59,7 @@ async function main(): Promise<number> {
         fuzzStatuses: fuzz.statuses,
         workflows: checks.workflows,
         workflowTaskFailuresBenign: checks.workflowTaskFailuresBenign,
+        localActivityRaces: checks.localActivityRaces,
         ledgersBalanced: checks.ledgersBalanced,
         problems: [...checks.problems, ...summary.driverErrors].slice(0, 20),
         flowFailures: summary.flowFailures.slice(0, 20),

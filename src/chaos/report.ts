@@ -32,7 +32,7 @@ export function chaosReport(s: ChaosSummary): string[] {
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')})`,
     `  stuck (still running)             ${s.stuck}`,
-    `  workflow task failures            ${s.workflowTaskFailures} (benign UNHANDLED_COMMAND ${s.checks.workflowTaskFailuresBenign}; task timeouts after kills ${s.checks.workflowTaskTimeouts}; activity timeouts ${s.checks.activityTimeouts})`,
+    `  workflow task failures            ${s.workflowTaskFailures} (benign ${s.checks.workflowTaskFailuresBenign}: UNHANDLED_COMMAND, and local activity races ${s.checks.localActivityRaces}; task timeouts after kills ${s.checks.workflowTaskTimeouts}; activity timeouts ${s.checks.activityTimeouts})`,
     `  duplicate provider effects        ${s.duplicates}`,
     `  ledger mismatches                 ${s.ledgerMismatches} (books balanced: ${yes(s.checks.ledgersBalanced)})`,
     `  5xx for caller mistakes           ${s.fuzz5xxForCallerMistakes} (5xx on valid-shaped reads during faults: ${s.fuzz.serverErrorsValidShaped})`,

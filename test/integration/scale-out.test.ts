@@ -1,10 +1,13 @@
 // Scale-out without Docker: one dev server, both sandboxes, a throw-away Redis, `cardflow api` and
 // two separate `cardflow worker` processes configured only through environment variables (keys as
 // *_FILE, the pre-built workflow bundle), as the compose file runs them. A batch of complete
-// lifecycles goes through the API; in the middle, one WasabiCard deposit call is applied by the
-// sandbox but left unanswered, the worker running that activity (found from its
-// lastWorkerIdentity) is killed with SIGKILL, and every lifecycle finishes on the other worker.
-// The sandbox ledgers prove no provider effect happened twice.
+// lifecycles goes through the API; in the middle, one KazePay recharge (a call KazePay cannot
+// deduplicate) is applied by the sandbox but left unanswered, the worker running that activity
+// (found from its lastWorkerIdentity) is killed with SIGKILL, and every lifecycle finishes on the
+// other worker: the retry there must not send the recharge again but answer "ambiguous", and the
+// flow reconciles by reading. The sandbox ledgers prove no provider effect happened twice.
+// (WasabiCard's deposit call runs as a local activity inside a workflow task since the
+// lean-history patch; KazePay's recharge is the send that still runs as an activity.)
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
@@ -17,7 +20,6 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import { workflowIds } from '../../src/contract';
-import { WASABI_PATHS } from '../../src/providers/wasabi/paths';
 import { productBundleOptions } from '../../src/runtime/workflow-bundle';
 import { startKazepaySandbox, type KazepaySandbox } from '../../src/sandbox/kazepay/server';
 import { startWasabiSandbox, type WasabiSandbox } from '../../src/sandbox/wasabi';
@@ -116,7 +118,13 @@ before(async () => {
   [env, redis, kazepay, wasabi] = await Promise.all([
     startDevServerEnv(),
     startTestRedis(redisServer),
-    startKazepaySandbox({ merchantPublicKey: kazepayMerchant.publicPem, dataDir: dir, timeScale: 0.01 }),
+    startKazepaySandbox({
+      merchantPublicKey: kazepayMerchant.publicPem,
+      dataDir: dir,
+      timeScale: 0.01,
+      // The unanswered call's socket is dropped after 20 s, as below.
+      hangMs: 20_000,
+    }),
     startWasabiSandbox({
       merchantPublicKey: wasabiMerchant.publicPem,
       // The unanswered call's socket is dropped after 20 s (the default minute would hold the
@@ -234,7 +242,7 @@ async function finished(workflowId: string, timeoutMs = 90_000): Promise<Json> {
   }
 }
 
-/** Settles once the fault is armed: two WasabiCard lifecycles deposit only then (one gets it). */
+/** Settles once the fault is armed: a KazePay lifecycle deposits only then, and gets it. */
 let armFault!: () => void;
 const faultArmed = new Promise<void>((resolve) => (armFault = resolve));
 /** Settles once a worker is killed: the last lifecycles deposit and close only then. */
@@ -255,7 +263,7 @@ let depositsSettled = 0;
 const onDepositSettled = () => {
   depositsSettled += 1;
   if (depositsSettled === DEPOSITS_BEFORE_KILL) {
-    wasabi.control.faults.script(WASABI_PATHS.deposit, 'applied-no-answer');
+    kazepay.control.faults.script('cardRecharge', 'applied-no-answer');
     armFault();
   }
 };
@@ -344,6 +352,7 @@ async function kazepayLifecycle(i: number) {
   assert.deepEqual([active.result?.outcome, active.result?.pinSet], ['ACTIVE', true]);
   assert.ok(kazepay.control.pinMatches(cardId, pin), 'the PIN set is the one given to the API');
   if (i >= KAZEPAY_LIFECYCLES / 2) await awaitOr(killDone, 'the kill');
+  else if (i === KAZEPAY_LIFECYCLES / 2 - 1) await awaitOr(faultArmed, 'arming the fault');
   const deposit = await accountUpdate('kazepay', cardId, 'deposit', {
     depositRef: uniqueRef('kdep'),
     amount: '40.00',
@@ -362,14 +371,14 @@ async function killTheWorkerInTheMiddle() {
   const pending = temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED;
   const until = Date.now() + 60_000;
   for (;;) {
-    const hung = wasabi.control.faults.history.find(
-      (f) => f.operation === WASABI_PATHS.deposit && f.kind === 'applied-no-answer',
+    const hung = kazepay.control.faults.history.find(
+      (f) => f.operation === 'cardRecharge' && f.kind === 'applied-no-answer',
     );
-    // The unanswered call is the WasabiCard deposit activity still running a second after the
-    // sandbox took it (status polls last milliseconds).
+    // The unanswered call is the KazePay recharge activity still running a second after the
+    // sandbox took it (status polls last milliseconds; the client gives up after 10 s).
     if (hung && Date.now() > Date.parse(hung.at) + 1000) {
       for await (const info of env.client.workflow.list({
-        query: 'ExecutionStatus="Running" AND CardProvider="wasabi" AND CardFlow="cardDeposit"',
+        query: 'ExecutionStatus="Running" AND CardProvider="kazepay" AND CardFlow="cardDeposit"',
       })) {
         const described = await env.client.workflow.getHandle(info.workflowId).describe();
         for (const activity of described.raw.pendingActivities ?? []) {
@@ -391,7 +400,7 @@ async function killTheWorkerInTheMiddle() {
         }
       }
     }
-    if (Date.now() > until) assert.fail('the unanswered deposit call never showed as a started activity');
+    if (Date.now() > until) assert.fail('the unanswered recharge never showed as a started activity');
     await sleep(200);
   }
 }
@@ -437,6 +446,7 @@ test(
     const completed = new Map<string, { before: number; after: number }>();
     const lost = new Map<string, number>();
     let retriedOnSurvivor = false;
+    let ambiguousRetry = false;
     const timeOf = (event: temporal.api.history.v1.IHistoryEvent) =>
       Number(event.eventTime?.seconds ?? 0) * 1000 + Math.floor((event.eventTime?.nanos ?? 0) / 1e6);
     for await (const info of env.client.workflow.list({ query: 'ExecutionStatus!="Running"' })) {
@@ -456,13 +466,22 @@ test(
           event.workflowTaskStartedEventAttributes?.identity ??
           event.activityTaskStartedEventAttributes?.identity;
         if (startedBy && timeOf(event) >= kill.at) lost.set(startedBy, (lost.get(startedBy) ?? 0) + 1);
-        // The flow whose deposit call was left unanswered: finished by the survivor (a retry of the
-        // call, or the reconciliation that follows an ambiguous attempt).
-        if (
-          info.workflowId === kill.workflowId &&
-          event.activityTaskCompletedEventAttributes?.identity === kill.survivor.identity
-        )
-          retriedOnSurvivor = true;
+        // The flow whose recharge was left unanswered: finished by the survivor. Its retry of the
+        // recharge found no "not applied" mark from the dead attempt, so it did not send but
+        // answered ProviderAmbiguousError, and the flow reconciled by reading the transactions.
+        if (info.workflowId === kill.workflowId) {
+          const failed = event.activityTaskFailedEventAttributes;
+          if (
+            (failed?.identity ?? event.workflowTaskCompletedEventAttributes?.identity) ===
+            kill.survivor.identity
+          )
+            retriedOnSurvivor = true;
+          if (
+            failed?.identity === kill.survivor.identity &&
+            failed.failure?.applicationFailureInfo?.type === 'ProviderAmbiguousError'
+          )
+            ambiguousRetry = true;
+        }
       }
     }
     const victim = completed.get(kill.victim.identity) ?? { before: 0, after: 0 };
@@ -501,7 +520,11 @@ test(
     assert.ok(victim.before > 0, 'the killed worker had completed tasks');
     assert.equal(victim.after, 0, 'nothing completed by the killed worker after the kill');
     assert.ok(survivor.before > 0 && survivor.after > 0, 'the survivor worked before and after the kill');
-    assert.ok(retriedOnSurvivor, 'the flow of the unanswered deposit was finished by the surviving worker');
+    assert.ok(retriedOnSurvivor, 'the flow of the unanswered recharge was finished by the surviving worker');
+    assert.ok(
+      ambiguousRetry,
+      "the survivor's retry answered ambiguous instead of sending the recharge again",
+    );
 
     assert.deepEqual(duplicates, [], 'every provider effect applied once');
     assert.equal(wasabi.control.ledgerSnapshot().balanced, true);

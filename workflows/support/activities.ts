@@ -33,8 +33,27 @@ function localWhenLean(
     localRetryThreshold: LOCAL_RETRY_THRESHOLD,
   });
   return new Proxy(remote, {
-    get: (_, name: string) => (leanHistory() ? local : remote)[name as keyof CardflowActivities],
+    get: (_, name: string) =>
+      (leanHistory() && !throughServer ? local : remote)[name as keyof CardflowActivities],
   });
+}
+
+let throughServer = false;
+
+/**
+ * Calls `call` with every read and keyed send it starts scheduled through the server, as before
+ * the lean-history patch. For the read that follows a webhook notification: that workflow task
+ * also cancels the running poll, and a local activity there would hold the task open while the
+ * poll may end at the server, a race the SDK reports as a failed workflow task.
+ */
+export function viaServer<T>(call: () => Promise<T>): Promise<T> {
+  throughServer = true;
+  try {
+    // The proxy picks the kind when the call is made, synchronously, inside `call`.
+    return call();
+  } finally {
+    throughServer = false;
+  }
 }
 
 /** Reads and checks: safe to repeat, retried with backoff for a few minutes. */

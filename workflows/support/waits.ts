@@ -3,7 +3,7 @@ import { ApplicationFailure, CancellationScope, condition, patched, setHandler }
 import { FAILURE_TYPES } from '../../src/contract/failures';
 import { providerNotificationSignal } from '../../src/contract/messages';
 import type { CardflowActivities } from '../../activities/interface';
-import { polling } from './activities';
+import { polling, viaServer } from './activities';
 import { leanHistory } from './lean-history';
 
 /** Counts verified provider notifications; a wait wakes up when a new one arrives. */
@@ -74,7 +74,7 @@ export async function waitForProvider<T>(spec: WaitSpec<T>): Promise<T> {
     }
     seen = notifications.count;
     notifications.consumed = seen;
-    const now = await spec.read();
+    const now = await viaServer(spec.read);
     if (spec.isFinal(now)) return now;
   }
 }

@@ -8,7 +8,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { luhnValid } from '../contract/luhn';
 import { EngineApi, type HttpAnswer, SandboxControl } from '../demo/http';
-import { applicant, type DemoContext, type FlowLine, follow, runFlow } from '../demo/scenarios';
+import { applicant, type DemoContext, type FlowLine, runFlow, untilCodeAwaited } from '../demo/scenarios';
 import { WASABI_PATHS } from '../providers/wasabi/paths';
 import type { KazepaySandbox } from '../sandbox/kazepay/server';
 import type { WasabiSandbox } from '../sandbox/wasabi/server';
@@ -259,14 +259,8 @@ export function kazepayLifecycle(world: LifecycleWorld, n: number): Promise<Life
         activation: quick,
       },
       async whileRunning(workflowId, line) {
-        const waiting = await follow(
-          ctx,
-          workflowId,
-          line,
-          (f) => f.status !== 'RUNNING' || (f.state?.state === 'WAITING_FOR_ACTIVATION_CODE' && !!f.cardRef),
-        );
-        if (waiting.status !== 'RUNNING') return;
-        const cardId = waiting.cardRef as string;
+        const cardId = await untilCodeAwaited(ctx, workflowId, line);
+        if (!cardId) return;
         const code = world.kazepay.control.takeActivationCode(cardId);
         if (!code) throw new Error(`no activation code in the mailer for card ${cardId}`);
         world.canaries.digits(`activation code ${n}`, code);

@@ -77,6 +77,24 @@ export type FlowBody = {
   cardRef?: string;
 };
 
+/**
+ * Follows an activation until it waits for the cardholder's code: the card id it was assigned,
+ * or undefined when the flow ended first.
+ */
+export async function untilCodeAwaited(
+  ctx: DemoContext,
+  workflowId: string,
+  line: FlowLine,
+): Promise<string | undefined> {
+  const waiting = await follow(
+    ctx,
+    workflowId,
+    line,
+    (f) => f.status !== 'RUNNING' || (f.state?.state === 'WAITING_FOR_ACTIVATION_CODE' && !!f.cardRef),
+  );
+  return waiting.status === 'RUNNING' ? (waiting.cardRef as string) : undefined;
+}
+
 /** Polls GET /flows/:id, updating the live line, until the flow ends (or `until` holds). */
 export async function follow(
   ctx: DemoContext,
@@ -189,14 +207,9 @@ export async function kazepayPhysicalCard(ctx: DemoContext): Promise<FlowReport[
     },
     expected: 'ACTIVE',
     async whileRunning(workflowId, line) {
-      const waiting = await follow(
-        ctx,
-        workflowId,
-        line,
-        (f) => f.status !== 'RUNNING' || (f.state?.state === 'WAITING_FOR_ACTIVATION_CODE' && !!f.cardRef),
-      );
-      if (waiting.status !== 'RUNNING') return;
-      cardId = waiting.cardRef as string;
+      const awaited = await untilCodeAwaited(ctx, workflowId, line);
+      if (!awaited) return;
+      cardId = awaited;
       // The cardholder reads the code from the card mailer and types it, with a PIN, into the app.
       const { activationCode } = (await ctx.kazepay.post('inbox/take', { cardID: cardId })).body as {
         activationCode: string;

@@ -12,9 +12,11 @@ import {
 } from '../../src/contract/search-attributes';
 import { leanHistory } from './lean-history';
 
-type Pair =
-  | { key: typeof CardFlow | typeof CardProvider | typeof CardState | typeof CustomerRef; value: string }
-  | { key: typeof CardRef; value: string };
+/** One of the flow's keyword search attributes and its value. */
+type Pair = {
+  key: typeof CardFlow | typeof CardProvider | typeof CardState | typeof CustomerRef | typeof CardRef;
+  value: string;
+};
 
 export class FlowTracker<S extends string> {
   private status: FlowStatus<S>;

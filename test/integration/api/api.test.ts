@@ -29,12 +29,21 @@ const FAST = { pollInterval: '100ms' };
 const CARD_TYPE = '111065';
 const enc = encodeURIComponent;
 
-/** Polls GET /flows/:id until the flow is no longer running. */
-async function finished(workflowId: string, timeoutMs = 20_000) {
+/**
+ * Polls GET /flows/:id until the flow is no longer running. `followed`: the id came from a 202's
+ * `follow`, so the flow may not exist yet (404) until the account starts it (docs/api.md).
+ */
+async function finished(workflowId: string, { timeoutMs = 20_000, followed = false } = {}) {
   const until = Date.now() + timeoutMs;
+  let seen = !followed;
   for (;;) {
     const { status, body } = await api.call('GET', `/flows/${enc(workflowId)}`);
+    if (!seen && status === 404 && Date.now() <= until) {
+      await sleep(50);
+      continue;
+    }
     assert.equal(status, 200, JSON.stringify(body));
+    seen = true;
     if (body.status !== 'RUNNING') return body;
     if (Date.now() > until) assert.fail(`${workflowId} still running`);
     await sleep(50);
@@ -183,7 +192,7 @@ describe('flows through the API (WasabiCard)', () => {
       amount: '20',
     });
     assert.equal(queued.status, 202, queued.text);
-    assert.equal((await finished(queued.body.follow)).result.outcome, 'SETTLED');
+    assert.equal((await finished(queued.body.follow, { followed: true })).result.outcome, 'SETTLED');
 
     // Support reads, answered by WasabiCard.
     const info = await api.call('GET', `/support/wasabi/cards/${cardNo}`);

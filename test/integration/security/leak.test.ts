@@ -5,7 +5,8 @@
 // carrying a canary byte string. Then none of the canaries (nor their base64) may be found in any
 // workflow's raw history, its description (search attributes, memo, summary), the dev server's
 // SQLite files, the engine's logs (worker, SDK, core and API, at debug level, through the engine's
-// own pino logger), or any API answer, errors included (bad requests carry the canaries on purpose).
+// own pino logger), the dev server's own output (info level), or any API answer, errors included
+// (bad requests carry the canaries on purpose).
 // Positive controls prove the search and each source would show a leak.
 import { capturedLogLines, engineLogger } from './leak-log-capture'; // first: installs the runtime
 import assert from 'node:assert/strict';
@@ -17,16 +18,17 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { temporal } from '@temporalio/proto';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { workflowIds } from '../../../src/contract';
 import { luhnValid } from '../../../src/contract/luhn';
+import { freePort } from '../../../src/dev/ports';
+import { startTemporalDevServer, type TemporalDevServer } from '../../../src/dev/temporal-server';
 import { productBundleOptions } from '../../../src/runtime/workflow-bundle';
 import { base64Forms, decodedBase64Runs } from '../../../src/chaos/canaries';
 import { createKeyring } from '../../../src/security/codec-keys';
 import { createDataConverter } from '../../../src/security/data-converter';
 import { applicant, LifecycleEnv } from '../../helpers/lifecycle-env';
-import { startDevServerEnv } from '../../helpers/temporal-env';
 import { type ApiUnderTest, startApi } from '../api/helpers';
 
 // ---- canaries ----------------------------------------------------------------------------------
@@ -148,6 +150,9 @@ const enc = encodeURIComponent;
 const dir = mkdtempSync(join(tmpdir(), 'cardflow-leak-'));
 const DB = join(dir, 'temporal.db');
 
+let devServer: TemporalDevServer;
+/** Every line the dev server printed. */
+const serverOutput: string[] = [];
 let env: TestWorkflowEnvironment;
 let life: LifecycleEnv;
 let api: ApiUnderTest;
@@ -160,11 +165,22 @@ before(async () => {
     createKeyring([{ id: 'leak-test', key: randomBytes(32) }], 'leak-test'),
   );
   const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} };
+  // The project's own dev server launcher, so the server's output is captured and scanned too.
   const [server, bundle] = await Promise.all([
-    startDevServerEnv(['--db-filename', DB], { dataConverter }),
+    startTemporalDevServer({
+      port: await freePort(),
+      uiPort: false,
+      dbFile: DB,
+      logLevel: 'info',
+      onOutput: (line) => serverOutput.push(line),
+    }),
     bundleWorkflowCode(productBundleOptions({ logger: quiet })),
   ]);
-  env = server;
+  devServer = server;
+  env = await TestWorkflowEnvironment.createFromExistingServer({
+    address: server.address,
+    client: { dataConverter },
+  });
   life = await LifecycleEnv.start(env, { dataConverter, workflowBundle: bundle });
   api = await startApi(life, { logger: engineLogger.child({ component: 'api' }) });
   life.wasabi.control.webhookUrl = `${api.url}/webhooks/wasabi`;
@@ -173,6 +189,7 @@ after(async () => {
   await api?.close();
   await life?.close();
   await env?.teardown();
+  await devServer?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -527,13 +544,19 @@ test('complete lifecycles with canary values leave no canary in histories, descr
   assert.ok(/"component":"temporal"/.test(logs), 'control: SDK and core logs are captured');
   assertClean(`engine logs (${capturedLogLines.length} lines)`, logs);
 
+  // ---- the dev server's output ---------------------------------------------------------------------
+  const serverText = serverOutput.join('\n');
+  assert.ok(/\blevel=INFO\b/.test(serverText), "control: the dev server's info-level log lines are captured");
+  assertClean(`dev server output (${serverOutput.length} lines)`, serverText);
+
   // ---- API answers -----------------------------------------------------------------------------------
   assert.ok(answers.filter((a) => a.status >= 400).length >= bad.length);
   for (const a of answers) assertClean(`API answer to "${a.what}" (${a.status})`, a.text);
 
   console.log(
     `leak test: ${executions.length} workflows (${[...types].join(', ')}), ${dbFiles.length} SQLite files ` +
-      `(${dbBytes} bytes), ${capturedLogLines.length} log lines, ${answers.length} API answers; ` +
+      `(${dbBytes} bytes), ${capturedLogLines.length} log lines, ${serverOutput.length} dev server lines, ` +
+      `${answers.length} API answers; ` +
       `${scanned.sources} sources, ${scanned.bytes} bytes scanned for ${canaries.length} canaries in ` +
       `${Date.now() - started} ms`,
   );

@@ -12,6 +12,7 @@
 // served after about 1 s), and the workflows poll by retrying: a shorter interval would measure
 // that floor, not the engine.
 import type { Applicant } from '../contract';
+import { sampleApplicant } from '../demo/applicant';
 
 export interface LifecycleSettings {
   /** A WasabiCard virtual card type that needs a cardholder (sandbox catalogue). */
@@ -58,25 +59,9 @@ export function lifecycleRefs(runId: string, arm: string, index: number) {
   };
 }
 
-/** A synthetic applicant whose email is unique (WasabiCard refuses a reused email per card type). */
+/** The sample applicant with a unique email (WasabiCard refuses a reused email per card type). */
 export function benchApplicant(unique: string): Applicant {
-  return {
-    email: `${unique}@bench.example.com`,
-    mobile: { prefix: '60', number: '123456789', country: 'MY' },
-    firstName: 'Ada',
-    lastName: 'Lovelace',
-    dateOfBirth: '1985-12-10',
-    address: {
-      line: '12 Jalan Ampang',
-      city: 'Kuala Lumpur',
-      state: 'Wilayah Persekutuan',
-      postCode: '50450',
-      country: 'MY',
-    },
-    identification: { type: 'PASSPORT', number: 'A1234567', expiryDate: '2031-05-01' },
-    nationality: 'MY',
-    gender: 'F',
-  };
+  return sampleApplicant(`${unique}@bench.example.com`);
 }
 
 /** What one lifecycle produced (both arms answer the same). */

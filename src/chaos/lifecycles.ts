@@ -8,7 +8,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { luhnValid } from '../contract/luhn';
 import { EngineApi, type HttpAnswer, SandboxControl } from '../demo/http';
-import { applicant, type DemoContext, type FlowLine, runFlow, untilCodeAwaited } from '../demo/scenarios';
+import { applicant } from '../demo/applicant';
+import { type DemoContext, type FlowLine, runFlow, untilCodeAwaited } from '../demo/scenarios';
 import { WASABI_PATHS } from '../providers/wasabi/paths';
 import type { KazepaySandbox } from '../sandbox/kazepay/server';
 import type { WasabiSandbox } from '../sandbox/wasabi/server';

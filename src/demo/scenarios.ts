@@ -4,6 +4,7 @@
 // (reading the activation code from the mailer) and set up the outcomes a demo needs.
 import { randomBytes } from 'node:crypto';
 import { Decimal } from '../contract/money';
+import { applicant } from './applicant';
 import type { EngineApi, SandboxControl } from './http';
 
 export interface FlowReport {
@@ -48,26 +49,6 @@ const JPEG = Buffer.concat([Buffer.from('ffd8ffe0', 'hex'), randomBytes(64)]);
 /** Waits the demo gives every flow: quick polls, so the demo also finishes without webhooks. */
 const QUICK = { pollInterval: '1s' };
 const WASABI_CARD_TYPE = '111065';
-
-export function applicant(run: string, tag: string) {
-  return {
-    email: `demo.${tag}.${run}@example.com`,
-    mobile: { prefix: '60', number: '123456789', country: 'MY' },
-    firstName: 'Demo',
-    lastName: 'Cardholder',
-    dateOfBirth: '1990-01-15',
-    address: {
-      line: '1 Jalan Demo',
-      city: 'Kuala Lumpur',
-      state: 'Wilayah Persekutuan',
-      postCode: '50450',
-      country: 'MY',
-    },
-    identification: { type: 'PASSPORT' as const, number: 'D1234567', expiryDate: '2032-01-01' },
-    nationality: 'MY',
-    gender: 'F' as const,
-  };
-}
 
 export type FlowBody = {
   status: string;

@@ -12,6 +12,7 @@
 //   attempt first looks the order up, so repeating one can never create a second order;
 // - card numbers, CVVs and PINs never appear in arguments or results: handles and card ids only.
 import type { Applicant, DocumentRef } from '../src/contract';
+import type { DepositResult } from '../src/contract/deposit';
 
 export interface KycFileIds {
   front: string;
@@ -185,6 +186,13 @@ export interface CardflowActivities {
   }): Promise<WasabiOrderSummary>;
   /** With `untilFinal`, StillPending while wait_process / processing. Null when no such order exists. */
   wasabiOrder(input: { merchantOrderNo: string; untilFinal: boolean }): Promise<WasabiOrderSummary | null>;
+  // ---------------------------------------------------------------- Temporal
+  /**
+   * The result of the deposit flow already under `workflowId` (StillPending while it runs);
+   * Conflict when it was made with other terms.
+   */
+  followDeposit(input: { workflowId: string; amount: string; currency: string }): Promise<DepositResult>;
+
   /** The card's status (`normal`, `freeze`, `cancel`, ...; lower-cased) and its card type. */
   wasabiCardStatus(input: { cardNo: string }): Promise<{ status: string; cardTypeId: string }>;
 }

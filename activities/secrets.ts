@@ -1,6 +1,7 @@
-// Secret handles in activities. The activity redeems a handle as itself (workflow run and
-// activity id), so when an attempt dies after redeeming (worker killed, provider 5xx) the
-// retry of the same activity gets the value again while any other redeemer is refused. Once the
+// Secret handles in activities. The activity redeems a handle as its step (workflow id and
+// activity type): stable across attempts, retries scheduled anew, worker restarts and resets,
+// so when an attempt dies after redeeming (worker killed, provider 5xx) the retry of the same
+// step gets the value again while any other redeemer (another flow or step) is refused. Once the
 // provider step has ended, for good or with a refusal no retry can change, the value is
 // released: gone from the store. Otherwise it goes at the handle's expiry (at most 15 minutes).
 import { Context } from '@temporalio/activity';
@@ -17,10 +18,10 @@ export async function useSecret<T>(
   use: (value: string) => Promise<T>,
 ): Promise<T> {
   const context = Context.current();
-  const { workflowExecution, activityId } = context.info;
+  const { workflowExecution, activityType } = context.info;
   // Activities here always run for a workflow; the fallback only keeps a claim unique.
   const claimant = workflowExecution
-    ? `${workflowExecution.workflowId}/${workflowExecution.runId}/${activityId}`
+    ? `${workflowExecution.workflowId}/${activityType}`
     : `activity/${Buffer.from(context.info.taskToken).toString('base64')}`;
   const value = await secrets.redeem(handle, purpose, { claimant });
   const release = () =>

@@ -6,8 +6,10 @@ import {
   executeChild,
   ParentClosePolicy,
   setHandler,
+  WorkflowIdReusePolicy,
   workflowInfo,
 } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import {
   type CardAccountCarry,
   type CardAccountInput,
@@ -24,22 +26,23 @@ import {
 } from '../src/contract/card-account';
 import { type ClosureResult } from '../src/contract/closure';
 import { TASK_QUEUE } from '../src/contract/common';
-import { type DepositResult } from '../src/contract/deposit';
+import { DEPOSIT_TERMS_MEMO, type DepositResult } from '../src/contract/deposit';
 import { FAILURE_TYPES } from '../src/contract/failures';
-import { addMoney } from '../src/contract/money';
+import { addMoney, Decimal } from '../src/contract/money';
 import { providerOrderKey, workflowIds } from '../src/contract/workflow-ids';
-import { keyedSends, reads, sends } from './support/activities';
+import { keyedSends, polling, reads, unkeyedSends } from './support/activities';
 import { waitSettings } from './support/durations';
-import { classify, isDeadline } from './support/failures';
+import { applicationCause, classify, isDeadline } from './support/failures';
 import { FlowTracker } from './support/flow-tracker';
 import { parseInput } from './support/input';
-import { sendOnce } from './support/reconcile';
+import { sendReconciled } from './support/reconcile';
 import { Notifications, waitForProvider } from './support/waits';
 import { cardClosure } from './card-closure';
 import { cardDeposit } from './card-deposit';
 
 const RECENT_LIMIT = 20;
-const DEPOSIT_REF_LIMIT = 200;
+/** How the account follows a deposit flow that another door started (cardDeposit's defaults). */
+const SETTLEMENT_DEFAULTS = { deadline: '24h', pollInterval: '30s' };
 /** WasabiCard freeze / unfreeze orders (the values every run before `freezeOrder` existed used). */
 const FREEZE_ORDER_DEFAULTS = { deadline: '1h', pollInterval: '10s' };
 
@@ -55,7 +58,7 @@ export async function cardAccount(rawInput: CardAccountInput): Promise<CardAccou
     totalDeposited: '0',
     runs: 1,
     operations: 0,
-    depositRefs: [],
+    deposits: {},
     recent: [],
   };
   const tracker = new FlowTracker<CardAccountState>('cardAccount', input.provider, carry.state, {
@@ -68,15 +71,24 @@ export async function cardAccount(rawInput: CardAccountInput): Promise<CardAccou
 
   setHandler(
     depositUpdate,
-    (arg) => account.exclusive('deposit', () => account.deposit(arg.depositRef, arg.amount)),
+    (arg) => {
+      // Recorded on arrival, before its turn: a repeat queued behind it is judged against it.
+      carry.deposits[arg.depositRef] ??= new Decimal(arg.amount).toString();
+      return account.exclusive('deposit', () => account.deposit(arg.depositRef, arg.amount));
+    },
     {
       validator: (arg) => {
         const parsed = accountDepositSchema.safeParse(arg);
         if (!parsed.success)
           throw new Error(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
         account.refuseUnless(['ACTIVE', 'FROZEN'], 'deposit to');
-        if (carry.depositRefs.includes(arg.depositRef))
-          throw new Error(`deposit ${arg.depositRef} was already made on this card`);
+        const first = carry.deposits[arg.depositRef];
+        if (first !== undefined && !new Decimal(first).equals(arg.amount))
+          throw ApplicationFailure.create({
+            type: FAILURE_TYPES.conflict,
+            message: `deposit ${arg.depositRef} was already used on this card for ${first} ${input.currency}: a repeat must carry the same amount`,
+            nonRetryable: true,
+          });
       },
     },
   );
@@ -102,7 +114,7 @@ export async function cardAccount(rawInput: CardAccountInput): Promise<CardAccou
     { validator: () => account.refuseUnless(['ACTIVE', 'FROZEN'], 'close') },
   );
 
-  await condition(() => account.closed || (workflowInfo().continueAsNewSuggested && !account.busy));
+  await condition(() => account.closed || (workflowInfo().continueAsNewSuggested && account.idle));
   // Let every accepted update finish (and its caller get the answer) before this run ends.
   await condition(allHandlersFinished);
   if (account.closed) return account.status();
@@ -110,7 +122,9 @@ export async function cardAccount(rawInput: CardAccountInput): Promise<CardAccou
 }
 
 class Account {
-  busy = false;
+  /** Operations run in arrival order: each takes a ticket and waits until it is served. */
+  private nextTicket = 0;
+  private serving = 0;
   running?: string;
   queued = 0;
   /** true/false while a freeze/unfreeze waits its turn. */
@@ -147,21 +161,29 @@ class Account {
     this.tracker.set(state, detail);
   }
 
-  /** Runs operations one at a time, in arrival order. */
+  get idle(): boolean {
+    return this.serving === this.nextTicket;
+  }
+
+  /**
+   * Runs operations one at a time, in arrival order. A ticket, not a busy flag: when one
+   * operation ends, every waiter whose condition holds is released in the same activation, so a
+   * flag would let all queued operations start together.
+   */
   async exclusive<T>(name: string, operation: () => Promise<T>): Promise<T> {
+    const ticket = this.nextTicket++;
     this.queued++;
     if (name === 'freeze' || name === 'unfreeze') this.queuedFreeze = name === 'freeze';
-    await condition(() => !this.busy);
+    await condition(() => this.serving === ticket);
     this.queued--;
-    this.busy = true;
     this.running = name;
     this.carry.operations++;
     try {
       return await operation();
     } finally {
       if (name === 'freeze' || name === 'unfreeze') this.queuedFreeze = undefined;
-      this.busy = false;
       this.running = undefined;
+      this.serving++;
     }
   }
 
@@ -174,10 +196,32 @@ class Account {
   async deposit(depositRef: string, amount: string): Promise<DepositResult> {
     // Checked again at its turn: a close accepted after this deposit was queued wins.
     this.refuseUnless(['ACTIVE', 'FROZEN'], 'deposit to');
-    this.carry.depositRefs = [...this.carry.depositRefs, depositRef].slice(-DEPOSIT_REF_LIMIT);
-    const result = await executeChild(cardDeposit, {
-      workflowId: workflowIds.cardDeposit(this.input.provider, this.input.cardRef, depositRef),
+    const workflowId = workflowIds.cardDeposit(this.input.provider, this.input.cardRef, depositRef);
+    const terms = { amount, currency: this.input.currency };
+    let result: DepositResult;
+    try {
+      result = await this.startDeposit(workflowId, depositRef, amount);
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      // This ref already has a deposit flow (another door, or a repeat): never a second one.
+      result = await this.followDeposit(workflowId, terms);
+      this.remember('deposit', depositRef, `${result.outcome} (repeat)`);
+      return result;
+    }
+    if (result.outcome === 'SETTLED') {
+      this.carry.depositsSettled++;
+      this.carry.totalDeposited = addMoney(this.carry.totalDeposited, result.receivedAmount ?? result.amount);
+    }
+    this.remember('deposit', depositRef, result.outcome);
+    return result;
+  }
+
+  private startDeposit(workflowId: string, depositRef: string, amount: string): Promise<DepositResult> {
+    return executeChild(cardDeposit, {
+      workflowId,
       taskQueue: TASK_QUEUE,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      memo: { [DEPOSIT_TERMS_MEMO]: { amount, currency: this.input.currency } },
       args: [
         {
           provider: this.input.provider,
@@ -187,30 +231,45 @@ class Account {
           currency: this.input.currency,
           customerRef: this.input.customerRef,
           ...(this.input.settlement ? { settlement: this.input.settlement } : {}),
+          ...(this.input.reconcile ? { reconcile: this.input.reconcile } : {}),
         },
       ],
       // A deposit already sent must be followed to its end even if this account run ends.
       parentClosePolicy: ParentClosePolicy.ABANDON,
     });
-    if (result.outcome === 'SETTLED') {
-      this.carry.depositsSettled++;
-      this.carry.totalDeposited = addMoney(this.carry.totalDeposited, result.receivedAmount ?? result.amount);
+  }
+
+  /** The outcome of the deposit flow already under `workflowId`, read until it has ended. */
+  private async followDeposit(
+    workflowId: string,
+    terms: { amount: string; currency: string },
+  ): Promise<DepositResult> {
+    const wait = waitSettings(this.input.settlement, SETTLEMENT_DEFAULTS);
+    try {
+      return await polling(wait.deadlineMs, wait.pollIntervalMs).followDeposit({ workflowId, ...terms });
+    } catch (error) {
+      throw ApplicationFailure.create({
+        type: classify(error),
+        message: applicationCause(error)?.message ?? `deposit ${workflowId} could not be followed`,
+        nonRetryable: true,
+      });
     }
-    this.remember('deposit', depositRef, result.outcome);
-    return result;
   }
 
   async setFrozen(frozen: boolean): Promise<{ state: CardAccountState }> {
     const { provider, cardRef } = this.input;
     if (provider === 'kazepay') {
       const wanted = frozen ? 'INACTIVE' : 'ACTIVE';
-      await sendOnce({
-        send: () => sends.kazepaySetCardStatus({ cardId: cardRef, status: wanted }),
+      await sendReconciled({
+        what: frozen ? 'freeze' : 'unfreeze',
+        tracker: this.tracker,
+        ...(this.input.reconcile ? { options: this.input.reconcile } : {}),
+        send: () => unkeyedSends.kazepaySetCardStatus({ cardId: cardRef, status: wanted }),
         reconcile: async () => {
           const { status } = await reads.kazepayCardStatus({ cardId: cardRef });
           return status === wanted ? { status } : null;
         },
-        onReconciling: () => undefined,
+        fromResolution: () => ({ status: wanted }),
       });
     } else {
       const merchantOrderNo = providerOrderKey(

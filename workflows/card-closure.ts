@@ -8,12 +8,12 @@ import {
 } from '../src/contract/closure';
 import { FAILURE_TYPES } from '../src/contract/failures';
 import { providerOrderKey } from '../src/contract/workflow-ids';
-import { keyedSends, reads, sends } from './support/activities';
+import { keyedSends, reads, unkeyedSends } from './support/activities';
 import { waitSettings } from './support/durations';
 import { endWithFailure } from './support/failures';
 import { FlowTracker } from './support/flow-tracker';
 import { parseInput } from './support/input';
-import { sendOnce } from './support/reconcile';
+import { sendReconciled } from './support/reconcile';
 import { Notifications, waitForProvider } from './support/waits';
 
 const COMPLETION_DEFAULTS = { deadline: '24h', pollInterval: '30s' };
@@ -55,10 +55,21 @@ async function kazepayClose(
   notifications: Notifications,
 ): Promise<ClosureResult> {
   const cardId = input.cardRef;
-  const record = await sendOnce({
-    send: () => sends.kazepayCloseCard({ cardId }),
+  const record = await sendReconciled({
+    what: 'close',
+    tracker,
+    ...(input.reconcile ? { options: input.reconcile } : {}),
+    send: () => unkeyedSends.kazepayCloseCard({ cardId }),
     reconcile: () => reads.kazepayFindClose({ cardId }),
-    onReconciling: () => tracker.set('RECONCILING', 'close outcome unknown; reading the card'),
+    needsTransactionId: true,
+    // The refund as the provider lists it when it can be read; else what the operator named.
+    fromResolution: async (r) =>
+      (await reads.kazepayFindClose({ cardId })) ?? {
+        status: 'CLOSE_PROCESSING',
+        refundAmount: '0',
+        currency: '',
+        transactionId: r.transactionId!,
+      },
   });
   tracker.set('WAITING_FOR_CLOSE', `refund ${record.refundAmount} ${record.currency}`);
   if (record.status !== 'CLOSED') {

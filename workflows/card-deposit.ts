@@ -9,12 +9,12 @@ import {
 import { FAILURE_TYPES } from '../src/contract/failures';
 import { Decimal } from '../src/contract/money';
 import { providerOrderKey } from '../src/contract/workflow-ids';
-import { keyedSends, reads, sends } from './support/activities';
+import { keyedSends, reads, unkeyedSends } from './support/activities';
 import { waitSettings } from './support/durations';
 import { endWithFailure, failFlow } from './support/failures';
 import { FlowTracker } from './support/flow-tracker';
 import { parseInput } from './support/input';
-import { sendOnce } from './support/reconcile';
+import { sendReconciled } from './support/reconcile';
 import { Notifications, waitForProvider } from './support/waits';
 
 const SETTLEMENT_DEFAULTS = { deadline: '24h', pollInterval: '30s' };
@@ -69,8 +69,11 @@ async function kazepayPrepare(input: DepositParsedInput, tracker: Tracker): Prom
   const snapshot = await reads.kazepayRechargeSnapshot({ cardId });
   return async (notifications) => {
     tracker.set('SENDING');
-    const sent = await sendOnce({
-      send: () => sends.kazepayRecharge({ cardId, currency: input.currency, amount: input.amount }),
+    const sent = await sendReconciled({
+      what: `recharge of ${input.amount} ${input.currency}`,
+      tracker,
+      ...(input.reconcile ? { options: input.reconcile } : {}),
+      send: () => unkeyedSends.kazepayRecharge({ cardId, currency: input.currency, amount: input.amount }),
       reconcile: () =>
         reads.kazepayFindRecharge({
           cardId,
@@ -79,7 +82,12 @@ async function kazepayPrepare(input: DepositParsedInput, tracker: Tracker): Prom
           knownTransactionIds: snapshot.transactionIds,
           since: snapshot.since,
         }),
-      onReconciling: () => tracker.set('RECONCILING', 'recharge outcome unknown; reading transactions'),
+      needsTransactionId: true,
+      fromResolution: (r) => ({
+        transactionId: r.transactionId!,
+        status: 'PENDING',
+        currency: input.currency,
+      }),
     });
     tracker.set('WAITING_FOR_SETTLEMENT', `transaction ${sent.transactionId}`);
     const final =

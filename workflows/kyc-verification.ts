@@ -15,12 +15,12 @@ import {
 } from '../src/contract/kyc';
 import { providerOrderKey } from '../src/contract/workflow-ids';
 import type { KycFileIds } from '../activities/interface';
-import { keyedSends, reads, sends } from './support/activities';
+import { keyedSends, reads, unkeyedSends } from './support/activities';
 import { durationMs, waitSettings } from './support/durations';
 import { endWithFailure, failFlow } from './support/failures';
 import { FlowTracker } from './support/flow-tracker';
 import { parseInput } from './support/input';
-import { sendOnce } from './support/reconcile';
+import { sendReconciled } from './support/reconcile';
 import { Notifications, waitForProvider } from './support/waits';
 
 const REVIEW_DEFAULTS = { deadline: '7d', pollInterval: '1m' };
@@ -61,11 +61,14 @@ async function kazepayKyc(
   };
 
   if (input.mode === 'hosted') {
-    const started = await sendOnce({
-      send: async () => (await sends.kazepayStartHostedKyc({ applicant })).kycUrl,
+    const started = await sendReconciled({
+      what: 'hosted KYC start',
+      tracker,
+      ...(input.reconcile ? { options: input.reconcile } : {}),
+      send: async () => (await unkeyedSends.kazepayStartHostedKyc({ applicant })).kycUrl,
       // A hosted KYC whose answer was lost cannot give its URL back: start it again.
       reconcile: async () => null,
-      onReconciling: () => tracker.set('SUBMITTING', 'hosted KYC answer lost; starting again'),
+      fromResolution: () => '',
     });
     kycUrl = started;
     tracker.set('WAITING_FOR_CUSTOMER', 'the customer completes KYC at the KazePay page');
@@ -93,10 +96,13 @@ async function kazepayKyc(
         .then((r) => r.fileId),
     );
     tracker.set('SUBMITTING');
-    await sendOnce({
-      send: () => sends.kazepaySubmitKyc({ applicant, fileIds }),
+    await sendReconciled({
+      what: 'KYC submission',
+      tracker,
+      ...(input.reconcile ? { options: input.reconcile } : {}),
+      send: () => unkeyedSends.kazepaySubmitKyc({ applicant, fileIds }),
       reconcile: alreadySubmitted,
-      onReconciling: () => tracker.set('SUBMITTING', 'submission outcome unknown; reading KYC status'),
+      fromResolution: () => ({ status: 'WAITING_KYC' }),
     });
     tracker.set('WAITING_FOR_REVIEW');
   }

@@ -13,13 +13,13 @@ import {
 } from '../src/contract/activation';
 import { FAILURE_TYPES } from '../src/contract/failures';
 import { providerOrderKey } from '../src/contract/workflow-ids';
-import { keyedSends, reads, sends } from './support/activities';
+import { keyedSends, reads, unkeyedSends } from './support/activities';
 import { durationMs, waitSettings } from './support/durations';
 import { deadlineFailure, Notifications, waitForProvider } from './support/waits';
-import { endWithFailure, failFlow } from './support/failures';
+import { activityErrorType, endWithFailure, failFlow } from './support/failures';
 import { FlowTracker } from './support/flow-tracker';
 import { parseInput } from './support/input';
-import { sendOnce } from './support/reconcile';
+import { sendReconciled } from './support/reconcile';
 
 const ACTIVATION_DEFAULTS = { deadline: '1h', pollInterval: '30s' };
 const CODE_WAIT_DEFAULT = '30d';
@@ -28,6 +28,10 @@ const DEFAULT_MAX_CODE_ATTEMPTS = 3;
 const KAZEPAY_ACTIVATION_FAILED = ['ACTIVE_FAILED'];
 
 type Tracker = FlowTracker<ActivationState>;
+
+/** A PIN handle that expired or was never known: the step sent nothing and can ask again. */
+const isStaleHandle = (error: unknown) =>
+  ['SecretHandleNotFoundError', 'SecretHandleExpiredError'].includes(activityErrorType(error) ?? '');
 
 /** Codes and PIN handles arrive through updates; the main flow takes them one at a time. */
 class ActivationInbox {
@@ -152,7 +156,7 @@ async function kazepayActivation(
     );
   }
   tracker.set('ASSIGNING');
-  const { cardId } = await sends.kazepayAssignCard({
+  const { cardId } = await unkeyedSends.kazepayAssignCard({
     email: input.email,
     cardNumberHandle: input.cardNumberHandle,
     autoActive: input.autoActive,
@@ -168,8 +172,11 @@ async function kazepayActivation(
       const { seq, code } = await inbox.nextCode(codeDeadlineAt);
       attempts++;
       tracker.set('ACTIVATING');
-      const answer = await sendOnce({
-        send: () => sends.kazepayActivateCard({ cardId, code }),
+      const answer = await sendReconciled({
+        what: 'activation code',
+        tracker,
+        ...(input.reconcile ? { options: input.reconcile } : {}),
+        send: () => unkeyedSends.kazepayActivateCard({ cardId, code }),
         reconcile: async () => {
           const { status } = await reads.kazepayCardStatus({ cardId });
           // Any activation outcome means the single-use code was consumed: never send it twice.
@@ -177,7 +184,7 @@ async function kazepayActivation(
             ? { accepted: true, status }
             : null;
         },
-        onReconciling: () => tracker.set('ACTIVATING', 'outcome unknown; reading the card status'),
+        fromResolution: (): { accepted: boolean; reason?: string } => ({ accepted: true }),
       });
       const attemptsLeft = maxAttempts - attempts;
       inbox.answer(seq, {
@@ -210,9 +217,18 @@ async function kazepayActivation(
     isFinal: (s) => until.includes(s.status),
   });
 
-  const pinHandle = await inbox.pin(tracker, codeDeadlineAt);
-  tracker.set('SETTING_PIN');
-  await sends.kazepaySetPin({ cardId, pinHandle });
+  for (;;) {
+    const pinHandle = await inbox.pin(tracker, codeDeadlineAt);
+    tracker.set('SETTING_PIN');
+    try {
+      await unkeyedSends.kazepaySetPin({ cardId, pinHandle });
+      break;
+    } catch (error) {
+      // Nothing was sent: the handle outlived its 15 minutes (or was never known). Ask again.
+      if (!isStaleHandle(error)) throw error;
+      tracker.set('WAITING_FOR_PIN', 'the PIN handle expired or is unknown: provide the PIN again');
+    }
+  }
   tracker.set('ACTIVE', `card ${cardId}`);
   return { outcome: 'ACTIVE', provider: 'kazepay', cardRef: cardId, pinSet: true, codeAttempts: attempts };
 }
@@ -230,17 +246,27 @@ async function wasabiActivation(
   for (let attempts = 1; ; attempts++) {
     tracker.set('WAITING_FOR_ACTIVATION_CODE', `card ${cardNo}`);
     const { seq, code } = await inbox.nextCode(codeDeadlineAt);
-    // WasabiCard sets the PIN in the activation call itself.
-    const pinHandle = await inbox.pin(tracker, codeDeadlineAt);
-    tracker.set('ACTIVATING');
     const merchantOrderNo = providerOrderKey(workflowInfo().workflowId, `activate-${attempts}`);
-    const sent = await keyedSends.wasabiActivatePhysicalCard({
-      merchantOrderNo,
-      cardNo,
-      code,
-      pinHandle,
-      ...(input.noPinPaymentAmount ? { noPinPaymentAmount: input.noPinPaymentAmount } : {}),
-    });
+    let sent: Awaited<ReturnType<typeof keyedSends.wasabiActivatePhysicalCard>>;
+    for (;;) {
+      // WasabiCard sets the PIN in the activation call itself.
+      const pinHandle = await inbox.pin(tracker, codeDeadlineAt);
+      tracker.set('ACTIVATING');
+      try {
+        sent = await keyedSends.wasabiActivatePhysicalCard({
+          merchantOrderNo,
+          cardNo,
+          code,
+          pinHandle,
+          ...(input.noPinPaymentAmount ? { noPinPaymentAmount: input.noPinPaymentAmount } : {}),
+        });
+        break;
+      } catch (error) {
+        // The handle was refused before anything was sent: ask for the PIN again, same code.
+        if (!isStaleHandle(error)) throw error;
+        tracker.set('WAITING_FOR_PIN', 'the PIN handle expired or is unknown: provide the PIN again');
+      }
+    }
     tracker.set('WAITING_FOR_ACTIVE');
     const isFinal = (o: { status: string }) => o.status === 'success' || o.status === 'fail';
     // A refused code is answered at once (no order exists to follow).

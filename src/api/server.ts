@@ -28,7 +28,10 @@ import {
   CardRef,
   CustomerRef,
   closeUpdate,
+  DEPOSIT_TERMS_MEMO,
   depositUpdate,
+  depositUpdateId,
+  FAILURE_TYPES,
   flowSummary,
   freezeUpdate,
   kycResubmissionSchema,
@@ -241,7 +244,10 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
   const messageError = async (error: unknown, workflowId: string): Promise<never> => {
     if (error instanceof WorkflowUpdateFailedError) {
       const cause = error.cause;
-      throw refused(cause instanceof Error ? cause.message : 'refused');
+      const message = cause instanceof Error ? cause.message : 'refused';
+      // A business key used again with other terms (a depositRef with another amount).
+      if ((cause as { type?: string } | undefined)?.type === FAILURE_TYPES.conflict) throw conflict(message);
+      throw refused(message);
     }
     if (error instanceof WorkflowNotFoundError || (error as Error)?.name === 'WorkflowNotFoundError') {
       const found = await describe(workflowId);
@@ -312,6 +318,9 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         typedSearchAttributes: searchAttributes(spec, input),
         staticSummary: flowSummary(spec.type, input),
+        ...(spec.type === WORKFLOW_TYPES.cardDeposit
+          ? { memo: { [DEPOSIT_TERMS_MEMO]: { amount: input.amount, currency: input.currency } } }
+          : {}),
       });
       logger.info({ workflowId, type: spec.type }, 'api: flow started');
       return { workflowId, runId: handle.firstExecutionRunId, started: true, status: 'RUNNING' };
@@ -520,6 +529,9 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
       close: closeUpdate,
     }[op] as typeof depositUpdate;
     const args = op === 'deposit' ? [{ depositRef: body.depositRef, amount: body.amount }] : [];
+    // A deposit's update id is its ref: a repeated request is the same update, answered once.
+    const updateId = op === 'deposit' ? depositUpdateId(body.depositRef, body.amount) : undefined;
+    const withId = updateId ? { updateId } : {};
     // Deposits and the close run as child flows, followed to their end: `wait=false` answers once
     // the account accepted the update (202), with the child flow to follow.
     const stage = WorkflowUpdateStage.ACCEPTED;
@@ -533,8 +545,12 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
     try {
       if (!body.account) {
         const handle = client.workflow.getHandle(workflowId);
-        if (wait) return await handle.executeUpdate(definition, { args } as never);
-        const update = await handle.startUpdate(definition, { args, waitForStage: stage } as never);
+        if (wait) return await handle.executeUpdate(definition, { args, ...withId } as never);
+        const update = await handle.startUpdate(definition, {
+          args,
+          waitForStage: stage,
+          ...withId,
+        } as never);
         return accepted(update.updateId);
       }
       const input = { ...body.account, provider, cardRef };
@@ -552,11 +568,13 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
         return await client.workflow.executeUpdateWithStart(definition, {
           args,
           startWorkflowOperation,
+          ...withId,
         } as never);
       const update = await client.workflow.startUpdateWithStart(definition, {
         args,
         startWorkflowOperation,
         waitForStage: stage,
+        ...withId,
       } as never);
       return accepted(update.updateId);
     } catch (error) {

@@ -36,10 +36,14 @@ import {
   closureInputSchema,
   type ClosureResult,
   CustomerRef,
+  Decimal,
+  DEPOSIT_TERMS_MEMO,
   type DepositInput,
+  type DepositTerms,
   depositInputSchema,
   type DepositResult,
   depositUpdate,
+  depositUpdateId,
   type FlowStatus,
   flowSummary,
   freezeUpdate,
@@ -175,6 +179,19 @@ export const REUSE_POLICY: Record<WorkflowType, WorkflowIdReusePolicy> = {
   cardAccount: 'REJECT_DUPLICATE',
 };
 
+/** A depositRef was used before with another amount or currency: nothing was started or moved. */
+export class DepositConflictError extends Error {
+  override readonly name = 'DepositConflictError';
+  constructor(
+    readonly workflowId: string,
+    readonly first: DepositTerms,
+  ) {
+    super(
+      `${workflowId} was already made for ${first.amount} ${first.currency}: a repeat must carry the same amount and currency`,
+    );
+  }
+}
+
 export interface CardflowClientOptions {
   /** A client built with cardflow's data converter (src/security/data-converter.ts). */
   client: Client;
@@ -222,7 +239,7 @@ export function createCardflowClient({ client, taskQueue = TASK_QUEUE }: Cardflo
   /** Starts, or answers the flow already under that id (running, or closed and not reusable). */
   async function start<R, S = FlowStatus>(
     type: WorkflowType,
-    options: ReturnType<typeof startOptions>,
+    options: ReturnType<typeof startOptions> & { memo?: Record<string, unknown> },
   ): Promise<Flow<R, S>> {
     try {
       return flow<R, S>(await client.workflow.start(type, options));
@@ -297,11 +314,16 @@ export function createCardflowClient({ client, taskQueue = TASK_QUEUE }: Cardflo
       );
     },
 
+    /**
+     * Starts the deposit, or answers the one already made under its depositRef (running or
+     * ended: a ref moves money once). The same ref with another amount or currency throws
+     * DepositConflictError.
+     */
     async startDeposit(input: DepositInput): Promise<Flow<DepositResult>> {
       const p = check('cardDeposit', depositInputSchema, input);
-      return start(
-        'cardDeposit',
-        startOptions(
+      const terms: DepositTerms = { amount: p.amount, currency: p.currency };
+      const deposit = await start<DepositResult>('cardDeposit', {
+        ...startOptions(
           'cardDeposit',
           workflowIds.cardDeposit(p.provider, p.cardRef, p.depositRef),
           p,
@@ -309,7 +331,14 @@ export function createCardflowClient({ client, taskQueue = TASK_QUEUE }: Cardflo
           { cardRef: p.cardRef, ...(p.customerRef ? { customerRef: p.customerRef } : {}) },
           flowSummary('cardDeposit', p),
         ),
-      );
+        memo: { [DEPOSIT_TERMS_MEMO]: terms },
+      });
+      // Started now or found: either way the terms on record must be ours.
+      const { memo } = await deposit.handle.describe();
+      const first = memo?.[DEPOSIT_TERMS_MEMO] as DepositTerms | undefined;
+      if (first && (first.currency !== terms.currency || !new Decimal(first.amount).equals(terms.amount)))
+        throw new DepositConflictError(deposit.workflowId, first);
+      return deposit;
     },
 
     async startClosure(input: ClosureInput): Promise<Flow<ClosureResult>> {
@@ -399,6 +428,8 @@ export function createCardflowClient({ client, taskQueue = TASK_QUEUE }: Cardflo
       const operation = accountStart(account).operation();
       return client.workflow.executeUpdateWithStart(depositUpdate, {
         args: [d],
+        // The ref is the update id: a repeated call is the same update, answered once.
+        updateId: depositUpdateId(d.depositRef, d.amount),
         startWorkflowOperation: operation,
       });
     },

@@ -5,7 +5,7 @@
 import { defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
 import { FAILURE_STATES } from './failures';
-import { refSchema, secretHandleSchema, waitOptionsSchema } from './common';
+import { refSchema, secretHandleSchema, reconcileOptionsSchema, waitOptionsSchema } from './common';
 
 const common = {
   customerRef: refSchema,
@@ -17,6 +17,8 @@ const common = {
   codeWait: waitOptionsSchema.pick({ deadline: true }).optional(),
   /** Bounds the wait for the card to become ACTIVE (default 1h, polled every 30s). */
   activation: waitOptionsSchema.optional(),
+  /** How an unknown outcome is reconciled (settle 30s, resolveWithin 30d when absent). */
+  reconcile: reconcileOptionsSchema.optional(),
   /** Wrong codes accepted before the flow gives up (default 3). */
   maxCodeAttempts: z.number().int().min(1).max(10).optional(),
 };

@@ -5,8 +5,8 @@
 // it continues as new when the server suggests it, once in-flight updates have finished.
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
-import { positiveAmount } from './money';
-import { providerSchema, refSchema, waitOptionsSchema } from './common';
+import { Decimal, positiveAmount } from './money';
+import { providerSchema, refSchema, reconcileOptionsSchema, waitOptionsSchema } from './common';
 import type { ClosureResult } from './closure';
 import type { DepositResult } from './deposit';
 
@@ -22,8 +22,12 @@ export const cardAccountCarrySchema = z.object({
   runs: z.number().int().min(1),
   /** Operations started so far: numbers each provider order key (freeze-3, unfreeze-4). */
   operations: z.number().int().min(0),
-  /** Deposit references already used on this card (the latest ones), to refuse a repeat. */
-  depositRefs: z.array(z.string()).max(200),
+  /**
+   * Every deposit reference accepted on this card, for its whole life, with its amount: a
+   * repeat with the same amount answers the first outcome, another amount is refused. About
+   * 50 bytes a deposit: 10,000 deposits stay far below Temporal's 2 MB payload limit.
+   */
+  deposits: z.record(z.string(), z.string()),
   recent: z.array(z.object({ op: z.string(), ref: z.string(), outcome: z.string(), at: z.string() })).max(20),
 });
 export type CardAccountCarry = z.infer<typeof cardAccountCarrySchema>;
@@ -42,6 +46,8 @@ export const cardAccountInputSchema = z.object({
    * poll 10s when absent). KazePay changes the card status synchronously: no wait.
    */
   freezeOrder: waitOptionsSchema.optional(),
+  /** How an unknown outcome is reconciled (settle 30s, resolveWithin 30d when absent). */
+  reconcile: reconcileOptionsSchema.optional(),
   /** Set by the workflow itself when it continues as new. */
   carried: cardAccountCarrySchema.optional(),
 });
@@ -61,6 +67,13 @@ export interface CardAccountStatus {
 }
 
 export const accountDepositSchema = z.object({ depositRef: refSchema, amount: positiveAmount(6) });
+/**
+ * A deposit's update id is its ref and amount: the server answers a repeated request once, with
+ * the first outcome, while the same ref with another amount is a new update that the account's
+ * validator refuses as a conflict.
+ */
+export const depositUpdateId = (depositRef: string, amount: string) =>
+  `deposit:${depositRef}:${new Decimal(amount).toString()}`;
 export const depositUpdate = defineUpdate<DepositResult, [z.infer<typeof accountDepositSchema>]>('deposit');
 export const freezeUpdate = defineUpdate<{ state: CardAccountState }, []>('freeze');
 export const unfreezeUpdate = defineUpdate<{ state: CardAccountState }, []>('unfreeze');

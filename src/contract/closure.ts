@@ -3,7 +3,7 @@
 // that on success refunds the remaining balance to the merchant account (receivedAmount).
 import { z } from 'zod';
 import { FAILURE_STATES } from './failures';
-import { providerSchema, refSchema, waitOptionsSchema } from './common';
+import { providerSchema, refSchema, reconcileOptionsSchema, waitOptionsSchema } from './common';
 
 export const closureInputSchema = z.object({
   provider: providerSchema,
@@ -11,6 +11,8 @@ export const closureInputSchema = z.object({
   customerRef: refSchema.optional(),
   /** Bounds the wait for the close to complete (default 24h, polled every 30s). */
   completion: waitOptionsSchema.optional(),
+  /** How an unknown outcome is reconciled (settle 30s, resolveWithin 30d when absent). */
+  reconcile: reconcileOptionsSchema.optional(),
 });
 export type ClosureInput = z.input<typeof closureInputSchema>;
 export type ClosureParsedInput = z.output<typeof closureInputSchema>;

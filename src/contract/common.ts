@@ -52,6 +52,18 @@ export const waitOptionsSchema = z.object({
 });
 export type WaitOptions = z.infer<typeof waitOptionsSchema>;
 
+/**
+ * How a call whose outcome is unknown (timed out, connection cut) is reconciled: the provider is
+ * read after `settle` and once more after another `settle` before anything is sent again; when
+ * the reads cannot tell, the flow waits in NEEDS_RECONCILIATION for an operator, at most
+ * `resolveWithin` (then OutcomeUnknown).
+ */
+export const reconcileOptionsSchema = z.object({
+  settle: durationSchema.optional(),
+  resolveWithin: durationSchema.optional(),
+});
+export type ReconcileOptions = z.infer<typeof reconcileOptionsSchema>;
+
 /** A document (identity image) stored by the document store; only the reference enters history. */
 export const documentRefSchema = z.object({
   ref: z.string().regex(/^[A-Za-z0-9._:/-]{1,200}$/, 'expected a document store reference'),

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { FAILURE_STATES } from './failures';
 import { positiveAmount } from './money';
-import { providerSchema, refSchema, waitOptionsSchema } from './common';
+import { providerSchema, refSchema, reconcileOptionsSchema, waitOptionsSchema } from './common';
 
 export const depositInputSchema = z.object({
   provider: providerSchema,
@@ -17,8 +17,22 @@ export const depositInputSchema = z.object({
   customerRef: refSchema.optional(),
   /** Bounds the wait for settlement (default 24h, polled every 30s). */
   settlement: waitOptionsSchema.optional(),
+  /** How an unknown outcome is reconciled (settle 30s, resolveWithin 30d when absent). */
+  reconcile: reconcileOptionsSchema.optional(),
 });
 export type DepositInput = z.input<typeof depositInputSchema>;
+
+/**
+ * A depositRef moves money at most once for the life of a card, whichever door it came through
+ * (the HTTP API, the typed client, the card account, the CLI): every door starts the deposit
+ * flow under the ref's workflow id, never reusing it, and records its terms in this memo field
+ * so a repeat with other terms is refused as a conflict.
+ */
+export const DEPOSIT_TERMS_MEMO = 'depositTerms';
+export interface DepositTerms {
+  amount: string;
+  currency: string;
+}
 export type DepositParsedInput = z.output<typeof depositInputSchema>;
 
 export const DEPOSIT_STATES = [

@@ -19,6 +19,13 @@ export const FAILURE_TYPES = {
   activationCodeAttemptsExhausted: 'ActivationCodeAttemptsExhausted',
   /** The PIN handle was unknown, expired or already used. */
   secretHandleInvalid: 'SecretHandleInvalid',
+  /**
+   * Money or card state may have moved and nobody could tell: the flow waited in
+   * NEEDS_RECONCILIATION for an operator's resolution, and none came before its deadline.
+   */
+  outcomeUnknown: 'OutcomeUnknown',
+  /** A business key was used again with other terms (a depositRef with another amount or currency). */
+  conflict: 'Conflict',
 } as const;
 export type FailureType = (typeof FAILURE_TYPES)[keyof typeof FAILURE_TYPES];
 
@@ -36,8 +43,20 @@ export const FAILURE_STATE_BY_TYPE = {
   PreconditionFailed: 'FAILED_PRECONDITION',
   ActivationCodeAttemptsExhausted: 'FAILED_ACTIVATION_CODE',
   SecretHandleInvalid: 'FAILED_SECRET_HANDLE',
+  OutcomeUnknown: 'FAILED_OUTCOME_UNKNOWN',
+  Conflict: 'FAILED_CONFLICT',
 } as const satisfies Record<FailureType, string>;
 
-/** States every flow can end in besides its own outcomes. */
-export const FAILURE_STATES = [...Object.values(FAILURE_STATE_BY_TYPE), 'CANCELLED'] as const;
+/**
+ * A flow whose call may or may not have moved money or state, and whose reads of the provider
+ * could not tell, waits here for an operator's `resolveOutcome` update (searchable).
+ */
+export const NEEDS_RECONCILIATION = 'NEEDS_RECONCILIATION';
+
+/** States every flow can be in besides its own: the failures, cancellation, and needing a person. */
+export const FAILURE_STATES = [
+  ...Object.values(FAILURE_STATE_BY_TYPE),
+  'CANCELLED',
+  NEEDS_RECONCILIATION,
+] as const;
 export type FailureState = (typeof FAILURE_STATES)[number];

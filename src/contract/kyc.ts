@@ -6,7 +6,13 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
 import { FAILURE_STATES } from './failures';
-import { documentRefSchema, durationSchema, refSchema, waitOptionsSchema } from './common';
+import {
+  documentRefSchema,
+  durationSchema,
+  refSchema,
+  reconcileOptionsSchema,
+  waitOptionsSchema,
+} from './common';
 
 const isoCountry = z.string().regex(/^[A-Z]{2}$/, 'expected an ISO 3166-1 alpha-2 country code');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected yyyy-MM-dd');
@@ -62,6 +68,8 @@ const common = {
   applicant: applicantSchema,
   /** Bounds the wait for the provider's decision (default 7d, polled every 1m). */
   review: waitOptionsSchema.optional(),
+  /** How an unknown outcome is reconciled (settle 30s, resolveWithin 30d when absent). */
+  reconcile: reconcileOptionsSchema.optional(),
 };
 
 export const kycInputSchema = z.discriminatedUnion('provider', [

@@ -1,5 +1,5 @@
 // Messages shared by every flow.
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
 import type { FlowStatus } from './common';
 
@@ -21,3 +21,22 @@ export const providerNotificationSchema = z.object({
 });
 export type ProviderNotification = z.infer<typeof providerNotificationSchema>;
 export const providerNotificationSignal = defineSignal<[ProviderNotification]>('providerNotification');
+
+/**
+ * An operator's answer to a flow in NEEDS_RECONCILIATION, after checking the provider by hand:
+ * the call took effect (with the provider's transaction id where the step needs one), or it did
+ * not (the flow then sends it again). Recorded in the flow's state detail and history.
+ */
+export const outcomeResolutionSchema = z.discriminatedUnion('applied', [
+  z.object({
+    applied: z.literal(true),
+    transactionId: z
+      .string()
+      .regex(/^[A-Za-z0-9._:-]{1,64}$/, 'expected the provider transaction id')
+      .optional(),
+    note: z.string().max(200).optional(),
+  }),
+  z.object({ applied: z.literal(false), note: z.string().max(200).optional() }),
+]);
+export type OutcomeResolution = z.infer<typeof outcomeResolutionSchema>;
+export const resolveOutcomeUpdate = defineUpdate<{ accepted: true }, [OutcomeResolution]>('resolveOutcome');

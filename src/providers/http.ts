@@ -8,6 +8,16 @@ import {
   ProviderRetryableError,
 } from './errors';
 
+/**
+ * Where the signal of the work a request belongs to comes from (e.g. the running activity's
+ * cancellation): when it aborts, the request is abandoned at once instead of running on after
+ * its caller gave up. Set once by whoever hosts the clients; providers know nothing of it.
+ */
+let abortSource: () => AbortSignal | undefined = () => undefined;
+export function setAbortSignalSource(source: () => AbortSignal | undefined): void {
+  abortSource = source;
+}
+
 export interface RawHttpRequest {
   url: string;
   headers: Record<string, string>;
@@ -48,7 +58,9 @@ export async function postRaw(
   context: ProviderErrorContext,
 ): Promise<RawHttpResponse> {
   let response: Response;
-  const signal = AbortSignal.timeout(request.timeoutMs);
+  const timeout = AbortSignal.timeout(request.timeoutMs);
+  const cancelled = abortSource();
+  const signal = cancelled ? AbortSignal.any([timeout, cancelled]) : timeout;
   try {
     response = await fetch(request.url, {
       method: 'POST',
@@ -67,7 +79,16 @@ export async function postRaw(
         cause: error,
       });
     }
-    if (signal.aborted) {
+    if (cancelled?.aborted) {
+      throw new ProviderAmbiguousError(
+        'abandoned: the work it belonged to was cancelled; the provider may have acted',
+        {
+          ...context,
+          cause: error,
+        },
+      );
+    }
+    if (timeout.aborted) {
       throw new ProviderAmbiguousError(
         `no answer within ${request.timeoutMs} ms; the provider may have acted`,
         {

@@ -81,14 +81,17 @@ describe('cardAccount', () => {
     await handle.cancel();
   });
 
-  test('a repeated deposit reference is refused by the validator', async () => {
-    const { handle } = await account('acct-repeat');
+  test('a repeated deposit reference answers the first outcome; with another amount it is refused', async () => {
+    const { cardId, handle } = await account('acct-repeat');
     const depositRef = uniqueRef('d');
-    await deposit(handle, '5.00', depositRef);
+    const first = await deposit(handle, '5.00', depositRef);
+    const again = await handle.executeUpdate(depositUpdate, { args: [{ depositRef, amount: '5' }] });
+    assert.equal(again.providerTransactionId, first.providerTransactionId);
     await assert.rejects(
-      handle.executeUpdate(depositUpdate, { args: [{ depositRef, amount: '5.00' }] }),
-      refused(/already made/),
+      handle.executeUpdate(depositUpdate, { args: [{ depositRef, amount: '6.00' }] }),
+      refused(/already used on this card for 5 USD/),
     );
+    assert.equal(life.kazepay.control.cardBalance(cardId), '5');
     await handle.cancel();
   });
 

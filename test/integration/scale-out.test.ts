@@ -6,8 +6,6 @@
 // (found from its lastWorkerIdentity) is killed with SIGKILL, and every lifecycle finishes on the
 // other worker: the retry there must not send the recharge again but answer "ambiguous", and the
 // flow reconciles by reading. The sandbox ledgers prove no provider effect happened twice.
-// (WasabiCard's deposit call runs as a local activity inside a workflow task since the
-// lean-history patch; KazePay's recharge is the send that still runs as an activity.)
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';

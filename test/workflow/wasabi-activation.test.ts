@@ -137,6 +137,29 @@ describe('physicalCardActivation on WasabiCard', () => {
     assert.equal(cardStatus(cardNo), 'Normal');
   });
 
+  test('activeCard answering 5xx a dozen times (retries past the short-backoff range): the PIN handle still suffices, ACTIVE', async () => {
+    // Regression (issue 15, defect 3): the handle's claim must survive retries that the SDK
+    // schedules as new activity executions; it was bound to the activity id and refused later.
+    const { cardNo, code } = await physicalCard();
+    const handle = await startActivation(cardNo, await life.secrets.put(PINS[0]!, { purpose: 'pin' }));
+    life.wasabi.control.faults.script(
+      WASABI_PATHS.activeCard,
+      ...Array<'server-error'>(12).fill('server-error'),
+    );
+    const update = await handle.startUpdate(submitActivationCodeUpdate, {
+      args: [{ code }],
+      waitForStage: WorkflowUpdateStage.ACCEPTED,
+    });
+    const result = await handle.result();
+    assert.equal((await update.result()).accepted, true);
+    assert.equal(result.outcome, 'ACTIVE');
+    const refused = life.wasabi.control.requests.filter(
+      (r) => r.path === WASABI_PATHS.activeCard && r.code === 500,
+    );
+    assert.equal(refused.length, 12);
+    assert.equal(cardStatus(cardNo), 'Normal');
+  });
+
   test('too many wrong codes: ActivationCodeAttemptsExhausted, the card still awaiting activation', async () => {
     const { cardNo, code } = await physicalCard();
     const input: ActivationInput = {

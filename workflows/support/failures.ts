@@ -79,6 +79,8 @@ export function classify(error: unknown): FailureType {
       : FAILURE_TYPES.deadlineExceeded;
   }
   const type = activityErrorType(error);
+  // An activity may fail with a contract type itself (Conflict, PreconditionFailed).
+  if (type && type in FAILURE_STATE_BY_TYPE) return type as FailureType;
   return (type ? BY_ACTIVITY_ERROR[type] : undefined) ?? FAILURE_TYPES.providerUnavailable;
 }
 

@@ -10,7 +10,6 @@ import {
   CardState,
   CustomerRef,
 } from '../../src/contract/search-attributes';
-import { leanHistory } from './lean-history';
 
 /** One of the flow's keyword search attributes and its value. */
 type Pair = {
@@ -20,11 +19,10 @@ type Pair = {
 
 export class FlowTracker<S extends string> {
   private status: FlowStatus<S>;
-  /** Lean-history flows: the values last upserted (or given at start), by attribute name. */
+  /** The values last upserted (or given at start), by attribute name: only changes are upserted. */
   private readonly upserted = new Map<string, string>();
-  /** Lean-history flows: a card reference waiting to join the next state upsert. */
+  /** A card reference waiting to join the next state upsert. */
   private pendingCardRef: string | undefined;
-  private readonly lean: boolean;
 
   constructor(
     flow: WorkflowType,
@@ -32,8 +30,6 @@ export class FlowTracker<S extends string> {
     initial: S,
     refs: { customerRef?: string; cardRef?: string },
   ) {
-    // First thing, before any command: the patch marker goes first in every lean history.
-    this.lean = leanHistory();
     this.status = { flow, provider, state: initial, since: new Date().toISOString() };
     setHandler(stateQuery, () => this.status);
     const pairs: Pair[] = [
@@ -43,13 +39,11 @@ export class FlowTracker<S extends string> {
       ...(refs.customerRef ? [{ key: CustomerRef, value: refs.customerRef }] : []),
       ...(refs.cardRef ? [{ key: CardRef, value: refs.cardRef }] : []),
     ];
-    if (this.lean) {
-      // What the start (or the run before a continue-as-new) already set needs no upsert.
-      const given = workflowInfo().typedSearchAttributes;
-      for (const { key } of pairs) {
-        const value = given.get(key as typeof CardState);
-        if (typeof value === 'string') this.upserted.set(key.name, value);
-      }
+    // What the start (or the run before a continue-as-new) already set needs no upsert.
+    const given = workflowInfo().typedSearchAttributes;
+    for (const { key } of pairs) {
+      const value = given.get(key as typeof CardState);
+      if (typeof value === 'string') this.upserted.set(key.name, value);
     }
     // Set here as well as at start, so flows started by any SDK or the CLI are searchable too.
     this.upsert(pairs);
@@ -75,16 +69,11 @@ export class FlowTracker<S extends string> {
 
   /** Records the provider's card id once known (never a card number). */
   setCardRef(cardRef: string): void {
-    // Lean-history flows upsert it with the state change that always follows.
-    if (this.lean) this.pendingCardRef = cardRef;
-    else upsertSearchAttributes([{ key: CardRef, value: cardRef }]);
+    // Upserted with the state change that always follows.
+    this.pendingCardRef = cardRef;
   }
 
   private upsert(pairs: Pair[]): void {
-    if (!this.lean) {
-      upsertSearchAttributes(pairs);
-      return;
-    }
     const changed = pairs.filter(({ key, value }) => this.upserted.get(key.name) !== value);
     if (changed.length === 0) return;
     for (const { key, value } of changed) this.upserted.set(key.name, value);

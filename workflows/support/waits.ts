@@ -1,10 +1,9 @@
 // Waiting for a provider: polling by activity retries, cut short by a webhook notification.
-import { ApplicationFailure, CancellationScope, condition, patched, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, condition, setHandler } from '@temporalio/workflow';
 import { FAILURE_TYPES } from '../../src/contract/failures';
 import { providerNotificationSignal } from '../../src/contract/messages';
 import type { CardflowActivities } from '../../activities/interface';
-import { polling, viaServer } from './activities';
-import { leanHistory } from './lean-history';
+import { polling } from './activities';
 
 /** Counts verified provider notifications; a wait wakes up when a new one arrives. */
 export class Notifications {
@@ -46,16 +45,12 @@ export function deadlineFailure(what: string): ApplicationFailure {
  * final yet the polling resumes with what is left of the deadline.
  */
 export async function waitForProvider<T>(spec: WaitSpec<T>): Promise<T> {
-  // A notification that arrived after the request was sent but before this wait began must wake
-  // it too. Older runs compared only with the count at the start of each round. Lean-history
-  // flows started after this patch, so they skip its marker (and its search-attribute upsert).
-  const wakesOnEarlier = leanHistory() || patched('wait-wakes-on-earlier-notification');
+  // A notification that arrived after the request was sent but before this wait began wakes it too.
   const { notifications } = spec;
-  let seen = wakesOnEarlier ? notifications.consumed : notifications.count;
+  let seen = notifications.consumed;
   for (;;) {
     const remaining = spec.deadlineAt - Date.now();
     if (remaining <= 0) throw deadlineFailure(spec.what);
-    if (!wakesOnEarlier) seen = notifications.count;
     const outcome = await CancellationScope.cancellable(async () => {
       const polled = spec
         .poll(polling(remaining, spec.pollIntervalMs))
@@ -74,7 +69,7 @@ export async function waitForProvider<T>(spec: WaitSpec<T>): Promise<T> {
     }
     seen = notifications.count;
     notifications.consumed = seen;
-    const now = await viaServer(spec.read);
+    const now = await spec.read();
     if (spec.isFinal(now)) return now;
   }
 }

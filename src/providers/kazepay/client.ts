@@ -267,7 +267,7 @@ export class KazepayClient {
     }
     const url = file ? (this.options.uploadUrl ?? this.options.baseUrl) : this.options.baseUrl;
     const response = await postRaw(
-      { url, headers, body, timeoutMs: this.options.timeoutMs ?? 30_000 },
+      { url, headers, body, timeoutMs: this.options.timeoutMs ?? 20_000 },
       context,
     );
 

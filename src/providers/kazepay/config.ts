@@ -22,7 +22,12 @@ export const kazepayEnvSchema = z.object({
   KAZEPAY_MERCHANT_PRIVATE_KEY: envValue.string(),
   /** PEM (SPKI / PKCS#1) or bare base64 DER. */
   KAZEPAY_PLATFORM_PUBLIC_KEY: envValue.string(),
-  KAZEPAY_TIMEOUT: envValue.durationMs().default(30_000),
+  // Strictly below the activity attempt's 30 s (workflows/support/activities.ts): a request
+  // must end with the client's own verdict before its attempt is timed out and retried.
+  KAZEPAY_TIMEOUT: envValue
+    .durationMs()
+    .pipe(z.number().max(25_000, 'must be at most 25s: below the 30s activity attempt timeout'))
+    .default(20_000),
   KAZEPAY_API_VERSION: envValue.string().default('1.0'),
   // Crypto profile knobs (see crypto-profile.ts), all UNCONFIRMED beyond the seed's evidence.
   KAZEPAY_SESSION_KEY_BYTES: z.enum(['16', '24', '32']).default('16').transform(Number),

@@ -11,7 +11,12 @@ export const wasabiEnvSchema = z.object({
   WASABI_MERCHANT_PRIVATE_KEY: envValue.string(),
   /** `wsb-public-key`: PEM or bare base64 DER (SPKI). */
   WASABI_PLATFORM_PUBLIC_KEY: envValue.string(),
-  WASABI_TIMEOUT: envValue.durationMs().default(30_000),
+  // Strictly below the activity attempt's 30 s (workflows/support/activities.ts): a request
+  // must end with the client's own verdict before its attempt is timed out and retried.
+  WASABI_TIMEOUT: envValue
+    .durationMs()
+    .pipe(z.number().max(25_000, 'must be at most 25s: below the 30s activity attempt timeout'))
+    .default(20_000),
   /** UNCONFIRMED behaviour switch: `strict` (default) refuses unsigned responses, `warn` accepts them. */
   WASABI_MISSING_RESPONSE_SIGNATURE: z.enum(['strict', 'warn']).default('strict'),
   /** UNCONFIRMED: request amounts and ids as JSON `number` (default) or `string`. */

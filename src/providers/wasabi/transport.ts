@@ -96,7 +96,7 @@ export class WasabiTransport {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.privateKey = loadPrivateKey(options.merchantPrivateKey, 'WasabiCard merchant private key');
     this.publicKey = loadPublicKey(options.platformPublicKey, 'WasabiCard platform public key');
-    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.timeoutMs = options.timeoutMs ?? 20_000;
     this.missingSignature = options.missingResponseSignature ?? 'strict';
   }
 

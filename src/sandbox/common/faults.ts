@@ -3,10 +3,18 @@
 // - server-error: answer HTTP 500 without applying the operation;
 // - applied-no-answer: apply the operation, then never answer (the client times out: ambiguous);
 // - slow: wait `delayMs`, then handle normally;
-// - broken-signature: apply, then corrupt the response signature (the client must refuse it).
+// - broken-signature: apply, then corrupt the response signature (the client must refuse it);
+// - late-apply: never answer, and apply the operation `lateApplyMs` later, after the client has
+//   given up (the window where a read right after the timeout shows nothing yet).
 import { seededRandom } from './random';
 
-export const FAULT_KINDS = ['server-error', 'applied-no-answer', 'slow', 'broken-signature'] as const;
+export const FAULT_KINDS = [
+  'server-error',
+  'applied-no-answer',
+  'slow',
+  'broken-signature',
+  'late-apply',
+] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface FaultRates {
@@ -15,6 +23,9 @@ export interface FaultRates {
   slowRate?: number;
   slowMs?: number;
   brokenSignatureRate?: number;
+  lateApplyRate?: number;
+  /** How long after the request a late-apply fault applies it (default 5 s). */
+  lateApplyMs?: number;
 }
 
 export interface FaultDecision {
@@ -29,6 +40,7 @@ export interface FaultInjectorOptions {
 }
 
 const DEFAULT_SLOW_MS = 2000;
+const DEFAULT_LATE_APPLY_MS = 5000;
 
 export class FaultInjector {
   private random: () => number;
@@ -74,7 +86,13 @@ export class FaultInjector {
     const kind = scripted ?? this.draw(rates);
     if (kind === 'none') return { kind, delayMs: 0 };
     this.history.push({ operation, kind, at: new Date().toISOString() });
-    return { kind, delayMs: kind === 'slow' ? (rates.slowMs ?? DEFAULT_SLOW_MS) : 0 };
+    const delayMs =
+      kind === 'slow'
+        ? (rates.slowMs ?? DEFAULT_SLOW_MS)
+        : kind === 'late-apply'
+          ? (rates.lateApplyMs ?? DEFAULT_LATE_APPLY_MS)
+          : 0;
+    return { kind, delayMs };
   }
 
   private draw(rates: FaultRates): FaultKind | 'none' {
@@ -86,6 +104,7 @@ export class FaultInjector {
       ['applied-no-answer', rates.appliedNoAnswerRate],
       ['slow', rates.slowRate],
       ['broken-signature', rates.brokenSignatureRate],
+      ['late-apply', rates.lateApplyRate],
     ];
     for (const [kind, rate] of bands) {
       edge += rate ?? 0;
@@ -100,9 +119,10 @@ function validateRates(rates: FaultRates): void {
     (rates.serverErrorRate ?? 0) +
     (rates.appliedNoAnswerRate ?? 0) +
     (rates.slowRate ?? 0) +
-    (rates.brokenSignatureRate ?? 0);
+    (rates.brokenSignatureRate ?? 0) +
+    (rates.lateApplyRate ?? 0);
   for (const [k, v] of Object.entries(rates)) {
-    if (typeof v !== 'number' || v < 0 || (k !== 'slowMs' && v > 1))
+    if (typeof v !== 'number' || v < 0 || (!k.endsWith('Ms') && v > 1))
       throw new RangeError(`fault rate ${k} must be in 0..1`);
   }
   if (total > 1) throw new RangeError('fault rates add up to more than 1');

@@ -291,6 +291,18 @@ export async function startKazepaySandbox(options: KazepaySandboxOptions): Promi
       return { status: 500, headers: { 'content-type': 'text/plain' }, body: 'Internal Server Error' };
     }
     if (fault.kind === 'slow') await sleep(fault.delayMs);
+    if (fault.kind === 'late-apply' && !spec.multipart) {
+      // The request "is still being processed" when the client gives up; it lands afterwards.
+      record('fault:late-apply');
+      setTimeout(() => {
+        try {
+          HANDLERS[name](state, valid.data as never);
+        } catch (error) {
+          if (!(error instanceof SandboxBusinessError)) throw error;
+        }
+      }, fault.delayMs).unref();
+      return HANG_UP;
+    }
 
     let result: unknown;
     try {

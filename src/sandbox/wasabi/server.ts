@@ -272,6 +272,17 @@ export async function startWasabiSandbox(options: WasabiSandboxOptions): Promise
     log.fault = decision.kind;
     if (decision.kind === 'server-error') return answer(500, 500, 'Internal server error');
     if (decision.kind === 'slow') await new Promise((r) => setTimeout(r, decision.delayMs));
+    if (decision.kind === 'late-apply' && handler && !multipart) {
+      // The request "is still being processed" when the client gives up; it lands afterwards.
+      setTimeout(() => {
+        try {
+          handler(parseProviderJson(request.rawBody.toString('utf8')) as Record<string, unknown>);
+        } catch (error) {
+          if (!(error instanceof SandboxError)) onError(error);
+        }
+      }, decision.delayMs).unref();
+      return HANG_UP;
+    }
 
     let result: SandboxResponse;
     try {

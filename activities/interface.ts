@@ -184,8 +184,16 @@ export interface CardflowActivities {
     pinHandle: string;
     noPinPaymentAmount?: string;
   }): Promise<WasabiOrderSummary>;
-  /** With `untilFinal`, StillPending while wait_process / processing. Null when no such order exists. */
-  wasabiOrder(input: { merchantOrderNo: string; untilFinal: boolean }): Promise<WasabiOrderSummary | null>;
+  /**
+   * With `untilFinal`, StillPending while wait_process / processing or not listed (and, with
+   * `needCardNo`, while a success names no card). Without it, an order not listed (yet) reads as
+   * status `not_listed`.
+   */
+  wasabiOrder(input: {
+    merchantOrderNo: string;
+    untilFinal: boolean;
+    needCardNo?: boolean;
+  }): Promise<WasabiOrderSummary>;
   // ---------------------------------------------------------------- Temporal
   /**
    * The result of the deposit flow already under `workflowId` (StillPending while it runs);

@@ -37,6 +37,8 @@ const ACTIVATE_ATTEMPTS = 5;
 const ACTIVATE_RETRY_MS = 250;
 const ACTIVATE_BUDGET_MS = 15_000;
 const FINAL_ORDER = new Set(['success', 'fail']);
+/** The status a read reports for an order the listing does not show (yet). */
+const NOT_LISTED = 'not_listed';
 const ID_TYPES = {
   PASSPORT: 'PASSPORT',
   ID_CARD: 'GOVERNMENT_ISSUED_ID_CARD',
@@ -272,12 +274,18 @@ export function createWasabiActivities(deps: WasabiActivityDependencies): Wasabi
       });
     },
 
-    async wasabiOrder({ merchantOrderNo, untilFinal }) {
+    async wasabiOrder({ merchantOrderNo, untilFinal, needCardNo }) {
       const order = await findOrder(merchantOrderNo);
-      if (untilFinal && (!order || !FINAL_ORDER.has(order.status))) {
+      // A card order that says success is only final once it names the card it created.
+      const final =
+        order !== null &&
+        FINAL_ORDER.has(order.status) &&
+        !(needCardNo && order.status === 'success' && !order.cardNo);
+      if (untilFinal && !final) {
         throw stillPending(`order ${merchantOrderNo} (${order?.status ?? 'not listed yet'})`);
       }
-      return order;
+      // An order the flow sent but the listing does not show yet is still pending, never "none".
+      return order ?? { orderNo: '', merchantOrderNo, type: '', status: NOT_LISTED };
     },
 
     async wasabiCardStatus({ cardNo }) {

@@ -1,5 +1,6 @@
 import {
   ApplicationFailure,
+  ChildWorkflowFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
@@ -202,7 +203,7 @@ class Account {
     try {
       result = await this.startDeposit(workflowId, depositRef, amount);
     } catch (error) {
-      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw childReason(error);
       // This ref already has a deposit flow (another door, or a repeat): never a second one.
       result = await this.followDeposit(workflowId, terms);
       this.remember('deposit', depositRef, `${result.outcome} (repeat)`);
@@ -284,8 +285,8 @@ class Account {
         deadlineAt: Date.now() + wait.deadlineMs,
         pollIntervalMs: wait.pollIntervalMs,
         notifications: this.notifications,
-        poll: async (a) => (await a.wasabiOrder({ merchantOrderNo, untilFinal: true }))!,
-        read: async () => (await reads.wasabiOrder({ merchantOrderNo, untilFinal: false }))!,
+        poll: (a) => a.wasabiOrder({ merchantOrderNo, untilFinal: true }),
+        read: () => reads.wasabiOrder({ merchantOrderNo, untilFinal: false }),
         isFinal: (o) => o.status === 'success' || o.status === 'fail',
       }).catch((error: unknown) => {
         // The wait's deadline passed (the poll's schedule-to-close): the update fails with the
@@ -323,13 +324,31 @@ class Account {
           cardRef: this.input.cardRef,
           customerRef: this.input.customerRef,
           ...(this.input.completion ? { completion: this.input.completion } : {}),
+          ...(this.input.reconcile ? { reconcile: this.input.reconcile } : {}),
         },
       ],
       parentClosePolicy: ParentClosePolicy.ABANDON,
+    }).catch((error: unknown) => {
+      throw childReason(error);
     });
     this.setState('CLOSED', `refund ${result.refundAmount} ${result.currency}`);
     this.remember('close', result.providerTransactionId, 'CLOSED');
     this.closed = true;
     return result;
   }
+}
+
+/**
+ * A child flow's failure as the caller should see it: the child's own type and reason
+ * (PreconditionFailed: card is INACTIVE), not "Child Workflow execution failed".
+ */
+function childReason(error: unknown): unknown {
+  if (!(error instanceof ChildWorkflowFailure)) return error;
+  const cause = applicationCause(error.cause);
+  if (!cause) return error;
+  return ApplicationFailure.create({
+    type: cause.type ?? classify(error),
+    message: cause.message,
+    nonRetryable: true,
+  });
 }

@@ -106,8 +106,8 @@ async function wasabiClose(
     what: 'card cancellation',
     ...completionWait(input),
     notifications,
-    poll: async (a) => (await a.wasabiOrder({ merchantOrderNo, untilFinal: true }))!,
-    read: async () => (await reads.wasabiOrder({ merchantOrderNo, untilFinal: false }))!,
+    poll: (a) => a.wasabiOrder({ merchantOrderNo, untilFinal: true }),
+    read: () => reads.wasabiOrder({ merchantOrderNo, untilFinal: false }),
     isFinal: (o) => o.status === 'success' || o.status === 'fail',
   });
   if (order.status !== 'success') {

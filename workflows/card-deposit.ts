@@ -157,8 +157,8 @@ async function wasabiPrepare(input: DepositParsedInput, tracker: Tracker): Promi
       what: 'deposit settlement',
       ...settlementWait(input),
       notifications,
-      poll: async (a) => (await a.wasabiOrder({ merchantOrderNo, untilFinal: true }))!,
-      read: async () => (await reads.wasabiOrder({ merchantOrderNo, untilFinal: false }))!,
+      poll: (a) => a.wasabiOrder({ merchantOrderNo, untilFinal: true }),
+      read: () => reads.wasabiOrder({ merchantOrderNo, untilFinal: false }),
       isFinal: (o) => o.status === 'success' || o.status === 'fail',
     });
     return finish(tracker, {

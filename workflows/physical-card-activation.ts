@@ -277,8 +277,8 @@ async function wasabiActivation(
           deadlineAt: Date.now() + wait.deadlineMs,
           pollIntervalMs: wait.pollIntervalMs,
           notifications,
-          poll: async (a) => (await a.wasabiOrder({ merchantOrderNo, untilFinal: true }))!,
-          read: async () => (await reads.wasabiOrder({ merchantOrderNo, untilFinal: false }))!,
+          poll: (a) => a.wasabiOrder({ merchantOrderNo, untilFinal: true }),
+          read: () => reads.wasabiOrder({ merchantOrderNo, untilFinal: false }),
           isFinal,
         });
     const attemptsLeft = maxAttempts - attempts;

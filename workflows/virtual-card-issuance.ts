@@ -1,7 +1,8 @@
-import { workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, workflowInfo } from '@temporalio/workflow';
 import { FAILURE_TYPES } from '../src/contract/failures';
 import {
   type IssuanceInput,
+  type IssuanceParsedInput,
   type IssuanceResult,
   type IssuanceState,
   issuanceInputSchema,
@@ -46,44 +47,60 @@ export async function virtualCardIssuance(rawInput: IssuanceInput): Promise<Issu
       }
     }
 
-    tracker.set('OPENING');
-    const merchantOrderNo = providerOrderKey(workflowInfo().workflowId, 'open');
-    await keyedSends.wasabiOpenCard({
-      merchantOrderNo,
-      cardTypeId: input.cardTypeId,
-      amount: input.initialDeposit,
-      ...(input.holderId ? { holderId: input.holderId } : {}),
-    });
-    tracker.set('WAITING_FOR_ORDER', `order ${merchantOrderNo}`);
-    const wait = waitSettings(input.order, ORDER_DEFAULTS);
-    const order = await waitForProvider({
-      what: 'card order',
-      deadlineAt: Date.now() + wait.deadlineMs,
-      pollIntervalMs: wait.pollIntervalMs,
-      notifications,
-      poll: async (a) => (await a.wasabiOrder({ merchantOrderNo, untilFinal: true }))!,
-      read: async () => (await reads.wasabiOrder({ merchantOrderNo, untilFinal: false }))!,
-      isFinal: (o) => o.status === 'success' || o.status === 'fail',
-    });
-    const common = {
-      provider: 'wasabi' as const,
-      orderNo: order.orderNo,
-      merchantOrderNo,
-      currency: order.currency ?? cardType.currency,
-      amount: order.amount ?? input.initialDeposit,
-      ...(order.fee ? { fee: order.fee } : {}),
-    };
-    if (order.status === 'success' && order.cardNo) {
-      tracker.setCardRef(order.cardNo);
-      tracker.set('ISSUED', `card ${order.cardNo}`);
-      return { outcome: 'ISSUED', cardRef: order.cardNo, ...common };
-    }
-    const reason = order.description ?? 'WasabiCard failed the card order';
-    tracker.set('FAILED', reason);
-    return { outcome: 'FAILED', ...common, reason };
+    // From here on money moves (card price, initial deposit): shielded from cancellation, still
+    // bounded by the order's deadline, and reported with `cancelRequested`.
+    const result = await CancellationScope.nonCancellable(() =>
+      openAndFollow(input, tracker, notifications, cardType),
+    );
+    const cancelRequested = CancellationScope.current().consideredCancelled;
+    return cancelRequested ? { ...result, cancelRequested } : result;
   } catch (error) {
     endWithFailure(tracker, error, `issuance in state ${tracker.state}`);
   }
+}
+
+async function openAndFollow(
+  input: IssuanceParsedInput,
+  tracker: FlowTracker<IssuanceState>,
+  notifications: Notifications,
+  cardType: WasabiCardTypeSummary,
+): Promise<IssuanceResult> {
+  tracker.set('OPENING');
+  const merchantOrderNo = providerOrderKey(workflowInfo().workflowId, 'open');
+  await keyedSends.wasabiOpenCard({
+    merchantOrderNo,
+    cardTypeId: input.cardTypeId,
+    amount: input.initialDeposit,
+    ...(input.holderId ? { holderId: input.holderId } : {}),
+  });
+  tracker.set('WAITING_FOR_ORDER', `order ${merchantOrderNo}`);
+  const wait = waitSettings(input.order, ORDER_DEFAULTS);
+  const order = await waitForProvider({
+    what: 'card order',
+    deadlineAt: Date.now() + wait.deadlineMs,
+    pollIntervalMs: wait.pollIntervalMs,
+    notifications,
+    poll: (a) => a.wasabiOrder({ merchantOrderNo, untilFinal: true, needCardNo: true }),
+    read: () => reads.wasabiOrder({ merchantOrderNo, untilFinal: false, needCardNo: true }),
+    // A success that names no card yet is not an outcome: the card exists, its number follows.
+    isFinal: (o) => (o.status === 'success' && o.cardNo !== undefined) || o.status === 'fail',
+  });
+  const common = {
+    provider: 'wasabi' as const,
+    orderNo: order.orderNo,
+    merchantOrderNo,
+    currency: order.currency ?? cardType.currency,
+    amount: order.amount ?? input.initialDeposit,
+    ...(order.fee ? { fee: order.fee } : {}),
+  };
+  if (order.status === 'success' && order.cardNo) {
+    tracker.setCardRef(order.cardNo);
+    tracker.set('ISSUED', `card ${order.cardNo}`);
+    return { outcome: 'ISSUED', cardRef: order.cardNo, ...common };
+  }
+  const reason = order.description ?? 'WasabiCard failed the card order';
+  tracker.set('FAILED', reason);
+  return { outcome: 'FAILED', ...common, reason };
 }
 
 function checkAgainstCardType(

@@ -48,4 +48,9 @@ export interface IssuanceResult {
   amount: string;
   fee?: string;
   reason?: string;
+  /**
+   * An operator asked to cancel after the order was sent: the card price and initial deposit may
+   * already be moving, so the order was followed to its end regardless and is reported here.
+   */
+  cancelRequested?: boolean;
 }

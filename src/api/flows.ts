@@ -6,6 +6,7 @@ import {
   activationInputSchema,
   cardAccountInputSchema,
   closureInputSchema,
+  Decimal,
   depositInputSchema,
   issuanceInputSchema,
   kycInputSchema,
@@ -98,7 +99,15 @@ export const FLOW_SPECS = {
     id: (i) => workflowIds.cardDeposit(i.provider as 'kazepay', str(i.cardRef), str(i.depositRef)),
     refs: (i) => ({ cardRef: str(i.cardRef), ...(i.customerRef ? { customerRef: str(i.customerRef) } : {}) }),
     args: same,
-    comparable: (i) => i,
+    // A depositRef is the same deposit whichever door started it (the account sets other wait
+    // options): only its terms must match, and a repeat answers the first flow.
+    comparable: (i) => ({
+      provider: i.provider,
+      cardRef: i.cardRef,
+      depositRef: i.depositRef,
+      amount: new Decimal(str(i.amount)).toString(),
+      currency: i.currency,
+    }),
   },
   closure: {
     type: WORKFLOW_TYPES.cardClosure,

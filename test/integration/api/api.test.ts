@@ -167,13 +167,37 @@ describe('flows through the API (WasabiCard)', () => {
     });
     assert.equal(dep.status, 200, dep.text);
     assert.equal(dep.body.outcome, 'SETTLED');
-    // The same deposit reference again: refused by the update's validator.
+    // The same deposit reference again: the first outcome, nothing moved twice.
     const repeat = await api.call('POST', `/card-accounts/wasabi/${cardNo}/deposit`, {
       depositRef,
-      amount: '25',
+      amount: '25.00',
     });
-    assert.equal(repeat.status, 422, repeat.text);
-    assert.equal(repeat.body.error, 'refused');
+    assert.equal(repeat.status, 200, repeat.text);
+    assert.equal(repeat.body.providerTransactionId, dep.body.providerTransactionId);
+    // With another amount: a conflict, for the account door and the direct one.
+    const otherAmount = await api.call('POST', `/card-accounts/wasabi/${cardNo}/deposit`, {
+      depositRef,
+      amount: '26',
+    });
+    assert.equal(otherAmount.status, 409, otherAmount.text);
+    assert.equal(otherAmount.body.error, 'conflict');
+    const direct = await api.call('POST', '/flows/deposit', {
+      provider: 'wasabi',
+      cardRef: cardNo,
+      depositRef,
+      amount: '26',
+      currency: 'USD',
+    });
+    assert.equal(direct.status, 409, direct.text);
+    const same = await api.call('POST', '/flows/deposit', {
+      provider: 'wasabi',
+      cardRef: cardNo,
+      depositRef,
+      amount: '25',
+      currency: 'USD',
+    });
+    assert.equal(same.status, 200, same.text);
+    assert.equal(same.body.started, false);
 
     const frozen = await api.call('POST', `/card-accounts/wasabi/${cardNo}/freeze`, {});
     assert.equal(frozen.status, 200, frozen.text);

@@ -1,8 +1,8 @@
 // What the chaos suite checks once the lifecycles are over (faults off):
 // - every flow ended: no workflow of the run still RUNNING (listed through the Temporal client);
-// - no workflow task failed (every history scanned for WorkflowTaskFailed; the server's own
-//   UNHANDLED_COMMAND, a signal racing a task completion, and two SDK races with a task that was
-//   lost or outrun, are counted apart as benign: see SDK_TASK_RACES);
+// - no workflow task failed (every history scanned for WorkflowTaskFailed; only the server's own
+//   UNHANDLED_COMMAND, a signal racing a task completion, is counted apart as benign: any
+//   nondeterminism fails the run);
 // - zero duplicate provider effects: one recharge / order / card / holder per flow that asked for it;
 // - each sandbox ledger reconciles with what the workflows report, card by card: money settled on
 //   the card = deposits reported SETTLED (+ the initial deposit of an issued card); money returned
@@ -18,48 +18,12 @@ import type { CanarySet } from './canaries';
 import type { ChaosStack } from './harness';
 import type { FlowOutcome, LifecycleRecord } from './lifecycles';
 
-/**
- * Workflow task failures the SDK reports when a worker's cached run meets history it did not
- * write, and that heal themselves: the run is evicted and the next attempt replays the history and
- * goes on (the checks still require every flow to complete, nothing twice, the money exact). Only
- * these messages, with their cause; anything else, including any other nondeterminism (a changed
- * command, activity type or order), stays a failure.
- *
- * 1. A local activity's outcome differed between two runs of it. Under worker kills and server
- * restarts a workflow task can be handed to a second worker while the first is still running the
- * task's local activity; both run it (local activities run at least once), and when one succeeds
- * and the other fails (an injected 5xx) the slower worker finds the other's result in the
- * history. Its cached run fails that task, is evicted, and the next attempt replays the history
- * and goes on: the flow completes, and a second run of a read or a keyed send is harmless (every
- * keyed send looks its order up first).
- * 2. A poll cancelled (a webhook arrived) while the server was ending the poll's attempt: the
- *    cancel request met the attempt's own events. Seen once in a CI run, when the read after the
- *    notification still ran as a local activity in the same task (it now goes through the server,
- *    so the task ends at once).
- */
-const SDK_TASK_RACES: ReadonlyArray<{ cause: number; message: RegExp }> = [
-  {
-    cause: 24, // NON_DETERMINISTIC_ERROR
-    message:
-      /Local activity \(seq \d+\) (completed successfully locally, but history said it failed|failed locally, but history said it completed)/,
-  },
-  {
-    cause: 14, // the SDK's fatal error in its workflow machines
-    message:
-      /ActivityMachine in state ScheduledActivityCancelCommandCreated says the transition is invalid during event EventInfo \{ event_id: \d+, event_type: ActivityTaskStarted \}/,
-  },
-];
-
 export interface CheckResults {
   workflows: number;
   running: string[];
   statuses: Record<string, number>;
   workflowTaskFailures: number;
   workflowTaskFailuresBenign: number;
-  /** Of the benign ones: SDK races with a lost or outrun task (SDK_TASK_RACES). */
-  sdkTaskRaces: number;
-  /** Their messages, for the report (at most 10). */
-  sdkTaskRaceMessages: string[];
   workflowTaskTimeouts: number;
   activityTimeouts: number;
   duplicates: number;
@@ -86,8 +50,6 @@ export async function runChecks(
     statuses: {},
     workflowTaskFailures: 0,
     workflowTaskFailuresBenign: 0,
-    sdkTaskRaces: 0,
-    sdkTaskRaceMessages: [],
     workflowTaskTimeouts: 0,
     activityTimeouts: 0,
     duplicates: 0,
@@ -126,16 +88,7 @@ export async function runChecks(
         if (failed) {
           // 1 = UNHANDLED_COMMAND: a signal arrived while the task completed; the server retries.
           if (failed.cause === 1) out.workflowTaskFailuresBenign++;
-          else if (
-            SDK_TASK_RACES.some(
-              (race) => failed.cause === race.cause && race.message.test(failed.failure?.message ?? ''),
-            )
-          ) {
-            out.workflowTaskFailuresBenign++;
-            out.sdkTaskRaces++;
-            if (out.sdkTaskRaceMessages.length < 10)
-              out.sdkTaskRaceMessages.push(`${id}: cause ${failed.cause} ${failed.failure?.message ?? ''}`);
-          } else {
+          else {
             out.workflowTaskFailures++;
             problem(`workflow task failed in ${id}: cause ${failed.cause} ${failed.failure?.message ?? ''}`);
           }

@@ -225,6 +225,8 @@ export function kazepayLifecycle(world: LifecycleWorld, n: number): Promise<Life
   return lifecycle('kazepay', world, n, async (ctx, record) => {
     const applicantData = person(world, n, 'kz');
     const quick = { pollInterval: world.pollInterval };
+    // The sandbox applies an unanswered request at once: a short settle before reconciling reads.
+    const reconcile = { settle: '2s' };
     const [front, selfie] = [
       await world.api.uploadDocument(PNG, 'image/png'),
       await world.api.uploadDocument(JPEG, 'image/jpeg'),
@@ -239,6 +241,7 @@ export function kazepayLifecycle(world: LifecycleWorld, n: number): Promise<Life
         applicant: applicantData,
         documents: { front: { ref: front }, selfie: { ref: selfie } },
         review: quick,
+        reconcile,
       },
     });
     if (kyc.outcome !== 'PASSED') return;
@@ -258,6 +261,7 @@ export function kazepayLifecycle(world: LifecycleWorld, n: number): Promise<Life
         cardNumber: pan,
         pin: CANARY.pin,
         activation: quick,
+        reconcile,
       },
       async whileRunning(workflowId, line) {
         const cardId = await untilCodeAwaited(ctx, workflowId, line);
@@ -294,6 +298,7 @@ export function kazepayLifecycle(world: LifecycleWorld, n: number): Promise<Life
         amount: amount(world, 10, 90, 2),
         currency: 'USD',
         settlement: quick,
+        reconcile,
       },
     });
     if (deposit.outcome !== 'SETTLED' && deposit.outcome !== 'FAILED') return;
@@ -302,7 +307,7 @@ export function kazepayLifecycle(world: LifecycleWorld, n: number): Promise<Life
       provider: 'kazepay',
       type: 'cardClosure',
       path: '/flows/closure',
-      body: { provider: 'kazepay', cardRef, completion: quick },
+      body: { provider: 'kazepay', cardRef, completion: quick, reconcile },
     });
     record.completed = closure.outcome === 'CLOSED';
   });
@@ -312,6 +317,8 @@ export function kazepayLifecycle(world: LifecycleWorld, n: number): Promise<Life
 export function wasabiLifecycle(world: LifecycleWorld, n: number): Promise<LifecycleRecord> {
   return lifecycle('wasabi', world, n, async (ctx, record) => {
     const quick = { pollInterval: world.pollInterval };
+    // The sandbox applies an unanswered request at once: a short settle before reconciling reads.
+    const reconcile = { settle: '2s' };
     const front = await world.api.uploadDocument(PNG, 'image/png');
     const kyc = await step(ctx, record, {
       provider: 'wasabi',
@@ -324,6 +331,7 @@ export function wasabiLifecycle(world: LifecycleWorld, n: number): Promise<Lifec
         applicant: person(world, n, 'wsb'),
         documents: { front: { ref: front } },
         review: quick,
+        reconcile,
       },
     });
     if (kyc.outcome !== 'PASSED') return;
@@ -361,6 +369,7 @@ export function wasabiLifecycle(world: LifecycleWorld, n: number): Promise<Lifec
         amount: amount(world, 10, 40, 0),
         currency: 'USD',
         settlement: quick,
+        reconcile,
       },
     });
     if (deposit.outcome !== 'SETTLED' && deposit.outcome !== 'FAILED') return;
@@ -379,7 +388,7 @@ export function wasabiLifecycle(world: LifecycleWorld, n: number): Promise<Lifec
       provider: 'wasabi',
       type: 'cardClosure',
       path: '/flows/closure',
-      body: { provider: 'wasabi', cardRef: cardNo, completion: quick },
+      body: { provider: 'wasabi', cardRef: cardNo, completion: quick, reconcile },
     });
     record.completed = closure.outcome === 'CLOSED';
   });

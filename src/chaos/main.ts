@@ -59,8 +59,6 @@ async function main(): Promise<number> {
         fuzzStatuses: fuzz.statuses,
         workflows: checks.workflows,
         workflowTaskFailuresBenign: checks.workflowTaskFailuresBenign,
-        sdkTaskRaces: checks.sdkTaskRaces,
-        sdkTaskRaceMessages: checks.sdkTaskRaceMessages,
         ledgersBalanced: checks.ledgersBalanced,
         problems: [...checks.problems, ...summary.driverErrors].slice(0, 20),
         flowFailures: summary.flowFailures.slice(0, 20),

@@ -32,7 +32,7 @@ export function chaosReport(s: ChaosSummary): string[] {
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')})`,
     `  stuck (still running)             ${s.stuck}`,
-    `  workflow task failures            ${s.workflowTaskFailures} (benign ${s.checks.workflowTaskFailuresBenign}: UNHANDLED_COMMAND, SDK task races ${s.checks.sdkTaskRaces}; task timeouts after kills ${s.checks.workflowTaskTimeouts}; activity timeouts ${s.checks.activityTimeouts})`,
+    `  workflow task failures            ${s.workflowTaskFailures} (benign ${s.checks.workflowTaskFailuresBenign}: UNHANDLED_COMMAND; task timeouts after kills ${s.checks.workflowTaskTimeouts}; activity timeouts ${s.checks.activityTimeouts})`,
     `  duplicate provider effects        ${s.duplicates}`,
     `  ledger mismatches                 ${s.ledgerMismatches} (books balanced: ${yes(s.checks.ledgersBalanced)})`,
     `  5xx for caller mistakes           ${s.fuzz5xxForCallerMistakes} (5xx on valid-shaped reads during faults: ${s.fuzz.serverErrorsValidShaped})`,
@@ -48,12 +48,6 @@ export function chaosReport(s: ChaosSummary): string[] {
   ];
   if (s.flowFailures.length)
     lines.push('', 'flows that ended in a typed failure', ...s.flowFailures.map((f) => `  - ${f}`));
-  if (s.checks.sdkTaskRaceMessages.length)
-    lines.push(
-      '',
-      'benign SDK task races (healed by replay; see SDK_TASK_RACES in checks.ts)',
-      ...s.checks.sdkTaskRaceMessages.map((m) => `  - ${m}`),
-    );
   const problems = [
     ...s.checks.problems,
     ...s.driverErrors,

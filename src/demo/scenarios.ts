@@ -52,7 +52,7 @@ const WASABI_CARD_TYPE = '111065';
 
 export type FlowBody = {
   status: string;
-  state?: { state?: string };
+  state?: { state?: string; detail?: string };
   result?: Record<string, unknown>;
   failure?: { type?: string; message?: string };
   cardRef?: string;
@@ -84,15 +84,19 @@ export async function follow(
   until: (body: FlowBody) => boolean = (body) => body.status !== 'RUNNING',
 ): Promise<FlowBody> {
   const deadline = Date.now() + ctx.flowTimeoutMs;
+  let detail: string | undefined;
   for (;;) {
     const { status, body } = await ctx.api.flow(workflowId);
     if (status === 200) {
       const flow = body as FlowBody;
       line.state = flow.status === 'RUNNING' ? (flow.state?.state ?? 'RUNNING') : ended(flow);
+      detail = flow.state?.detail;
       if (until(flow)) return flow;
     }
     if (Date.now() > deadline)
-      throw new Error(`${line.label}: still ${line.state} after ${ctx.flowTimeoutMs} ms`);
+      throw new Error(
+        `${line.label}: still ${line.state} after ${ctx.flowTimeoutMs} ms${detail ? ` (${detail})` : ''}`,
+      );
     await new Promise((r) => setTimeout(r, ctx.followEveryMs ?? 250));
   }
 }

@@ -12,7 +12,8 @@ import {
   ProviderValidationError,
 } from '../src/providers/errors';
 import type { WasabiClient } from '../src/providers/wasabi/client';
-import type { WasabiOrder } from '../src/providers/wasabi/schemas/card';
+import type { WasabiCardTypeV2, WasabiOrder } from '../src/providers/wasabi/schemas/card';
+import { V1_TRANSACTION_TYPES, type V1TransactionType } from '../src/providers/wasabi/schemas/requests';
 import type { SecretStore } from '../src/security/secret-store';
 import { useSecret } from './secrets';
 import type { CardflowActivities, KycFileIds, WasabiOrderSummary } from './interface';
@@ -106,23 +107,31 @@ function holderFields(applicant: Applicant, cardTypeId: string, fileIds: KycFile
 export function createWasabiActivities(deps: WasabiActivityDependencies): WasabiActivities {
   const { client, documents, secrets } = deps;
 
-  const findOrder = async (merchantOrderNo: string): Promise<WasabiOrderSummary | null> => {
-    const [order] = await client.findOrders(merchantOrderNo, { includeV1: true });
+  /** `v1Types`: the v1 log's required `type` values to ask (default: every one the seed lists). */
+  const findOrder = async (
+    merchantOrderNo: string,
+    v1Types?: readonly V1TransactionType[],
+  ): Promise<WasabiOrderSummary | null> => {
+    const [order] = await client.findOrders(merchantOrderNo, {
+      includeV1: true,
+      ...(v1Types ? { v1Types } : {}),
+    });
     return order ? summary(order) : null;
   };
 
   /** Look the key up; send only when absent; a duplicate refusal means it landed meanwhile. */
   const findOrCreate = async (
     merchantOrderNo: string,
+    v1Type: V1TransactionType,
     create: () => Promise<WasabiOrder>,
   ): Promise<WasabiOrderSummary> => {
-    const existing = await findOrder(merchantOrderNo);
+    const existing = await findOrder(merchantOrderNo, [v1Type]);
     if (existing) return existing;
     try {
       return summary(await create());
     } catch (error) {
       if (!(error instanceof ProviderDuplicateOrderError)) throw error;
-      const found = await findOrder(merchantOrderNo);
+      const found = await findOrder(merchantOrderNo, [v1Type]);
       if (!found) throw error;
       return found;
     }
@@ -201,23 +210,31 @@ export function createWasabiActivities(deps: WasabiActivityDependencies): Wasabi
     },
 
     wasabiOpenCard: ({ merchantOrderNo, cardTypeId, amount, holderId }) =>
-      findOrCreate(merchantOrderNo, () =>
+      findOrCreate(merchantOrderNo, V1_TRANSACTION_TYPES.create, () =>
         client.createCard({ merchantOrderNo, cardTypeId, amount, ...(holderId ? { holderId } : {}) }),
       ),
 
     wasabiDeposit: ({ merchantOrderNo, cardNo, amount }) =>
-      findOrCreate(merchantOrderNo, () => client.deposit({ merchantOrderNo, cardNo, amount })),
+      findOrCreate(merchantOrderNo, V1_TRANSACTION_TYPES.deposit, () =>
+        client.deposit({ merchantOrderNo, cardNo, amount }),
+      ),
 
     wasabiCancel: ({ merchantOrderNo, cardNo }) =>
-      findOrCreate(merchantOrderNo, () => client.cancel({ merchantOrderNo, cardNo })),
+      findOrCreate(merchantOrderNo, V1_TRANSACTION_TYPES.cancel, () =>
+        client.cancel({ merchantOrderNo, cardNo }),
+      ),
 
     wasabiSetFrozen: ({ merchantOrderNo, cardNo, frozen }) =>
-      findOrCreate(merchantOrderNo, () =>
-        frozen ? client.freeze({ merchantOrderNo, cardNo }) : client.unfreeze({ merchantOrderNo, cardNo }),
+      findOrCreate(
+        merchantOrderNo,
+        frozen ? V1_TRANSACTION_TYPES.freeze : V1_TRANSACTION_TYPES.unfreeze,
+        () =>
+          frozen ? client.freeze({ merchantOrderNo, cardNo }) : client.unfreeze({ merchantOrderNo, cardNo }),
       ),
 
     async wasabiActivatePhysicalCard({ merchantOrderNo, cardNo, code, pinHandle, noPinPaymentAmount }) {
-      const existing = await findOrder(merchantOrderNo);
+      // The seed's v1 log lists no activation type: only the v2 log is asked.
+      const existing = await findOrder(merchantOrderNo, []);
       if (existing) return existing;
       return useSecret(secrets, pinHandle, 'pin', async (pin) => {
         let answer: Awaited<ReturnType<WasabiClient['activeCard']>> | undefined;
@@ -239,12 +256,12 @@ export function createWasabiActivities(deps: WasabiActivityDependencies): Wasabi
             const gap = ACTIVATE_RETRY_MS * 2 ** (attempt - 1);
             if (again && attempt < ACTIVATE_ATTEMPTS && Date.now() - began + gap < ACTIVATE_BUDGET_MS) {
               await delay(gap);
-              const landed = await findOrder(merchantOrderNo);
+              const landed = await findOrder(merchantOrderNo, []);
               if (landed) return landed;
               continue;
             }
             if (error instanceof ProviderDuplicateOrderError) {
-              const landed = await findOrder(merchantOrderNo);
+              const landed = await findOrder(merchantOrderNo, []);
               if (landed) return landed;
             }
             // WasabiCard refuses a wrong code outright (no order). While the card still awaits
@@ -290,13 +307,50 @@ export function createWasabiActivities(deps: WasabiActivityDependencies): Wasabi
 
     async wasabiCardStatus({ cardNo }) {
       const info = await client.cardInfo({ cardNo });
-      if (!info.cardTypeId) {
-        throw new ProviderValidationError([{ field: 'cardNo', rule: 'card info carries no cardTypeId' }], {
-          provider: 'wasabi',
-          operation: 'card/info',
-        });
+      if (info.cardTypeId) return { status: lower(info.status), cardTypeId: info.cardTypeId };
+      // The seed's card/info answer carries no cardTypeId: the type is found from what it does
+      // carry, the card number (its BIN), against v2/cardTypes.
+      const cardTypeId = cardTypeOf(info, await client.cardTypes(), (v) => client.decrypt(v, 'card/info'));
+      if (!cardTypeId) {
+        throw new ProviderValidationError(
+          [
+            {
+              field: 'cardNo',
+              rule: 'card info carries no cardTypeId and its BIN matches no single card type',
+            },
+          ],
+          { provider: 'wasabi', operation: 'card/info' },
+        );
       }
-      return { status: lower(info.status), cardTypeId: info.cardTypeId };
+      return { status: lower(info.status), cardTypeId };
     },
   };
+}
+
+/**
+ * The card type of a card whose card/info answer names none: the card type whose `bankCardBin`
+ * is the longest prefix of the card number (`cardBankBin` or `cardNumber`, decrypted when it is
+ * not plain digits); when no BIN matches and the merchant is offered exactly one card type, that
+ * one. Undefined when neither decides (two types share the BIN, or several are offered).
+ */
+export function cardTypeOf(
+  info: { cardBankBin?: string | null | undefined; cardNumber?: string | null | undefined },
+  types: readonly WasabiCardTypeV2[],
+  decrypt: (value: string) => string,
+): string | undefined {
+  let number = info.cardBankBin ?? info.cardNumber ?? '';
+  if (number && !/^\d+$/.test(number)) {
+    try {
+      number = decrypt(number);
+    } catch {
+      number = '';
+    }
+  }
+  const bin = (t: WasabiCardTypeV2) => (t.bankCardBin ?? '').replace(/\D/g, '');
+  const matching = number ? types.filter((t) => bin(t) && number.startsWith(bin(t))) : [];
+  const longest = Math.max(0, ...matching.map((t) => bin(t).length));
+  const best = matching.filter((t) => bin(t).length === longest);
+  if (best.length === 1) return best[0]!.cardTypeId;
+  if (matching.length === 0 && types.length === 1) return types[0]!.cardTypeId;
+  return undefined;
 }

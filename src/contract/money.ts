@@ -24,6 +24,25 @@ export const decimalString = z.union([z.string(), z.number()]).transform((value,
   return text;
 });
 
+const EXPONENT_TEXT = /^-?\d+(\.\d+)?[eE][+-]?\d+$/;
+
+/**
+ * An amount as a provider sends it: like decimalString, and also in the exponent form a Java
+ * `Double` (KazePay's amount type in the seed) or `BigDecimal.toString()` produces, e.g. `1.0E7`,
+ * which becomes plain decimal text (`10000000`). For reading answers only: what the engine sends
+ * stays plain decimal text.
+ */
+export const providerDecimal = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  const raw =
+    typeof value === 'number' ? (Number.isFinite(value) ? new Decimal(value).toFixed() : '') : value.trim();
+  const text = EXPONENT_TEXT.test(raw) ? new Decimal(raw).toFixed() : raw;
+  if (!DECIMAL_TEXT.test(text)) {
+    ctx.addIssue({ code: 'custom', message: 'expected a decimal amount such as 12.50' });
+    return z.NEVER;
+  }
+  return text;
+});
+
 /** A strictly positive amount with at most `maxDecimals` decimal places. */
 export function positiveAmount(maxDecimals = 2) {
   return decimalString

@@ -46,7 +46,11 @@ import {
   type OperationName,
   type OperationResult,
 } from './operations';
-import { requestNoGenerator } from './request-no';
+import {
+  DEFAULT_RESPONSE_REQUEST_NO_POLICY,
+  requestNoGenerator,
+  type ResponseRequestNoPolicy,
+} from './request-no';
 import { sniffImageType } from './schemas';
 
 /**
@@ -88,8 +92,8 @@ export interface KazepayClientOptions {
   timeoutMs?: number;
   /** UNCONFIRMED: amounts as JSON numbers (default, as in the seed) or strings. */
   amountEncoding?: 'number' | 'string';
-  /** UNCONFIRMED: a response must echo the requestNo (default) or only a warning is logged. */
-  responseRequestNo?: 'must-match' | 'warn';
+  /** UNCONFIRMED: a different requestNo in the answer is logged (`warn`, default) or refused. */
+  responseRequestNo?: ResponseRequestNoPolicy;
   requestNoDigits?: 8 | 9 | 10;
   requestNoUtcOffsetMinutes?: number;
   authenticationErrorCodes?: readonly string[] | undefined;
@@ -303,9 +307,14 @@ export class KazepayClient {
     }
     const { head } = parsed;
     if (head.requestNo !== requestNo) {
-      if ((this.options.responseRequestNo ?? 'must-match') === 'must-match')
+      // The seed's own answers mostly carry another requestNo than their request: by default this
+      // is logged (no secret in it) and the answer, verified below, is accepted.
+      if ((this.options.responseRequestNo ?? DEFAULT_RESPONSE_REQUEST_NO_POLICY) === 'must-match')
         throw new ProviderResponseIntegrityError('the answer belongs to another requestNo', context);
-      this.options.logger?.warn({ apiCode, requestNo }, 'KazePay answer carries a different requestNo');
+      this.options.logger?.warn(
+        { apiCode, requestNo, responseRequestNo: head.requestNo },
+        'KazePay answer carries a different requestNo; accepted (KAZEPAY_RESPONSE_REQUEST_NO=warn)',
+      );
     }
     if (head.apiCode !== apiCode) {
       // The seed itself shows responses labelled "cardBalance" for updCardStatus and closeCard.

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { envValue, parseEnv } from '../../runtime/env';
 import type { KazepayClientOptions } from './client';
+import { DEFAULT_RESPONSE_REQUEST_NO_POLICY } from './request-no';
 
 const codeList = () =>
   z.string().transform((v) =>
@@ -40,8 +41,11 @@ export const kazepayEnvSchema = z.object({
   // Client behaviour knobs.
   /** UNCONFIRMED: amounts sent as JSON numbers (the seed shows `5000.00`) or as strings. */
   KAZEPAY_AMOUNT_ENCODING: z.enum(['number', 'string']).default('number'),
-  /** UNCONFIRMED: whether a response must echo the request's requestNo (`must-match`) or may not (`warn`). */
-  KAZEPAY_RESPONSE_REQUEST_NO: z.enum(['must-match', 'warn']).default('must-match'),
+  /**
+   * UNCONFIRMED: an answer whose requestNo differs from the request's is accepted with a warning
+   * (`warn`, default: 12 of the seed's 14 example pairs differ) or refused (`must-match`).
+   */
+  KAZEPAY_RESPONSE_REQUEST_NO: z.enum(['warn', 'must-match']).default(DEFAULT_RESPONSE_REQUEST_NO_POLICY),
   KAZEPAY_REQUEST_NO_DIGITS: z.enum(['8', '9', '10']).default('10').transform(Number),
   /** UNCONFIRMED: time zone of the requestNo timestamp, minutes east of UTC. */
   KAZEPAY_REQUEST_NO_UTC_OFFSET_MINUTES: envValue.int(0, 14 * 60).default(0),

@@ -5,7 +5,7 @@
 // fields) and lenient on formats the seed itself violates (queryCard's countryCode is a name).
 // Amounts are decimal text throughout: never a binary float.
 import { z } from 'zod';
-import { decimalString, positiveAmount } from '../../contract/money';
+import { positiveAmount, providerDecimal } from '../../contract/money';
 
 // ---------------------------------------------------------------- field rules
 
@@ -146,6 +146,16 @@ export const queryUcardKycStatusRequest = z.strictObject({ email: email() });
 export const KYC_STATUSES = ['WAITING_KYC', 'PASSED', 'REJECTED'] as const;
 export type KycStatus = (typeof KYC_STATUSES)[number];
 
+/**
+ * A card id in an answer. The seed shows text ("3377"); a Java service may send the same id as a
+ * JSON number, which is read as its exact text.
+ */
+const answerCardId = () =>
+  z
+    .union([z.string(), z.number().int()])
+    .transform((v) => String(v))
+    .pipe(z.string().min(1));
+
 /** SUCCESS / FAILED, compared case-insensitively by the client. */
 const resultFlag = () => z.string();
 /** Status values are compared case-insensitively (the seed shows mixed case): kept upper-cased. */
@@ -192,7 +202,7 @@ export const ucardAssignRequest = z.strictObject({
   cardNumber: cardNumber(),
   autoActive: z.boolean({ error: 'must be true or false' }),
 });
-export const ucardAssignResponse = z.looseObject({ encrypt: resultFlag(), cardID: z.string().min(1) });
+export const ucardAssignResponse = z.looseObject({ encrypt: resultFlag(), cardID: answerCardId() });
 
 export const ucardActiveRequest = z.strictObject({
   cardID: cardId(),
@@ -200,7 +210,7 @@ export const ucardActiveRequest = z.strictObject({
 });
 export const ucardActiveResponse = z.looseObject({
   encrypt: resultFlag(),
-  cardID: z.string(),
+  cardID: answerCardId(),
   status: statusText(),
 });
 
@@ -213,7 +223,7 @@ export const resultOnlyResponse = z.looseObject({ encrypt: resultFlag() });
 export const cardIdRequest = z.strictObject({ cardID: cardId() });
 
 export const queryCardResponse = z.looseObject({
-  cardID: z.string(),
+  cardID: answerCardId(),
   cardNo: z.string(),
   /** Only virtual cards return a CVV (seed). */
   cardCvv: z.string().optional(),
@@ -233,10 +243,10 @@ export const queryCardResponse = z.looseObject({
 
 export const cardBalanceRequest = z.strictObject({ cardID: cardId(), currency: currency() });
 export const cardBalanceResponse = z.looseObject({
-  cardID: z.string(),
+  cardID: answerCardId(),
   currency: z.string(),
-  avaBalance: decimalString,
-  blockBalance: decimalString,
+  avaBalance: providerDecimal,
+  blockBalance: providerDecimal,
 });
 
 export const cardRechargeRequest = z.strictObject({
@@ -246,11 +256,11 @@ export const cardRechargeRequest = z.strictObject({
   amount: positiveAmount(2),
 });
 export const cardRechargeResponse = z.looseObject({
-  cardID: z.string(),
+  cardID: answerCardId(),
   currency: z.string(),
   transactionId: z.string().min(1),
   transactionStatus: statusText(),
-  sendAmount: decimalString,
+  sendAmount: providerDecimal,
 });
 
 export const queryTransactionsRequest = z
@@ -282,15 +292,15 @@ export const queryTransactionsRequest = z
   });
 
 export const transactionRow = z.looseObject({
-  cardID: z.string(),
+  cardID: answerCardId(),
   transactionId: z.string(),
   transactionTime: z.string(),
   cardCurrency: z.string(),
-  cardCurrencyAmt: decimalString,
+  cardCurrencyAmt: providerDecimal,
   transCurrency: z.string(),
-  transCurrencyAmt: decimalString,
+  transCurrencyAmt: providerDecimal,
   feeCurrency: z.string(),
-  fee: decimalString,
+  fee: providerDecimal,
   /** Mixed case in the seed ("Pending"): upper-cased here. */
   transStatus: statusText(),
   transType: z.string(),
@@ -321,18 +331,18 @@ export const updCardStatusRequest = z.strictObject({
   cardID: cardId(),
   status: z.enum(CARD_STATUS_CHANGES, { error: 'must be one of ACTIVE, INACTIVE' }),
 });
-export const updCardStatusResponse = z.looseObject({ cardID: z.string(), status: statusText() });
+export const updCardStatusResponse = z.looseObject({ cardID: answerCardId(), status: statusText() });
 
 export const closeCardResponse = z.looseObject({
-  cardID: z.string(),
+  cardID: answerCardId(),
   status: statusText(),
-  refundAmt: decimalString,
+  refundAmt: providerDecimal,
   currency: z.string(),
   txnId: z.string(),
 });
 
 export const getCardIdRequest = z.strictObject({ cardNo: cardNumber() });
-export const getCardIdResponse = z.looseObject({ cardID: z.string(), cardNo: z.string() });
+export const getCardIdResponse = z.looseObject({ cardID: answerCardId(), cardNo: z.string() });
 
 // ---------------------------------------------------------------- webhooks and virtual cards
 
@@ -349,9 +359,9 @@ export const createCardRequest = z.strictObject({
   cardBin: text().regex(/^\d{6,8}$/, 'must be a card BIN of 6 to 8 digits'),
   cardLevel: nonEmpty().optional(),
 });
-export const createCardResponse = z.looseObject({ cardID: z.string(), status: statusText() });
+export const createCardResponse = z.looseObject({ cardID: answerCardId(), status: statusText() });
 /** UNCONFIRMED response shape: at least the card id and its status. */
-export const createCardQueryResponse = z.looseObject({ cardID: z.string(), status: statusText() });
+export const createCardQueryResponse = z.looseObject({ cardID: answerCardId(), status: statusText() });
 
 // ---------------------------------------------------------------- status vocabularies
 

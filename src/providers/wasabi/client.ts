@@ -26,7 +26,9 @@ export interface WasabiSensitiveCard {
   activateUrl: string | null;
 }
 
-export type WasabiThreeDsDecrypted = Omit<card.WasabiThreeDsRecord, 'values'> & { values: string };
+/** `values` is null (and `undecryptable` true) when it does not decrypt with the merchant key. */
+export type WasabiThreeDsDecrypted = Omit<card.WasabiThreeDsRecord, 'values'> &
+  ({ values: string; undecryptable?: never } | { values: null; undecryptable: true });
 
 export function validateRequest<T extends z.ZodType>(
   schema: T,
@@ -130,11 +132,11 @@ export class WasabiClient {
   unfreezeV1(input: In<typeof req.cardNoRequest>) {
     return this.op(WASABI_PATHS.unfreezeV1, req.cardNoRequest, input, card.v1StatusSchema);
   }
-  freeze(input: In<typeof req.cardOrderRequest>) {
-    return this.op(WASABI_PATHS.freezeV2, req.cardOrderRequest, input, card.orderSchema);
+  freeze(input: In<typeof req.freezeOrderRequest>) {
+    return this.op(WASABI_PATHS.freezeV2, req.freezeOrderRequest, input, card.orderSchema);
   }
-  unfreeze(input: In<typeof req.cardOrderRequest>) {
-    return this.op(WASABI_PATHS.unfreezeV2, req.cardOrderRequest, input, card.orderSchema);
+  unfreeze(input: In<typeof req.freezeOrderRequest>) {
+    return this.op(WASABI_PATHS.unfreezeV2, req.freezeOrderRequest, input, card.orderSchema);
   }
   deposit(input: In<typeof req.depositRequest>) {
     return this.op(WASABI_PATHS.deposit, req.depositRequest, input, card.orderSchema);
@@ -157,21 +159,28 @@ export class WasabiClient {
   transactions(input: In<typeof req.transactionQueryRequest> = {}) {
     return this.op(WASABI_PATHS.transactionV2, req.transactionQueryRequest, input, card.orderPageSchema);
   }
-  transactionsV1(input: In<typeof req.transactionQueryRequest> = {}) {
-    return this.op(WASABI_PATHS.transactionV1, req.transactionQueryRequest, input, card.orderPageSchema);
+  /** The v1 operation log (the seed's "Card Transaction"): `type` is required. */
+  transactionsV1(input: In<typeof req.transactionV1QueryRequest>) {
+    return this.op(WASABI_PATHS.transactionV1, req.transactionV1QueryRequest, input, card.orderPageSchema);
   }
   /**
    * Reconciliation after an ambiguous call: the orders carrying `merchantOrderNo`, from the v2
    * log and, when `includeV1` (cards opened with v1 openCard are absent from v2), the v1 log.
+   * The v1 log requires a `type` (seed 002): it is asked once per type in `v1Types` (default:
+   * every type its request table lists) until one answers with the order.
    * Empty means the provider never accepted that order: resend it with the same number.
    */
   async findOrders(
     merchantOrderNo: string,
-    options: { includeV1?: boolean } = {},
+    options: { includeV1?: boolean; v1Types?: readonly req.V1TransactionType[] } = {},
   ): Promise<card.WasabiOrder[]> {
     const v2 = await this.transactions({ merchantOrderNo, pageNum: 1, pageSize: 100 });
     if (v2.records.length > 0 || !options.includeV1) return v2.records;
-    return (await this.transactionsV1({ merchantOrderNo, pageNum: 1, pageSize: 100 })).records;
+    for (const type of options.v1Types ?? Object.values(req.V1_TRANSACTION_TYPES)) {
+      const v1 = await this.transactionsV1({ merchantOrderNo, type, pageNum: 1, pageSize: 100 });
+      if (v1.records.length > 0) return v1.records;
+    }
+    return [];
   }
   /** Card purchases (card fee and first deposit per create order); not pushed by webhook. */
   purchaseTransactions(input: In<typeof req.purchaseTransactionRequest> = {}) {
@@ -198,7 +207,12 @@ export class WasabiClient {
       page(card.authFeeTransactionSchema),
     );
   }
-  /** 3DS records with `values` decrypted (OTP, auth URL or physical activation code). */
+  /**
+   * 3DS records with `values` decrypted (OTP, auth URL or physical activation code). A record
+   * whose value does not decrypt with the merchant key keeps its place with `values: null` and
+   * `undecryptable: true` (the value itself is never shown): one bad record does not hide the
+   * others.
+   */
   async threeDsTransactions(input: In<typeof req.authTransactionQueryRequest> = {}) {
     const found = await this.op(
       WASABI_PATHS.third3dsTransaction,
@@ -208,10 +222,14 @@ export class WasabiClient {
     );
     return {
       total: found.total,
-      records: found.records.map((r): WasabiThreeDsDecrypted => ({
-        ...r,
-        values: this.decrypt(r.values, WASABI_PATHS.third3dsTransaction),
-      })),
+      records: found.records.map((r): WasabiThreeDsDecrypted => {
+        try {
+          return { ...r, values: decryptSensitive(r.values, this.transport.merchantPrivateKey) };
+        } catch (error) {
+          if (!(error instanceof SensitiveDecryptionError)) throw error;
+          return { ...r, values: null, undecryptable: true };
+        }
+      }),
     };
   }
   /** Sandbox-only on the real platform too: creates card spend and its webhooks. */

@@ -5,7 +5,6 @@
 import type { z } from 'zod';
 import { randomUUID, type KeyObject } from 'node:crypto';
 import { Decimal } from '../../contract/money';
-import { encryptSensitive } from '../../providers/wasabi/sensitive';
 import { WASABI_PATHS } from '../../providers/wasabi/paths';
 import * as req from '../../providers/wasabi/schemas/requests';
 import { InsufficientFundsError, type Ledger } from '../common/ledger';
@@ -14,6 +13,8 @@ import type { Scheduler } from '../common/scheduler';
 import type { SandboxCardType } from './catalogue';
 import type { WasabiSandboxSwitches, WasabiSandboxTimings } from './options';
 import { CITIES, MOBILE_AREA_CODES, OCCUPATIONS, REGIONS } from './reference-data';
+import * as seed from './seed-rules';
+import { encryptForMerchant } from './sensitive';
 
 /** A refusal in the provider's envelope: `{success:false, code, msg, data:null}`. */
 export class SandboxError extends Error {
@@ -303,13 +304,13 @@ export class WasabiSandboxEngine {
     [WASABI_PATHS.openCard]: (p) => [this.wireOrder(this.openCard(p, 'v1'))],
     [WASABI_PATHS.createCardV2]: (p) => this.wireOrder(this.openCard(p, 'v2')),
     [WASABI_PATHS.cardInfo]: (p) => {
-      const { cardNo, onlySimpleInfo } = this.check(req.cardInfoRequest, p);
+      const { cardNo, onlySimpleInfo } = this.check(seed.cardInfo, p);
       return this.wireCard(this.card(cardNo), onlySimpleInfo ?? true);
     },
     [WASABI_PATHS.sensitive]: (p) => {
       const card = this.card(this.check(req.cardNoRequest, p).cardNo);
       const enc = (v: string) => {
-        const b64 = encryptSensitive(v, this.deps.merchantPublicKey);
+        const b64 = encryptForMerchant(v, this.deps.merchantPublicKey);
         return this.deps.switches.sensitiveEncoding === 'url-encoded' ? encodeURIComponent(b64) : b64;
       };
       return {
@@ -320,7 +321,7 @@ export class WasabiSandboxEngine {
           card.cardType.category === 'GIFT' ? enc(`https://gift.sandbox.test/${card.cardNo}`) : null,
       };
     },
-    [WASABI_PATHS.balance]: (p) => this.balanceInfo(this.card(this.check(req.cardNoRequest, p).cardNo)),
+    [WASABI_PATHS.balance]: (p) => this.balanceInfo(this.card(this.check(seed.cardNoOnly, p).cardNo)),
     [WASABI_PATHS.cardList]: (p) => {
       const q = this.check(req.cardListRequest, p);
       const rows = [...this.cards.values()].filter(
@@ -335,12 +336,11 @@ export class WasabiSandboxEngine {
       );
       return this.paged(rows, q.pageNum, q.pageSize, (c) => this.wireCard(c, false));
     },
-    [WASABI_PATHS.freezeV1]: (p) => this.freezeV1(this.check(req.cardNoRequest, p).cardNo, true),
-    [WASABI_PATHS.unfreezeV1]: (p) => this.freezeV1(this.check(req.cardNoRequest, p).cardNo, false),
-    [WASABI_PATHS.freezeV2]: (p) => this.wireOrder(this.freezeV2(this.check(req.cardOrderRequest, p), true)),
-    [WASABI_PATHS.unfreezeV2]: (p) =>
-      this.wireOrder(this.freezeV2(this.check(req.cardOrderRequest, p), false)),
-    [WASABI_PATHS.deposit]: (p) => this.wireOrder(this.deposit(this.check(req.depositRequest, p))),
+    [WASABI_PATHS.freezeV1]: (p) => this.freezeV1(this.check(seed.cardNoOnly, p).cardNo, true),
+    [WASABI_PATHS.unfreezeV1]: (p) => this.freezeV1(this.check(seed.cardNoOnly, p).cardNo, false),
+    [WASABI_PATHS.freezeV2]: (p) => this.wireOrder(this.freezeV2(this.check(seed.freezeV2, p), true)),
+    [WASABI_PATHS.unfreezeV2]: (p) => this.wireOrder(this.freezeV2(this.check(seed.freezeV2, p), false)),
+    [WASABI_PATHS.deposit]: (p) => this.wireOrder(this.deposit(this.check(seed.deposit, p))),
     [WASABI_PATHS.withdraw]: (p) => this.wireOrder(this.withdraw(this.check(req.withdrawRequest, p))),
     [WASABI_PATHS.cancel]: (p) => this.wireOrder(this.cancel(this.check(req.cardOrderRequest, p))),
     [WASABI_PATHS.activeCard]: (p) => {
@@ -355,10 +355,10 @@ export class WasabiSandboxEngine {
       };
     },
     [WASABI_PATHS.updatePin]: (p) => this.wireOrder(this.updatePin(this.check(req.updatePinRequest, p))),
-    [WASABI_PATHS.transactionV1]: (p) => this.orderLog(this.check(req.transactionQueryRequest, p), 'v1'),
+    [WASABI_PATHS.transactionV1]: (p) => this.orderLog(this.check(seed.cardTransaction, p), 'v1'),
     [WASABI_PATHS.transactionV2]: (p) => this.orderLog(this.check(req.transactionQueryRequest, p), 'v2'),
     [WASABI_PATHS.authTransaction]: (p) => {
-      const q = this.check(req.authTransactionQueryRequest, p);
+      const q = this.check(seed.authTransaction, p);
       const rows = this.auths.filter(
         (a) =>
           (q.type === undefined || a.type.toLowerCase() === q.type.toLowerCase()) &&
@@ -381,10 +381,10 @@ export class WasabiSandboxEngine {
       return this.paged(rows, q.pageNum, q.pageSize, (f) => ({ ...f }));
     },
     [WASABI_PATHS.third3dsTransaction]: (p) => {
-      const q = this.check(req.authTransactionQueryRequest, p);
+      const q = this.check(seed.threeDsTransaction, p);
       const rows = this.threeDs.filter(
         (r) =>
-          (q.type === undefined || r.type === q.type) &&
+          (q.type === undefined || r.type.toLowerCase() === q.type.toLowerCase()) &&
           (q.tradeNo === undefined || r.tradeNo === q.tradeNo) &&
           (q.cardNo === undefined || r.cardNo === q.cardNo) &&
           inWindow(r.transactionTime, q),
@@ -582,8 +582,7 @@ export class WasabiSandboxEngine {
   // --- opening ---------------------------------------------------------------------------------
 
   private openCard(params: Record<string, unknown>, api: 'v1' | 'v2'): SandboxOrder {
-    const q =
-      api === 'v2' ? this.check(req.createCardRequest, params) : this.check(req.openCardRequest, params);
+    const q = api === 'v2' ? this.check(req.createCardRequest, params) : this.check(seed.openCard, params);
     const type = this.cardType(q.cardTypeId);
     if (type.status !== 'online' || !type.enableActiveCard)
       throw new SandboxError(400, 'Card type is not available');
@@ -1140,7 +1139,7 @@ export class WasabiSandboxEngine {
     plaintext: string,
     extra: { amount?: string; currency?: string | null; merchantName?: string | null } = {},
   ): ThreeDsRecord {
-    const b64 = encryptSensitive(plaintext, this.deps.merchantPublicKey);
+    const b64 = encryptForMerchant(plaintext, this.deps.merchantPublicKey);
     const r: ThreeDsRecord = {
       cardNo: card.cardNo,
       tradeNo: this.longId(),
@@ -1310,7 +1309,10 @@ export class WasabiSandboxEngine {
 
   // --- reads -----------------------------------------------------------------------------------
 
-  private orderLog(q: z.output<typeof req.transactionQueryRequest>, api: 'v1' | 'v2'): unknown {
+  private orderLog(
+    q: Omit<z.output<typeof req.transactionQueryRequest>, 'type'> & { type?: string | undefined },
+    api: 'v1' | 'v2',
+  ): unknown {
     const rows = this.orders.filter(
       (o) =>
         // Cards opened with v1 openCard are absent from the v2 log (change log).
@@ -1395,6 +1397,12 @@ export class WasabiSandboxEngine {
     return { ...wire };
   }
 
+  /** A sensitive value as the provider sends it: encrypted to the merchant (switch: URL-encoded). */
+  private sensitive(value: string): string {
+    const b64 = encryptForMerchant(value, this.deps.merchantPublicKey);
+    return this.deps.switches.sensitiveEncoding === 'url-encoded' ? encodeURIComponent(b64) : b64;
+  }
+
   private wireCard(card: SandboxCard, simple: boolean): Record<string, unknown> {
     const holder = card.holderId ? this.holders.get(card.holderId) : undefined;
     return {
@@ -1402,6 +1410,11 @@ export class WasabiSandboxEngine {
       cardBankBin: card.cardType.bankCardBin,
       holderId: card.holderId,
       cardNo: card.cardNo,
+      // Seed 002 marks cardNumber, cvv and validPeriod required; cvv and validPeriod "encrypted
+      // with the merchant's public key".
+      cardNumber: card.pan,
+      cvv: this.sensitive(card.cvv),
+      validPeriod: this.sensitive(card.expireDate),
       status: this.cardStatus(card.status),
       statusStr: card.status,
       blocked: card.blocked,

@@ -82,7 +82,7 @@ test('the standalone sandbox prints its settings; the ops command calls it with 
       JSON.stringify({ cardNo, merchantOrderNo: 'x', amount: 1 }),
     );
     assert.equal(invalid.code, 2);
-    assert.match(invalid.err, /merchantOrderNo: length 15\.\.65/);
+    assert.match(invalid.err, /merchantOrderNo: length 20\.\.35/);
 
     const noPath = await call('--body', '{}');
     assert.equal(noPath.code, 2);

@@ -27,7 +27,7 @@ test('credentials from variables and files; every profile knob defaults to the s
     assert.deepEqual(options.profile, { ...DEFAULT_CRYPTO_PROFILE });
     assert.equal(options.timeoutMs, 30_000);
     assert.equal(options.amountEncoding, 'number');
-    assert.equal(options.responseRequestNo, 'must-match');
+    assert.equal(options.responseRequestNo, 'warn');
     assert.equal(options.requestNoDigits, 10);
     assert.equal(options.uploadUrl, undefined);
     // The keys load (PEM from a file, bare base64 DER from a variable).

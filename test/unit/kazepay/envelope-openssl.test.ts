@@ -319,7 +319,35 @@ describe('default profile against openssl', () => {
     );
   });
 
-  test('an answer carrying another requestNo is refused', async () => {
+  test('an answer carrying another requestNo is accepted with a warning by default', async () => {
+    let sent = '';
+    respond = (request) => {
+      sent = request.envelope.head.requestNo!;
+      return opensslSeal(
+        { ...responseHead(request), requestNo: '2024062810200869481548' },
+        '{"encrypt":"SUCCESS","status":"PASSED"}',
+        'merchant.pub',
+        'platform.key',
+      );
+    };
+    const warnings: Array<{ object: object; message: string }> = [];
+    const c = new KazepayClient({
+      ...clientOptions(),
+      logger: { warn: (object, message) => warnings.push({ object, message }) },
+    });
+    const result = await c.queryUcardKycStatus({ email: 'kyc@kazepay.io' });
+    assert.deepEqual(result, { encrypt: 'SUCCESS', status: 'PASSED' });
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]!.message, /different requestNo/);
+    // Only the apiCode and the two request numbers: no business content, no key material.
+    assert.deepEqual(warnings[0]!.object, {
+      apiCode: 'queryUcardKycStatus',
+      requestNo: sent,
+      responseRequestNo: '2024062810200869481548',
+    });
+  });
+
+  test('with must-match, an answer carrying another requestNo is refused', async () => {
     respond = (request) =>
       opensslSeal(
         { ...responseHead(request), requestNo: '2024062810200869481548' },
@@ -327,7 +355,12 @@ describe('default profile against openssl', () => {
         'merchant.pub',
         'platform.key',
       );
-    await assert.rejects(client().queryUcardKycStatus({ email: 'kyc@kazepay.io' }), /another requestNo/);
+    const c = new KazepayClient({ ...clientOptions(), responseRequestNo: 'must-match' });
+    await assert.rejects(c.queryUcardKycStatus({ email: 'kyc@kazepay.io' }), (error) => {
+      assert.ok(error instanceof ProviderResponseIntegrityError);
+      assert.match(error.message, /another requestNo/);
+      return true;
+    });
   });
 });
 

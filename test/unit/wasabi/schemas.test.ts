@@ -107,18 +107,32 @@ describe('field rules are enforced before sending, naming field and rule', () =>
     }
   };
 
-  test('merchantOrderNo: 15..65 for card operations, 20..40 for holders, letters and digits', () => {
+  test('merchantOrderNo: the seed lengths (deposit 20..35, openCard and v2 freeze 20..40), otherwise 15..65; letters and digits', () => {
     assert.deepEqual(issues(req.depositRequest, { cardNo: 'C1', merchantOrderNo: 'T123', amount: '10' }), [
-      'merchantOrderNo: length 15..65',
+      'merchantOrderNo: length 20..35',
     ]);
     assert.deepEqual(
-      issues(req.depositRequest, { cardNo: 'C1', merchantOrderNo: 'T1234567890123-45', amount: '10' }),
+      issues(req.depositRequest, { cardNo: 'C1', merchantOrderNo: `T${'1'.repeat(35)}`, amount: '10' }),
+      ['merchantOrderNo: length 20..35'],
+    );
+    assert.deepEqual(
+      issues(req.depositRequest, { cardNo: 'C1', merchantOrderNo: 'T1234567890123456789-45', amount: '10' }),
       ['merchantOrderNo: letters and digits only'],
     );
     assert.deepEqual(
-      issues(req.depositRequest, { cardNo: 'C1', merchantOrderNo: 'T12345678901234', amount: 10 }),
+      issues(req.depositRequest, { cardNo: 'C1', merchantOrderNo: 'T1852379826671345664', amount: 10 }),
       [],
     );
+    assert.deepEqual(issues(req.openCardRequest, { merchantOrderNo: `T${'1'.repeat(40)}`, cardTypeId: 1 }), [
+      'merchantOrderNo: length 20..40',
+    ]);
+    assert.deepEqual(issues(req.freezeOrderRequest, { cardNo: 'C1', merchantOrderNo: 'F12345678901234' }), [
+      'merchantOrderNo: length 20..40',
+    ]);
+    assert.deepEqual(issues(req.cardOrderRequest, { cardNo: 'C1', merchantOrderNo: 'F12345678901234' }), []);
+    assert.deepEqual(issues(req.transactionV1QueryRequest, { merchantOrderNo: 'T1852379826671345664' }), [
+      'type: required: one of create, deposit, cancel, freeze, UnFreeze',
+    ]);
     const holder = {
       cardHolderModel: 'B2B',
       merchantOrderNo: 'H1234567890123456',
@@ -203,10 +217,10 @@ describe('field rules are enforced before sending, naming field and rule', () =>
       'endTime: window at most 30 days',
     ]);
     assert.deepEqual(
-      issues(req.depositRequest, { cardNo: 'C1', merchantOrderNo: 'D12345678901234', amount: '-1' }),
+      issues(req.depositRequest, { cardNo: 'C1', merchantOrderNo: 'D1234567890123456789', amount: '-1' }),
       ['amount: greater than 0'],
     );
-    assert.deepEqual(issues(req.depositRequest, { merchantOrderNo: 'D12345678901234', amount: '1' }), [
+    assert.deepEqual(issues(req.depositRequest, { merchantOrderNo: 'D1234567890123456789', amount: '1' }), [
       'cardNo: required',
     ]);
   });

@@ -18,6 +18,18 @@ export const cardOrderNo = z
   .min(15, 'length 15..65')
   .max(65, 'length 15..65')
   .regex(ALNUM, 'letters and digits only');
+/** merchantOrderNo where the seed's field table gives the length (seed 002). */
+const seedOrderNo = (min: number, max: number) =>
+  z
+    .string({ message: 'required' })
+    .min(min, `length ${min}..${max}`)
+    .max(max, `length ${min}..${max}`)
+    .regex(ALNUM, 'letters and digits only');
+/** Seed 002: openCard, v2/freeze and v2/unfreeze say "length[20...40]". */
+export const orderNo20to40 = seedOrderNo(20, 40);
+/** Seed 002: deposit says "length[20...35]". */
+export const depositOrderNo = seedOrderNo(20, 35);
+
 export const holderOrderNo = z
   .string({ message: 'required' })
   .min(20, 'length 20..40')
@@ -70,7 +82,7 @@ const timeWindow = {
 // --- card ------------------------------------------------------------------------------------
 
 export const openCardRequest = z.object({
-  merchantOrderNo: cardOrderNo,
+  merchantOrderNo: orderNo20to40,
   cardTypeId: longIdInput,
   holderId: longIdInput.optional(),
   amount: positiveDecimal.optional(),
@@ -78,6 +90,8 @@ export const openCardRequest = z.object({
   accountId: longIdInput.optional(),
 });
 export const createCardRequest = openCardRequest.extend({
+  /** v2 createCard is not in the seed: the wrapper's 15..65. */
+  merchantOrderNo: cardOrderNo,
   amount: positiveDecimal,
   designId: z.string().max(64, 'length 0..64').optional(),
 });
@@ -92,8 +106,11 @@ export const cardListRequest = z.object({
   holderId: longIdInput.optional(),
   ...timeWindow,
 });
+/** cancel (not in the seed): the wrapper's 15..65. */
 export const cardOrderRequest = z.object({ cardNo, merchantOrderNo: cardOrderNo, clientRemark });
-export const depositRequest = z.object({ cardNo, merchantOrderNo: cardOrderNo, amount: positiveDecimal });
+/** v2/freeze and v2/unfreeze (seed 002): merchantOrderNo 20..40, clientRemark 0..50. */
+export const freezeOrderRequest = z.object({ cardNo, merchantOrderNo: orderNo20to40, clientRemark });
+export const depositRequest = z.object({ cardNo, merchantOrderNo: depositOrderNo, amount: positiveDecimal });
 export const withdrawRequest = z.object({
   cardNo,
   merchantOrderNo: cardOrderNo,
@@ -118,6 +135,25 @@ export const transactionQueryRequest = z.object({
   orderNo: z.string().optional(),
   cardNo: cardNo.optional(),
   ...timeWindow,
+});
+/**
+ * `type` of the v1 operation log (`/card/transaction`): required there (seed 002 marks it
+ * `true`), with the values its request table lists, spelled as listed (`freeze` in lower case in
+ * the request table, `Freeze` in the response table: the request's spelling is sent).
+ */
+export const V1_TRANSACTION_TYPES = {
+  create: 'create',
+  deposit: 'deposit',
+  cancel: 'cancel',
+  freeze: 'freeze',
+  unfreeze: 'UnFreeze',
+} as const;
+export type V1TransactionType = (typeof V1_TRANSACTION_TYPES)[keyof typeof V1_TRANSACTION_TYPES];
+const v1TypeValues = Object.values(V1_TRANSACTION_TYPES) as [V1TransactionType, ...V1TransactionType[]];
+
+/** The v1 operation log (seed 002 "Card Transaction"): `type` required. */
+export const transactionV1QueryRequest = transactionQueryRequest.extend({
+  type: z.enum(v1TypeValues, { message: `required: one of ${v1TypeValues.join(', ')}` }),
 });
 export const purchaseTransactionRequest = z.object({
   pageNum,

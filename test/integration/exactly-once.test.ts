@@ -204,7 +204,7 @@ describe('an unknown outcome is reconciled, never resent blind', () => {
     } finally {
       life.kazepay.control.faults.setRates({}, 'cardRecharge');
     }
-    assert.equal(recharges() - before, 3, 'three sends, each after two reads showed nothing');
+    assert.equal(recharges() - before, 5, 'five sends, each after two reads showed nothing');
     const described = await handle.describe();
     assert.equal(described.searchAttributes.CardState?.[0], 'NEEDS_RECONCILIATION');
     // "applied" needs the provider's transaction id for a recharge: refused at the door.

@@ -8,6 +8,8 @@ import {
   type ActivationInput,
   closeUpdate,
   depositUpdate,
+  resolveOutcomeUpdate,
+  stateQuery,
   freezeUpdate,
   type KycInput,
   providerNotificationSignal,
@@ -542,6 +544,36 @@ const deposit: Scenario[] = [
       const cardId = await kazepayFlows(life).activeCard('r-dep-ambiguous');
       life.kazepay.control.faults.script('cardRecharge', 'applied-no-answer');
       return outcome(await kazepayDeposit(life, cardId, '60.00'), 'SETTLED');
+    },
+  },
+  {
+    type: 'cardDeposit',
+    name: 'kazepay-needs-reconciliation-resolved',
+    async run(life) {
+      const cardId = await kazepayFlows(life).activeCard('r-dep-needs-person');
+      // Every send is lost inside the provider: five sends, each after two reads found nothing.
+      life.kazepay.control.faults.setRates({ lateApplyRate: 1, lateApplyMs: 1e9 }, 'cardRecharge');
+      const depositRef = uniqueRef('dep');
+      const id = workflowIds.cardDeposit('kazepay', cardId, depositRef);
+      const handle = await start(life, 'cardDeposit', id, {
+        provider: 'kazepay',
+        cardRef: cardId,
+        depositRef,
+        amount: '12.00',
+        currency: 'USD',
+        settlement: { pollInterval: POLL },
+        reconcile: { settle: '200ms' },
+      });
+      try {
+        for (let i = 0; (await handle.query(stateQuery)).state !== 'NEEDS_RECONCILIATION'; i++) {
+          assert.ok(i < 600, 'the deposit never needed reconciliation');
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      } finally {
+        life.kazepay.control.faults.setRates({}, 'cardRecharge');
+      }
+      await handle.executeUpdate(resolveOutcomeUpdate, { args: [{ applied: false, note: 'checked' }] });
+      return outcome(handle, 'SETTLED');
     },
   },
   {

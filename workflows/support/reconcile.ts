@@ -20,7 +20,7 @@ import { activityErrorType, failFlow } from './failures';
 import type { FlowTracker } from './flow-tracker';
 
 /** Sends in all, each after the one before it was shown not to have applied. */
-const MAX_SENDS = 3;
+const MAX_SENDS = 5;
 const DEFAULTS = { settle: '30s', resolveWithin: '30d' };
 
 export interface ReconcileSpec<T> {

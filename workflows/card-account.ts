@@ -37,7 +37,7 @@ import { applicationCause, classify, isDeadline } from './support/failures';
 import { FlowTracker } from './support/flow-tracker';
 import { parseInput } from './support/input';
 import { sendReconciled } from './support/reconcile';
-import { Notifications, waitForProvider } from './support/waits';
+import { about, Notifications, waitForProvider } from './support/waits';
 import { cardClosure } from './card-closure';
 import { cardDeposit } from './card-deposit';
 
@@ -277,7 +277,7 @@ class Account {
         workflowInfo().workflowId,
         `${frozen ? 'freeze' : 'unfreeze'}-${this.carry.operations}`,
       );
-      await keyedSends.wasabiSetFrozen({ merchantOrderNo, cardNo: cardRef, frozen });
+      const sent = await keyedSends.wasabiSetFrozen({ merchantOrderNo, cardNo: cardRef, frozen });
       const wait = waitSettings(this.input.freezeOrder, FREEZE_ORDER_DEFAULTS);
       const what = frozen ? 'freeze' : 'unfreeze';
       const order = await waitForProvider({
@@ -288,6 +288,7 @@ class Account {
         poll: (a) => a.wasabiOrder({ merchantOrderNo, untilFinal: true }),
         read: () => reads.wasabiOrder({ merchantOrderNo, untilFinal: false }),
         isFinal: (o) => o.status === 'success' || o.status === 'fail',
+        about: about.order(sent),
       }).catch((error: unknown) => {
         // The wait's deadline passed (the poll's schedule-to-close): the update fails with the
         // contract's type (DeadlineExceeded, or ProviderUnavailable if the provider kept failing)

@@ -14,7 +14,7 @@ import { endWithFailure } from './support/failures';
 import { FlowTracker } from './support/flow-tracker';
 import { parseInput } from './support/input';
 import { sendReconciled } from './support/reconcile';
-import { Notifications, waitForProvider } from './support/waits';
+import { about, Notifications, waitForProvider } from './support/waits';
 
 const COMPLETION_DEFAULTS = { deadline: '24h', pollInterval: '30s' };
 
@@ -80,6 +80,7 @@ async function kazepayClose(
       poll: (a) => a.kazepayCardStatus({ cardId, until: ['CLOSED'] }),
       read: () => reads.kazepayCardStatus({ cardId }),
       isFinal: (s) => s.status === 'CLOSED',
+      about: about.kazepayCard(cardId),
     });
   }
   tracker.set('CLOSED', `refund ${record.refundAmount} ${record.currency}`);
@@ -100,7 +101,7 @@ async function wasabiClose(
 ): Promise<ClosureResult> {
   const cardNo = input.cardRef;
   const merchantOrderNo = providerOrderKey(workflowInfo().workflowId, 'cancel');
-  await keyedSends.wasabiCancel({ merchantOrderNo, cardNo });
+  const sent = await keyedSends.wasabiCancel({ merchantOrderNo, cardNo });
   tracker.set('WAITING_FOR_CLOSE', `order ${merchantOrderNo}`);
   const order = await waitForProvider({
     what: 'card cancellation',
@@ -109,6 +110,7 @@ async function wasabiClose(
     poll: (a) => a.wasabiOrder({ merchantOrderNo, untilFinal: true }),
     read: () => reads.wasabiOrder({ merchantOrderNo, untilFinal: false }),
     isFinal: (o) => o.status === 'success' || o.status === 'fail',
+    about: about.order(sent),
   });
   if (order.status !== 'success') {
     throw ApplicationFailure.create({

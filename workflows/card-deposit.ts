@@ -15,7 +15,7 @@ import { endWithFailure, failFlow } from './support/failures';
 import { FlowTracker } from './support/flow-tracker';
 import { parseInput } from './support/input';
 import { sendReconciled } from './support/reconcile';
-import { Notifications, waitForProvider } from './support/waits';
+import { about, Notifications, waitForProvider } from './support/waits';
 
 const SETTLEMENT_DEFAULTS = { deadline: '24h', pollInterval: '30s' };
 
@@ -102,6 +102,7 @@ async function kazepayPrepare(input: DepositParsedInput, tracker: Tracker): Prom
             read: () =>
               reads.kazepayRechargeStatus({ cardId, transactionId: sent.transactionId, untilFinal: false }),
             isFinal: (r) => r.status !== 'PENDING',
+            about: about.kazepayTransaction(cardId, sent.transactionId),
           });
     return finish(tracker, {
       outcome: final.status === 'SUCCESS' ? 'SETTLED' : 'FAILED',
@@ -151,7 +152,7 @@ async function wasabiPrepare(input: DepositParsedInput, tracker: Tracker): Promi
   return async (notifications) => {
     tracker.set('SENDING');
     const merchantOrderNo = providerOrderKey(workflowInfo().workflowId, 'deposit');
-    await keyedSends.wasabiDeposit({ merchantOrderNo, cardNo, amount: input.amount });
+    const sent = await keyedSends.wasabiDeposit({ merchantOrderNo, cardNo, amount: input.amount });
     tracker.set('WAITING_FOR_SETTLEMENT', `order ${merchantOrderNo}`);
     const order = await waitForProvider({
       what: 'deposit settlement',
@@ -160,6 +161,7 @@ async function wasabiPrepare(input: DepositParsedInput, tracker: Tracker): Promi
       poll: (a) => a.wasabiOrder({ merchantOrderNo, untilFinal: true }),
       read: () => reads.wasabiOrder({ merchantOrderNo, untilFinal: false }),
       isFinal: (o) => o.status === 'success' || o.status === 'fail',
+      about: about.order(sent),
     });
     return finish(tracker, {
       outcome: order.status === 'success' ? 'SETTLED' : 'FAILED',

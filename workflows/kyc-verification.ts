@@ -21,7 +21,7 @@ import { endWithFailure, failFlow } from './support/failures';
 import { FlowTracker } from './support/flow-tracker';
 import { parseInput } from './support/input';
 import { sendReconciled } from './support/reconcile';
-import { Notifications, waitForProvider } from './support/waits';
+import { about, Notifications, waitForProvider } from './support/waits';
 
 const REVIEW_DEFAULTS = { deadline: '7d', pollInterval: '1m' };
 const MAX_RESUBMISSIONS = 3;
@@ -116,6 +116,8 @@ async function kazepayKyc(
     poll: (a) => a.kazepayKycStatus({ email, untilDecided: true }),
     read: () => reads.kazepayKycStatus({ email, untilDecided: false }),
     isFinal: (s) => s.status !== 'WAITING_KYC',
+    // Routed by the applicant's email: everything this flow receives is about its KYC.
+    about: about.anything,
   });
   const outcome = decided.status === 'PASSED' ? 'PASSED' : 'REJECTED';
   tracker.set(outcome, `KazePay answered ${decided.status}`);
@@ -177,6 +179,7 @@ async function wasabiKyc(
       poll: (a) => a.wasabiHolderStatus({ holderId, untilDecided: true }),
       read: () => reads.wasabiHolderStatus({ holderId, untilDecided: false }),
       isFinal: (s) => s.status === 'pass_audit' || s.status === 'reject',
+      about: about.key(holderId),
     });
     if (decided.status === 'pass_audit') {
       tracker.set('PASSED', `cardholder ${holderId}`);

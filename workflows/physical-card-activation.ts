@@ -15,7 +15,7 @@ import { FAILURE_TYPES } from '../src/contract/failures';
 import { providerOrderKey } from '../src/contract/workflow-ids';
 import { keyedSends, reads, unkeyedSends } from './support/activities';
 import { durationMs, waitSettings } from './support/durations';
-import { deadlineFailure, Notifications, waitForProvider } from './support/waits';
+import { about, deadlineFailure, Notifications, waitForProvider } from './support/waits';
 import { activityErrorType, endWithFailure, failFlow } from './support/failures';
 import { FlowTracker } from './support/flow-tracker';
 import { parseInput } from './support/input';
@@ -215,6 +215,7 @@ async function kazepayActivation(
     poll: (a) => a.kazepayCardStatus({ cardId, until, failOn: KAZEPAY_ACTIVATION_FAILED }),
     read: () => reads.kazepayCardStatus({ cardId, failOn: KAZEPAY_ACTIVATION_FAILED }),
     isFinal: (s) => until.includes(s.status),
+    about: about.kazepayCard(cardId),
   });
 
   for (;;) {
@@ -280,6 +281,7 @@ async function wasabiActivation(
           poll: (a) => a.wasabiOrder({ merchantOrderNo, untilFinal: true }),
           read: () => reads.wasabiOrder({ merchantOrderNo, untilFinal: false }),
           isFinal,
+          about: about.order(sent),
         });
     const attemptsLeft = maxAttempts - attempts;
     if (order.status === 'success') {

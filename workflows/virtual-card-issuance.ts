@@ -15,7 +15,7 @@ import { waitSettings } from './support/durations';
 import { endWithFailure, failFlow } from './support/failures';
 import { FlowTracker } from './support/flow-tracker';
 import { parseInput } from './support/input';
-import { Notifications, waitForProvider } from './support/waits';
+import { about, Notifications, waitForProvider } from './support/waits';
 
 const ORDER_DEFAULTS = { deadline: '1h', pollInterval: '15s' };
 
@@ -67,7 +67,7 @@ async function openAndFollow(
 ): Promise<IssuanceResult> {
   tracker.set('OPENING');
   const merchantOrderNo = providerOrderKey(workflowInfo().workflowId, 'open');
-  await keyedSends.wasabiOpenCard({
+  const sent = await keyedSends.wasabiOpenCard({
     merchantOrderNo,
     cardTypeId: input.cardTypeId,
     amount: input.initialDeposit,
@@ -84,6 +84,7 @@ async function openAndFollow(
     read: () => reads.wasabiOrder({ merchantOrderNo, untilFinal: false, needCardNo: true }),
     // A success that names no card yet is not an outcome: the card exists, its number follows.
     isFinal: (o) => (o.status === 'success' && o.cardNo !== undefined) || o.status === 'fail',
+    about: about.order(sent),
   });
   const common = {
     provider: 'wasabi' as const,

@@ -1,21 +1,62 @@
 // Waiting for a provider: polling by activity retries, cut short by a webhook notification.
 import { ApplicationFailure, CancellationScope, condition, setHandler } from '@temporalio/workflow';
 import { FAILURE_TYPES } from '../../src/contract/failures';
-import { providerNotificationSignal } from '../../src/contract/messages';
+import { type ProviderNotification, providerNotificationSignal } from '../../src/contract/messages';
 import type { CardflowActivities } from '../../activities/interface';
 import { polling } from './activities';
 
-/** Counts verified provider notifications; a wait wakes up when a new one arrives. */
+/** How many recent notifications a flow keeps to match against its waits. */
+const RECENT_NOTIFICATIONS = 50;
+
+/**
+ * Verified provider notifications, numbered as they arrive. A wait wakes up when a new one about
+ * what it waits for arrives (`WaitSpec.about`); a notification about another order or transaction
+ * of the same card does not cost it a read.
+ */
 export class Notifications {
   count = 0;
   /** Notifications already taken into account by a wait (they woke it, or it ended after them). */
   consumed = 0;
+  private readonly recent: Array<{ seq: number; notification: ProviderNotification }> = [];
   constructor() {
-    setHandler(providerNotificationSignal, () => {
+    setHandler(providerNotificationSignal, (notification) => {
       this.count++;
+      this.recent.push({ seq: this.count, notification });
+      if (this.recent.length > RECENT_NOTIFICATIONS) this.recent.shift();
     });
   }
+
+  /** Whether a notification numbered after `seen` is about what `about` picks. */
+  arrivedAfter(seen: number, about: (n: ProviderNotification) => boolean): boolean {
+    return this.recent.some((r) => r.seq > seen && about(r.notification));
+  }
 }
+
+/** What a wait is about, matched against a notification's key (see src/api/server.ts targets). */
+export const about = {
+  /** A WasabiCard order: its orderNo or our merchantOrderNo. */
+  order:
+    (order: { orderNo: string; merchantOrderNo: string }) =>
+    (n: ProviderNotification): boolean =>
+      (order.orderNo !== '' && n.key === order.orderNo) || n.key === order.merchantOrderNo,
+  /** A KazePay card: `<cardID>` or `<cardID>/<transaction>`. */
+  kazepayCard:
+    (cardId: string) =>
+    (n: ProviderNotification): boolean =>
+      n.key === cardId || n.key.startsWith(`${cardId}/`),
+  /** A KazePay transaction: `<cardID>/<transactionId>`. */
+  kazepayTransaction:
+    (cardId: string, transactionId: string) =>
+    (n: ProviderNotification): boolean =>
+      n.key === `${cardId}/${transactionId}`,
+  /** One business key (a WasabiCard holder id). */
+  key:
+    (key: string) =>
+    (n: ProviderNotification): boolean =>
+      n.key === key,
+  /** Everything routed to this flow (a KYC flow receives only its own applicant's notifications). */
+  anything: (): boolean => true,
+};
 
 export interface WaitSpec<T> {
   /** What is being waited for, for messages (`KYC review`, `deposit settlement`). */
@@ -29,6 +70,8 @@ export interface WaitSpec<T> {
   /** One read of the current state, for when a notification arrives. */
   read: () => Promise<T>;
   isFinal: (value: T) => boolean;
+  /** Which notifications wake this wait (see `about`). */
+  about: (notification: ProviderNotification) => boolean;
 }
 
 export function deadlineFailure(what: string): ApplicationFailure {
@@ -55,7 +98,9 @@ export async function waitForProvider<T>(spec: WaitSpec<T>): Promise<T> {
       const polled = spec
         .poll(polling(remaining, spec.pollIntervalMs))
         .then((value) => ({ woke: false as const, value }));
-      const woke = condition(() => notifications.count > seen).then(() => ({ woke: true as const }));
+      const woke = condition(() => notifications.arrivedAfter(seen, spec.about)).then(() => ({
+        woke: true as const,
+      }));
       // The loser is cancelled with the scope; its rejection is expected and ignored.
       polled.catch(() => undefined);
       woke.catch(() => undefined);

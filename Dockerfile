@@ -10,7 +10,7 @@
 # from environment variables (any of them also as <NAME>_FILE, for secrets mounted as files) and
 # nothing secret is ever copied into the image. docs/deployment.md lists every variable.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # ---- build: every dependency, compile to dist/ and pre-bundle the workflows -------------------
 FROM ${NODE_IMAGE} AS build

@@ -308,8 +308,8 @@ describe('Dockerfile', () => {
     .map((m) => ({ from: m[1], name: m[2] }));
   const runtime = lines.slice(lines.findIndex((l) => /^FROM .* AS runtime$/i.test(l)));
 
-  test('three stages on Debian Node 20 (glibc): build, production dependencies, runtime', () => {
-    assert.match(dockerfile, /^ARG NODE_IMAGE=node:20-bookworm-slim$/m);
+  test('three stages on Debian Node 24 LTS (glibc): build, production dependencies, runtime', () => {
+    assert.match(dockerfile, /^ARG NODE_IMAGE=node:24-bookworm-slim$/m);
     assert.deepEqual(stages, [
       { from: '${NODE_IMAGE}', name: 'build' },
       { from: '${NODE_IMAGE}', name: 'deps' },

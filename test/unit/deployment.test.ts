@@ -324,7 +324,11 @@ describe('Dockerfile', () => {
       'the build stage builds (tsc + workflow bundle)',
     );
     assert.ok(
-      lines.some((l) => /^RUN npm install --omit=dev\b/.test(l)),
+      build.some((l) => /^RUN npm ci\b/.test(l)),
+      'the build stage installs exactly the lockfile',
+    );
+    assert.ok(
+      lines.some((l) => /^RUN npm ci --omit=dev\b/.test(l)),
       'production dependencies only for the runtime',
     );
   });

@@ -3,8 +3,10 @@
 // `npm test` runs every suite; `npm test -- unit workflow` runs the named ones only.
 // Suites: unit (no server), workflow (time-skipping server), integration (dev server + sandboxes).
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const SUITES = ['unit', 'workflow', 'replay', 'integration', 'e2e'];
 const root = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..');
@@ -33,6 +35,9 @@ if (files.length === 0) {
   process.exit(1);
 }
 const concurrency = process.env.CARDFLOW_TEST_CONCURRENCY ?? '2';
+// Besides the spec output, every finished test as a JSON line, for the per-suite summary below.
+const summaryDir = mkdtempSync(join(tmpdir(), 'cardflow-tests-'));
+const summaryFile = join(summaryDir, 'results.jsonl');
 const result = spawnSync(
   process.execPath,
   [
@@ -40,6 +45,9 @@ const result = spawnSync(
     'tsx',
     '--test',
     '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    `--test-reporter=${pathToFileURL(join(root, 'scripts', 'test-summary-reporter.mjs')).href}`,
+    `--test-reporter-destination=${summaryFile}`,
     `--test-concurrency=${concurrency}`,
     // A hung test (e.g. a workflow task failing forever) fails after 3 minutes instead of eating CI's time.
     '--test-timeout=180000',
@@ -48,4 +56,48 @@ const result = spawnSync(
   ],
   { cwd: root, stdio: 'inherit' },
 );
+
+// Counts per suite (the folder under test/), then one closing line `N passed, N failed, N skipped`
+// over the whole run (cancelled tests count as failed).
+const OUTCOMES = ['passed', 'failed', 'cancelled', 'skipped', 'todo'];
+const perSuite = new Map();
+let results = [];
+try {
+  results = readFileSync(summaryFile, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
+} catch {
+  // no results: the runner itself failed; its own output says why
+}
+rmSync(summaryDir, { recursive: true, force: true });
+for (const { file, outcome } of results) {
+  const parts = file ? relative(join(root, 'test'), file).split(sep) : [];
+  const suite = parts.length > 1 && !parts[0].startsWith('..') ? parts[0] : 'other';
+  const counts = perSuite.get(suite) ?? {
+    tests: 0,
+    files: new Set(),
+    ...Object.fromEntries(OUTCOMES.map((o) => [o, 0])),
+  };
+  counts.tests += 1;
+  counts[outcome] += 1;
+  if (file) counts.files.add(file);
+  perSuite.set(suite, counts);
+}
+const total = { tests: 0, ...Object.fromEntries(OUTCOMES.map((o) => [o, 0])) };
+const rows = [['suite', 'files', 'tests', ...OUTCOMES]];
+for (const suite of [...SUITES, 'other'].filter((s) => perSuite.has(s))) {
+  const counts = perSuite.get(suite);
+  rows.push([suite, counts.files.size, counts.tests, ...OUTCOMES.map((o) => counts[o])]);
+  total.tests += counts.tests;
+  for (const o of OUTCOMES) total[o] += counts[o];
+}
+const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
+console.log('\nper suite:');
+for (const row of rows)
+  console.log(
+    `  ${row.map((cell, i) => (i === 0 ? String(cell).padEnd(widths[i]) : String(cell).padStart(widths[i]))).join('  ')}`,
+  );
+console.log(`${total.passed} passed, ${total.failed + total.cancelled} failed, ${total.skipped} skipped`);
+if (result.status === 0 && total.failed + total.cancelled > 0) process.exit(1);
 process.exit(result.status ?? 1);

@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, sep } from 'node:path';
+import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const SUITES = ['unit', 'workflow', 'replay', 'integration', 'e2e'];
@@ -58,46 +58,27 @@ const result = spawnSync(
 );
 
 // Counts per suite (the folder under test/), then one closing line `N passed, N failed, N skipped`
-// over the whole run (cancelled tests count as failed).
-const OUTCOMES = ['passed', 'failed', 'cancelled', 'skipped', 'todo'];
-const perSuite = new Map();
-let results = [];
+// over the whole run (node's own totals; cancelled tests count as failed).
+const COLUMNS = ['files', 'tests', 'passed', 'failed', 'cancelled', 'skipped', 'todo'];
+let summary;
 try {
-  results = readFileSync(summaryFile, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line));
+  summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
 } catch {
-  // no results: the runner itself failed; its own output says why
+  // no summary: the runner itself failed; its own output says why
 }
 rmSync(summaryDir, { recursive: true, force: true });
-for (const { file, outcome } of results) {
-  const parts = file ? relative(join(root, 'test'), file).split(sep) : [];
-  const suite = parts.length > 1 && !parts[0].startsWith('..') ? parts[0] : 'other';
-  const counts = perSuite.get(suite) ?? {
-    tests: 0,
-    files: new Set(),
-    ...Object.fromEntries(OUTCOMES.map((o) => [o, 0])),
-  };
-  counts.tests += 1;
-  counts[outcome] += 1;
-  if (file) counts.files.add(file);
-  perSuite.set(suite, counts);
+if (summary?.total) {
+  const rows = [['suite', ...COLUMNS]];
+  for (const suite of [...SUITES, 'other'].filter((s) => summary.suites[s]))
+    rows.push([suite, ...COLUMNS.map((c) => summary.suites[suite][c])]);
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
+  console.log('\nper suite:');
+  for (const row of rows)
+    console.log(
+      `  ${row.map((cell, i) => (i === 0 ? String(cell).padEnd(widths[i]) : String(cell).padStart(widths[i]))).join('  ')}`,
+    );
+  const { passed, failed, cancelled, skipped } = summary.total;
+  console.log(`${passed} passed, ${failed + cancelled} failed, ${skipped} skipped`);
+  if (result.status === 0 && failed + cancelled > 0) process.exit(1);
 }
-const total = { tests: 0, ...Object.fromEntries(OUTCOMES.map((o) => [o, 0])) };
-const rows = [['suite', 'files', 'tests', ...OUTCOMES]];
-for (const suite of [...SUITES, 'other'].filter((s) => perSuite.has(s))) {
-  const counts = perSuite.get(suite);
-  rows.push([suite, counts.files.size, counts.tests, ...OUTCOMES.map((o) => counts[o])]);
-  total.tests += counts.tests;
-  for (const o of OUTCOMES) total[o] += counts[o];
-}
-const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
-console.log('\nper suite:');
-for (const row of rows)
-  console.log(
-    `  ${row.map((cell, i) => (i === 0 ? String(cell).padEnd(widths[i]) : String(cell).padStart(widths[i]))).join('  ')}`,
-  );
-console.log(`${total.passed} passed, ${total.failed + total.cancelled} failed, ${total.skipped} skipped`);
-if (result.status === 0 && total.failed + total.cancelled > 0) process.exit(1);
 process.exit(result.status ?? 1);

@@ -10,17 +10,15 @@
 # from environment variables (any of them also as <NAME>_FILE, for secrets mounted as files) and
 # nothing secret is ever copied into the image. docs/deployment.md lists every variable.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # ---- build: every dependency, compile to dist/ and pre-bundle the workflows -------------------
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-# Not `npm ci`: the committed lockfile has no entries for @swc/core's non-Linux optional builds
-# (darwin, win32, linux-ppc64 ...), so `npm ci` refuses it as "out of sync" on every platform.
-# `npm install` installs every entry the lockfile has at its locked version (the Linux x64/arm64
-# @swc builds included) and only resolves the missing optional ones, which Linux skips anyway.
-RUN npm install --no-audit --no-fund
+# Exactly the lockfile (every platform's optional builds are listed in it); the install scripts
+# that run are the ones package.json "allowScripts" approves.
+RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY bin ./bin
 COPY scripts ./scripts
@@ -35,7 +33,7 @@ RUN npm run build
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm install --omit=dev --no-audit --no-fund && npm cache clean --force
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 # ---- runtime ---------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime

@@ -3,8 +3,10 @@
 // `npm test` runs every suite; `npm test -- unit workflow` runs the named ones only.
 // Suites: unit (no server), workflow (time-skipping server), integration (dev server + sandboxes).
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const SUITES = ['unit', 'workflow', 'replay', 'integration', 'e2e'];
 const root = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..');
@@ -33,6 +35,9 @@ if (files.length === 0) {
   process.exit(1);
 }
 const concurrency = process.env.CARDFLOW_TEST_CONCURRENCY ?? '2';
+// Besides the spec output, every finished test as a JSON line, for the per-suite summary below.
+const summaryDir = mkdtempSync(join(tmpdir(), 'cardflow-tests-'));
+const summaryFile = join(summaryDir, 'results.jsonl');
 const result = spawnSync(
   process.execPath,
   [
@@ -40,6 +45,9 @@ const result = spawnSync(
     'tsx',
     '--test',
     '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    `--test-reporter=${pathToFileURL(join(root, 'scripts', 'test-summary-reporter.mjs')).href}`,
+    `--test-reporter-destination=${summaryFile}`,
     `--test-concurrency=${concurrency}`,
     // A hung test (e.g. a workflow task failing forever) fails after 3 minutes instead of eating CI's time.
     '--test-timeout=180000',
@@ -48,4 +56,29 @@ const result = spawnSync(
   ],
   { cwd: root, stdio: 'inherit' },
 );
+
+// Counts per suite (the folder under test/), then one closing line `N passed, N failed, N skipped`
+// over the whole run (node's own totals; cancelled tests count as failed).
+const COLUMNS = ['files', 'tests', 'passed', 'failed', 'cancelled', 'skipped', 'todo'];
+let summary;
+try {
+  summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
+} catch {
+  // no summary: the runner itself failed; its own output says why
+}
+rmSync(summaryDir, { recursive: true, force: true });
+if (summary?.total) {
+  const rows = [['suite', ...COLUMNS]];
+  for (const suite of [...SUITES, 'other'].filter((s) => summary.suites[s]))
+    rows.push([suite, ...COLUMNS.map((c) => summary.suites[suite][c])]);
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
+  console.log('\nper suite:');
+  for (const row of rows)
+    console.log(
+      `  ${row.map((cell, i) => (i === 0 ? String(cell).padEnd(widths[i]) : String(cell).padStart(widths[i]))).join('  ')}`,
+    );
+  const { passed, failed, cancelled, skipped } = summary.total;
+  console.log(`${passed} passed, ${failed + cancelled} failed, ${skipped} skipped`);
+  if (result.status === 0 && failed + cancelled > 0) process.exit(1);
+}
 process.exit(result.status ?? 1);

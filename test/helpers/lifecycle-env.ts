@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataConverter } from '@temporalio/common';
-import { Runtime, DefaultLogger, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../activities';
 import { TASK_QUEUE } from '../../src/contract';
@@ -19,13 +19,10 @@ import { startWasabiSandbox, type WasabiSandbox } from '../../src/sandbox/wasabi
 import type { WasabiSandboxOptions } from '../../src/sandbox/wasabi/options';
 import { MemorySecretStore } from '../../src/security/memory-secret-store';
 import { bundleOnce } from './temporal-env';
+import { installTestRuntime } from './test-log';
 
-// Worker logs at WARN: test output stays readable, real problems still show.
-try {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-} catch {
-  // already installed in this process
-}
+// The SDK logs at ERROR unless CARDFLOW_TEST_LOG says otherwise (test/helpers/test-log.ts).
+installTestRuntime();
 
 const pem = (bits: number) => {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: bits });

@@ -4,11 +4,13 @@ import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporali
 import { temporal } from '@temporalio/proto';
 import { CARD_SEARCH_ATTRIBUTES } from '../../src/contract/search-attributes';
 import { temporalExecutable } from '../../src/runtime/temporal-binaries';
+import { installTestRuntime, testLogLevel } from './test-log';
 
 export const TEST_NAMESPACE = 'default';
 
 /** The time-skipping server (long timers and retry schedules in milliseconds of real time). */
 export async function startTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  installTestRuntime();
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: temporalExecutable('test-server') },
   });
@@ -30,10 +32,14 @@ export async function startDevServerEnv(
   extraArgs: string[] = [],
   client?: LocalTestWorkflowEnvironmentOptions['client'],
 ): Promise<TestWorkflowEnvironment> {
+  // A test that installed its own runtime before (its own logger) keeps it.
+  installTestRuntime();
   return TestWorkflowEnvironment.createLocal({
     ...(client ? { client } : {}),
     server: {
       executable: temporalExecutable('cli'),
+      // The server's own log (WARN by default: cluster id, slow calls) follows CARDFLOW_TEST_LOG.
+      log: { format: 'pretty', level: testLogLevel() },
       namespace: TEST_NAMESPACE,
       searchAttributes: [...CARD_SEARCH_ATTRIBUTES],
       extraArgs: ['--dynamic-config-value', 'frontend.enableServerVersionCheck=false', ...extraArgs],

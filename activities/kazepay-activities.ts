@@ -64,6 +64,9 @@ export interface KazepayActivityDependencies {
 }
 
 const upper = (s: string) => s.toUpperCase();
+/** queryTransactions' limits (seed field table): pageSize 1..100, pageNum 1..10. */
+const TRANSACTION_PAGE_SIZE = 100;
+const MAX_TRANSACTION_PAGES = 10;
 const isCode = (error: unknown, codes: string[]) =>
   error instanceof ProviderRejectedError && codes.map(upper).includes(upper(error.code));
 
@@ -117,15 +120,27 @@ export function createKazepayActivities(deps: KazepayActivityDependencies): Kaze
     if (s === upper(names.transactionFailed)) return 'FAILED';
     return s;
   };
-  const rechargeRows = async (cardId: string, since?: string) =>
-    (
-      await client.queryTransactions({
+  /**
+   * Every row of the card since `since`, whatever its label: every page (KazePay allows 10 of
+   * 100), no order assumed, each transaction once. More than that cannot be read whole, and a
+   * reconciliation that cannot see everything cannot tell.
+   */
+  const allRows = async (cardId: string, since: string) => {
+    const rows = new Map<string, Awaited<ReturnType<typeof client.queryTransactions>>[number]>();
+    for (let pageNum = 1; pageNum <= MAX_TRANSACTION_PAGES; pageNum++) {
+      const page = await client.queryTransactions({
         cardID: cardId,
-        pageSize: 100,
-        pageNum: 1,
-        ...(since ? { transactionStartTime: since } : {}),
-      })
-    ).filter((row) => upper(row.transType) === upper(names.rechargeTransType));
+        pageSize: TRANSACTION_PAGE_SIZE,
+        pageNum,
+        transactionStartTime: since,
+      });
+      for (const row of page) rows.set(row.transactionId, row);
+      if (page.length < TRANSACTION_PAGE_SIZE) return [...rows.values()];
+    }
+    throw preconditionFailed(
+      `card ${cardId} lists more than ${MAX_TRANSACTION_PAGES * TRANSACTION_PAGE_SIZE} transactions since ${since}: they cannot all be read`,
+    );
+  };
   /**
    * The KazePay card id a card number is bound to, or null when it is not bound. A read that fails
    * leaves an earlier assignment's outcome unknown: the activity is then retried (never sent
@@ -264,7 +279,8 @@ export function createKazepayActivities(deps: KazepayActivityDependencies): Kaze
     async kazepayRechargeSnapshot({ cardId }) {
       // A minute of margin: the provider's clock and ours need not agree to the second.
       const since = kazepayTime(new Date(Date.now() - 60_000));
-      const rows = await rechargeRows(cardId);
+      // Every row of the window, whatever its label: a recharge is told apart as the new one.
+      const rows = await allRows(cardId, since);
       return { transactionIds: rows.map((r) => r.transactionId), since };
     },
 
@@ -282,18 +298,29 @@ export function createKazepayActivities(deps: KazepayActivityDependencies): Kaze
 
     async kazepayFindRecharge({ cardId, currency, amount, knownTransactionIds, since }) {
       const known = new Set(knownTransactionIds);
-      const candidates = (await rechargeRows(cardId, since)).filter(
+      // New rows of this amount, under any label: the label is a guess (UNCONFIRMED), the amount
+      // and the row's absence from the snapshot are not.
+      const candidates = (await allRows(cardId, since)).filter(
         (row) =>
           !known.has(row.transactionId) &&
-          upper(row.cardCurrency) === upper(currency) &&
-          new Decimal(row.cardCurrencyAmt).equals(amount),
+          ((upper(row.cardCurrency) === upper(currency) && new Decimal(row.cardCurrencyAmt).equals(amount)) ||
+            (upper(row.transCurrency) === upper(currency) &&
+              new Decimal(row.transCurrencyAmt).equals(amount))),
       );
-      if (candidates.length > 1) {
+      const labelled = candidates.filter((row) => upper(row.transType) === upper(names.rechargeTransType));
+      if (labelled.length > 1) {
         // Two unknown recharges of the same amount: deciding would be a guess. Stop for an operator.
-        throw preconditionFailed(`${candidates.length} unexplained recharges of ${amount} on card ${cardId}`);
+        throw preconditionFailed(`${labelled.length} unexplained recharges of ${amount} on card ${cardId}`);
       }
-      const row = candidates[0];
-      return row ? rowToRecord(row, normaliseTxnStatus) : null;
+      if (labelled.length === 1) return rowToRecord(labelled[0]!, normaliseTxnStatus);
+      if (candidates.length > 0) {
+        // A new row of this amount under another label may be this recharge: never send again on
+        // a guess. The operator reads it (and KAZEPAY's label setting can be corrected).
+        throw preconditionFailed(
+          `a new row of ${amount} ${currency} on card ${cardId} is labelled ${candidates.map((r) => `"${r.transType}"`).join(', ')}, not "${names.rechargeTransType}": it may be this recharge`,
+        );
+      }
+      return null;
     },
 
     async kazepayRechargeStatus({ cardId, transactionId, untilFinal }) {

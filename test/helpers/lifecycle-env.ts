@@ -9,6 +9,7 @@ import type { DataConverter } from '@temporalio/common';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../activities';
+import type { KazepayConventions } from '../../activities/kazepay-activities';
 import { TASK_QUEUE } from '../../src/contract';
 import { FileDocumentStore } from '../../src/documents/file-document-store';
 import { KazepayClient, type KazepayClientOptions } from '../../src/providers/kazepay/client';
@@ -42,6 +43,8 @@ export interface LifecycleEnvOptions {
   clientTimeoutMs?: number;
   /** The worker's data converter (the env's client must use the same one). Default: none. */
   dataConverter?: DataConverter;
+  /** KazePay names the activities assume (default: the documented defaults). */
+  kazepayConventions?: Partial<KazepayConventions>;
   /** A pre-built workflow bundle. Default: the product workflows bundled once per process. */
   workflowBundle?: WorkflowBundleWithSourceMap;
 }
@@ -99,6 +102,7 @@ export class LifecycleEnv {
         ...overrides,
       });
     const activities = createActivities({
+      ...(options.kazepayConventions ? { kazepayConventions: options.kazepayConventions } : {}),
       kazepay: kazepayClientWith(),
       wasabi: wasabiClient,
       documents,

@@ -229,3 +229,43 @@ describe('an unknown outcome is reconciled, never resent blind', () => {
     assert.match((await handle.query(stateQuery)).state, /SETTLED/);
   });
 });
+
+describe('reconciliation does not depend on a guessed label', () => {
+  test('a lost recharge answer whose row KazePay labels otherwise is never sent again: a person decides', async () => {
+    // The worker expects recharge rows labelled "TopUp"; the sandbox labels them its own way.
+    const dev = await startDevServerEnv();
+    const other = await LifecycleEnv.start(dev, { kazepayConventions: { rechargeTransType: 'TopUp' } });
+    try {
+      const cardId = await kazepayFlows(other).activeCard('label');
+      const count = () => other.kazepay.control.requests().filter((r) => r.apiCode === 'cardRecharge').length;
+      other.kazepay.control.faults.script('cardRecharge', 'applied-no-answer');
+      const depositRef = uniqueRef('label');
+      const handle = await other.client.workflow.start('cardDeposit', {
+        workflowId: workflowIds.cardDeposit('kazepay', cardId, depositRef),
+        taskQueue: TASK_QUEUE,
+        args: [
+          {
+            provider: 'kazepay',
+            cardRef: cardId,
+            depositRef,
+            amount: '9.00',
+            currency: 'USD',
+            settlement: { pollInterval: '100ms' },
+            reconcile: { settle: '300ms' },
+          } satisfies DepositInput,
+        ],
+      });
+      for (let i = 0; (await handle.query(stateQuery)).state !== 'NEEDS_RECONCILIATION'; i++) {
+        assert.ok(i < 300, `never needed a person (is ${(await handle.query(stateQuery)).state})`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.match((await handle.query(stateQuery)).detail ?? '', /labelled .* not "TopUp"/);
+      assert.equal(count(), 1, 'sent once');
+      assert.equal(other.kazepay.control.cardBalance(cardId), '9');
+      await handle.terminate('test over');
+    } finally {
+      await other.close();
+      await dev.teardown();
+    }
+  });
+});

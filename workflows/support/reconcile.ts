@@ -16,7 +16,7 @@ import {
   resolveOutcomeUpdate,
 } from '../../src/contract/messages';
 import { durationMs } from './durations';
-import { activityErrorType, failFlow } from './failures';
+import { activityErrorType, applicationCause, failFlow } from './failures';
 import type { FlowTracker } from './flow-tracker';
 
 /** Sends in all, each after the one before it was shown not to have applied. */
@@ -82,8 +82,9 @@ async function readTwice<T>(spec: ReconcileSpec<T>, settleMs: number): Promise<R
     try {
       found = await spec.reconcile();
     } catch (error) {
-      const type = activityErrorType(error) ?? 'unknown error';
-      return { kind: 'unknown', why: `the provider could not be read (${type})` };
+      const cause = applicationCause(error);
+      const why = cause?.message ?? (error instanceof Error ? error.message : String(error));
+      return { kind: 'unknown', why: `the reads could not tell (${cause?.type ?? 'error'}: ${why})` };
     }
     if (found !== null) return { kind: 'applied', value: found };
   }

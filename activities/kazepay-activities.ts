@@ -64,6 +64,8 @@ export interface KazepayActivityDependencies {
 }
 
 const upper = (s: string) => s.toUpperCase();
+/** A recharge's final states once normalised (the configured names map onto these). */
+export const isFinalTransaction = (status: string) => status === 'SUCCESS' || status === 'FAILED';
 /** queryTransactions' limits (seed field table): pageSize 1..100, pageNum 1..10. */
 const TRANSACTION_PAGE_SIZE = 100;
 const MAX_TRANSACTION_PAGES = 10;
@@ -336,7 +338,12 @@ export function createKazepayActivities(deps: KazepayActivityDependencies): Kaze
         return { transactionId, status: 'PENDING' };
       }
       const record = rowToRecord(row, normaliseTxnStatus);
-      if (untilFinal && record.status === 'PENDING') throw stillPending(`transaction ${transactionId}`);
+      // Only the configured final names end the wait: an unknown status is never read as SETTLED
+      // or FAILED (KAZEPAY_TRANSACTION_SUCCESS_STATUS / _FAILED_STATUS name them).
+      if (untilFinal && !isFinalTransaction(record.status))
+        throw stillPending(
+          `transaction ${transactionId} (${record.status === 'PENDING' ? 'PENDING' : `status "${record.status}" is not a configured final state`})`,
+        );
       return record;
     },
 

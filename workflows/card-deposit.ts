@@ -90,20 +90,21 @@ async function kazepayPrepare(input: DepositParsedInput, tracker: Tracker): Prom
       }),
     });
     tracker.set('WAITING_FOR_SETTLEMENT', `transaction ${sent.transactionId}`);
-    const final =
-      sent.status !== 'PENDING'
-        ? sent
-        : await waitForProvider({
-            what: 'deposit settlement',
-            ...settlementWait(input),
-            notifications,
-            poll: (a) =>
-              a.kazepayRechargeStatus({ cardId, transactionId: sent.transactionId, untilFinal: true }),
-            read: () =>
-              reads.kazepayRechargeStatus({ cardId, transactionId: sent.transactionId, untilFinal: false }),
-            isFinal: (r) => r.status !== 'PENDING',
-            about: about.kazepayTransaction(cardId, sent.transactionId),
-          });
+    // Only SUCCESS and FAILED (the configured names) are outcomes; anything else is waited out.
+    const isFinal = (r: { status: string }) => r.status === 'SUCCESS' || r.status === 'FAILED';
+    const final = isFinal(sent)
+      ? sent
+      : await waitForProvider({
+          what: 'deposit settlement',
+          ...settlementWait(input),
+          notifications,
+          poll: (a) =>
+            a.kazepayRechargeStatus({ cardId, transactionId: sent.transactionId, untilFinal: true }),
+          read: () =>
+            reads.kazepayRechargeStatus({ cardId, transactionId: sent.transactionId, untilFinal: false }),
+          isFinal,
+          about: about.kazepayTransaction(cardId, sent.transactionId),
+        });
     return finish(tracker, {
       outcome: final.status === 'SUCCESS' ? 'SETTLED' : 'FAILED',
       provider: 'kazepay',

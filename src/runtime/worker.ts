@@ -33,7 +33,12 @@ import { TASK_QUEUE } from '../contract';
 import type { DocumentStore } from '../documents/document-store';
 import { FileDocumentStore } from '../documents/file-document-store';
 import { KazepayClient } from '../providers/kazepay/client';
-import { kazepayClientOptionsFromEnv, type KazepayEnv, kazepayEnvSchema } from '../providers/kazepay/config';
+import {
+  kazepayClientOptionsFromEnv,
+  type KazepayEnv,
+  kazepayEnvSchema,
+  kazepayNamesFromEnv,
+} from '../providers/kazepay/config';
 import { WasabiClient } from '../providers/wasabi/client';
 import { wasabiClientOptions, type WasabiEnv, wasabiEnvSchema } from '../providers/wasabi/config';
 import { type CodecKeyring, loadCodecKeyring } from '../security/codec-keys';
@@ -299,7 +304,13 @@ export async function startWorker(
       namespace: settings.temporal.namespace,
       taskQueue: TASK_QUEUE,
       workflowBundle: bundle,
-      activities: createActivities({ kazepay, wasabi, documents, secrets }),
+      activities: createActivities({
+        kazepay,
+        wasabi,
+        documents,
+        secrets,
+        ...(settings.kazepay ? { kazepayConventions: kazepayNamesFromEnv(settings.kazepay) } : {}),
+      }),
       dataConverter: deps.dataConverter ?? createDataConverter(settings.keyring),
       maxCachedWorkflows: settings.worker.CARDFLOW_WORKER_MAX_CACHED_WORKFLOWS,
       maxConcurrentActivityTaskExecutions: settings.worker.CARDFLOW_WORKER_MAX_CONCURRENT_ACTIVITIES,

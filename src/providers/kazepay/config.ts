@@ -51,6 +51,16 @@ export const kazepayEnvSchema = z.object({
   KAZEPAY_REQUEST_NO_UTC_OFFSET_MINUTES: envValue.int(0, 14 * 60).default(0),
   /** UNCONFIRMED (no error-code appendix): head.code values that mean a credential problem. */
   KAZEPAY_AUTH_ERROR_CODES: codeList().optional(),
+  // KazePay's names the seed does not show (conventions.ts has the defaults; docs/providers/kazepay.md).
+  KAZEPAY_CARD_CLOSED_STATUS: envValue.string().optional(),
+  KAZEPAY_CARD_ACTIVATION_FAILED_STATUS: envValue.string().optional(),
+  KAZEPAY_TRANSACTION_SUCCESS_STATUS: envValue.string().optional(),
+  KAZEPAY_TRANSACTION_FAILED_STATUS: envValue.string().optional(),
+  KAZEPAY_RECHARGE_TRANS_TYPE: envValue.string().optional(),
+  KAZEPAY_CLOSE_REFUND_TRANS_TYPE: envValue.string().optional(),
+  KAZEPAY_USER_NOT_FOUND_CODES: codeList().optional(),
+  KAZEPAY_CARD_NOT_FOUND_CODES: codeList().optional(),
+  KAZEPAY_ACTIVATION_CODE_ERROR_CODES: codeList().optional(),
 });
 
 export type KazepayEnv = z.output<typeof kazepayEnvSchema>;
@@ -84,4 +94,32 @@ export function kazepayClientOptionsFromEnv(env: KazepayEnv): KazepayClientOptio
     requestNoUtcOffsetMinutes: env.KAZEPAY_REQUEST_NO_UTC_OFFSET_MINUTES,
     authenticationErrorCodes: env.KAZEPAY_AUTH_ERROR_CODES,
   };
+}
+
+/** The names KazePay uses that the seed does not confirm, as set in the environment (unset: the defaults). */
+export interface KazepayNamesFromEnv {
+  cardClosed?: string;
+  cardActivationFailed?: string;
+  transactionSuccess?: string;
+  transactionFailed?: string;
+  rechargeTransType?: string;
+  closeRefundTransType?: string;
+  userNotFoundCodes?: string[];
+  cardNotFoundCodes?: string[];
+  activationCodeErrorCodes?: string[];
+}
+
+export function kazepayNamesFromEnv(env: KazepayEnv): KazepayNamesFromEnv {
+  const names: KazepayNamesFromEnv = {
+    cardClosed: env.KAZEPAY_CARD_CLOSED_STATUS,
+    cardActivationFailed: env.KAZEPAY_CARD_ACTIVATION_FAILED_STATUS,
+    transactionSuccess: env.KAZEPAY_TRANSACTION_SUCCESS_STATUS,
+    transactionFailed: env.KAZEPAY_TRANSACTION_FAILED_STATUS,
+    rechargeTransType: env.KAZEPAY_RECHARGE_TRANS_TYPE,
+    closeRefundTransType: env.KAZEPAY_CLOSE_REFUND_TRANS_TYPE,
+    userNotFoundCodes: env.KAZEPAY_USER_NOT_FOUND_CODES,
+    cardNotFoundCodes: env.KAZEPAY_CARD_NOT_FOUND_CODES,
+    activationCodeErrorCodes: env.KAZEPAY_ACTIVATION_CODE_ERROR_CODES,
+  };
+  return Object.fromEntries(Object.entries(names).filter(([, v]) => v !== undefined)) as KazepayNamesFromEnv;
 }

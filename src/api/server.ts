@@ -35,7 +35,9 @@ import {
   flowSummary,
   freezeUpdate,
   kycResubmissionSchema,
+  outcomeResolutionSchema,
   providePinUpdate,
+  resolveOutcomeUpdate,
   providerSchema,
   refSchema,
   resubmitKycUpdate,
@@ -465,6 +467,26 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
           await handle.executeUpdate(providePinUpdate, { args: [{ pinHandle }] });
         }
         return await handle.executeUpdate(submitActivationCodeUpdate, { args: [{ code: body.code }] });
+      } catch (error) {
+        return messageError(error, id);
+      }
+    },
+  );
+  add(
+    {
+      method: 'POST',
+      path: '/flows/:id/resolve-outcome',
+      summary:
+        'resolveOutcome: an operator answers a flow in NEEDS_RECONCILIATION (applied, with the transaction id, or not applied)',
+      tag: 'messages',
+      params: idParams,
+      body: outcomeResolutionSchema,
+    },
+    async (request) => {
+      const { id } = parseOr400(idParams, request.params, 'params');
+      const body = parseOr400(outcomeResolutionSchema, request.body, 'body');
+      try {
+        return await client.workflow.getHandle(id).executeUpdate(resolveOutcomeUpdate, { args: [body] });
       } catch (error) {
         return messageError(error, id);
       }

@@ -63,7 +63,10 @@ import {
   providerSchema,
   providePinSchema,
   providePinUpdate,
+  type OutcomeResolution,
+  outcomeResolutionSchema,
   refSchema,
+  resolveOutcomeUpdate,
   resubmitKycUpdate,
   stateQuery,
   submitActivationCodeUpdate,
@@ -362,6 +365,9 @@ export function createCardflowClient({ client, taskQueue = TASK_QUEUE }: Cardflo
       return start<void, CardAccountStatus>('cardAccount', options);
     },
 
+    /** Any flow by its workflow id (ids from `list`, the Web UI or an API answer). */
+    byId: (workflowId: string): Flow<unknown> => flow(handleOf(workflowId)),
+
     // ---- handles by business key ----
 
     kyc: (provider: Provider, customerRef: string): Flow<KycResult> =>
@@ -453,6 +459,16 @@ export function createCardflowClient({ client, taskQueue = TASK_QUEUE }: Cardflo
         args: [],
         startWorkflowOperation: operation,
       });
+    },
+
+    /**
+     * An operator's answer to a flow in NEEDS_RECONCILIATION (money or state may have moved and
+     * the provider's records could not tell): applied (with the provider's transaction id where
+     * the step follows one) or not applied (the flow sends again). Refused when nothing awaits it.
+     */
+    async resolveOutcome(workflowId: string, resolution: OutcomeResolution): Promise<{ accepted: true }> {
+      const r = check('resolveOutcome', outcomeResolutionSchema, resolution);
+      return handleOf(workflowId).executeUpdate(resolveOutcomeUpdate, { args: [r] });
     },
 
     // ---- visibility ----

@@ -217,11 +217,17 @@ describe('an unknown outcome is reconciled, never resent blind', () => {
       },
     );
     // The operator checked KazePay's back office: nothing arrived. The flow sends again.
+    const cardflow = createCardflowClient({ client: life.client });
     assert.deepEqual(
-      await handle.executeUpdate(resolveOutcomeUpdate, {
-        args: [{ applied: false, note: 'checked by ops' }],
-      }),
-      { accepted: true },
+      await cardflow.resolveOutcome(handle.workflowId, { applied: false, note: 'checked by ops' }),
+      {
+        accepted: true,
+      },
+    );
+    // A second answer is refused (nothing awaits one, or the flow has ended).
+    await assert.rejects(
+      cardflow.resolveOutcome(handle.workflowId, { applied: false }),
+      WorkflowUpdateFailedError,
     );
     const result = await handle.result();
     assert.equal(result.outcome, 'SETTLED');

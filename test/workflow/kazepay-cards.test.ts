@@ -66,7 +66,7 @@ describe('physicalCardActivation on KazePay', () => {
     assert.ok(!history.includes(`"${pin}"`), 'PIN in history');
   });
 
-  test('set-PIN: an attempt that dies after redeeming the PIN handle is retried with the PIN; no other activity can redeem it; done, it is gone', async () => {
+  test('set-PIN: an attempt that dies after redeeming the PIN handle is retried with the PIN (even as a new activity execution); no other flow can redeem it; done, it is gone', async () => {
     const cardId = await activeCard('pin-retry');
     const activities = createActivities({
       kazepay: life.kazepayClientWith(),
@@ -75,9 +75,10 @@ describe('physicalCardActivation on KazePay', () => {
     });
     const pin = '135790';
     const pinHandle = await life.secrets.put(pin, { purpose: 'pin' });
-    const as = (activityId: string, attempt: number) =>
+    const as = (activityId: string, attempt: number, workflowId = `activation:kazepay:${cardId}`) =>
       new MockActivityEnvironment({
-        workflowExecution: { workflowId: `activation:kazepay:${cardId}`, runId: 'run-1' },
+        workflowExecution: { workflowId, runId: 'run-1' },
+        activityType: 'kazepaySetPin',
         activityId,
         attempt,
       });
@@ -89,14 +90,15 @@ describe('physicalCardActivation on KazePay', () => {
       (e: unknown) => (e as Error).name === 'ProviderAmbiguousError',
     );
     await assert.rejects(
-      as('10', 1).run(activities.kazepaySetPin, { cardId, pinHandle }),
+      as('9', 1, `activation:kazepay:someone-else`).run(activities.kazepaySetPin, { cardId, pinHandle }),
       (e: unknown) => (e as Error).name === 'SecretHandleAlreadyRedeemedError',
-      'another activity cannot redeem it',
+      'another flow cannot redeem it',
     );
-    await as('9', 2).run(activities.kazepaySetPin, { cardId, pinHandle });
+    // The same step scheduled anew (a new activity id, as after a long retry backoff) still can.
+    await as('10', 2).run(activities.kazepaySetPin, { cardId, pinHandle });
     assert.ok(life.kazepay.control.pinMatches(cardId, pin), 'the retry set the PIN');
     await assert.rejects(
-      as('9', 3).run(activities.kazepaySetPin, { cardId, pinHandle }),
+      as('10', 3).run(activities.kazepaySetPin, { cardId, pinHandle }),
       (e: unknown) => (e as Error).name === 'SecretHandleAlreadyRedeemedError',
       'released once the PIN was set',
     );

@@ -25,7 +25,8 @@ test('credentials from variables and files; every profile knob defaults to the s
     });
     const options = kazepayClientOptionsFromEnv(env);
     assert.deepEqual(options.profile, { ...DEFAULT_CRYPTO_PROFILE });
-    assert.equal(options.timeoutMs, 30_000);
+    // Below the 30 s activity attempt: the client gives its own verdict first.
+    assert.equal(options.timeoutMs, 20_000);
     assert.equal(options.amountEncoding, 'number');
     assert.equal(options.responseRequestNo, 'warn');
     assert.equal(options.requestNoDigits, 10);
@@ -53,6 +54,17 @@ test('knobs are read and checked; one error lists every problem without values',
   assert.equal(env.KAZEPAY_CIPHER_MODE, 'cbc-zero-iv');
   assert.deepEqual(env.KAZEPAY_AUTH_ERROR_CODES, ['E1', 'E2']);
   assert.equal(env.KAZEPAY_TIMEOUT, 5000);
+  assert.throws(
+    () =>
+      loadKazepayEnv({
+        KAZEPAY_BASE_URL: 'https://x.example/',
+        KAZEPAY_SYS_ID: '1',
+        KAZEPAY_MERCHANT_PRIVATE_KEY: 'k',
+        KAZEPAY_PLATFORM_PUBLIC_KEY: 'k',
+        KAZEPAY_TIMEOUT: '30s',
+      }),
+    /KAZEPAY_TIMEOUT.*at most 25s/,
+  );
 
   assert.throws(
     () =>

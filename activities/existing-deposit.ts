@@ -5,8 +5,8 @@ import { Context } from '@temporalio/activity';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { Decimal, FAILURE_TYPES } from '../src/contract';
-import type { DepositResult } from '../src/contract/deposit';
-import { DEPOSIT_TERMS_MEMO, type DepositTerms } from '../src/contract/deposit';
+import { type DepositResult, type DepositTerms, depositInputSchema } from '../src/contract/deposit';
+import { storedInput } from '../src/client/stored-input';
 import { stillPending } from './still-pending';
 
 const sameTerms = (a: DepositTerms, b: DepositTerms) =>
@@ -22,10 +22,11 @@ function conflict(workflowId: string, first: DepositTerms): ApplicationFailure {
 
 /** The first deposit's result once it has ended (StillPending while it runs). */
 export async function followDeposit(input: { workflowId: string } & DepositTerms): Promise<DepositResult> {
-  const handle = Context.current().client.workflow.getHandle(input.workflowId);
+  const client = Context.current().client;
+  const handle = client.workflow.getHandle(input.workflowId);
   const description = await handle.describe();
-  const recorded = description.memo?.[DEPOSIT_TERMS_MEMO] as DepositTerms | undefined;
-  if (recorded && !sameTerms(recorded, input)) throw conflict(input.workflowId, recorded);
+  const first = depositInputSchema.safeParse(await storedInput(client, input.workflowId, description.runId));
+  if (first.success && !sameTerms(first.data, input)) throw conflict(input.workflowId, first.data);
   if (description.status.name === 'RUNNING') throw stillPending(`deposit ${input.workflowId}`);
   let result: DepositResult;
   try {

@@ -27,7 +27,7 @@ import {
 } from '../src/contract/card-account';
 import { type ClosureResult } from '../src/contract/closure';
 import { TASK_QUEUE } from '../src/contract/common';
-import { DEPOSIT_TERMS_MEMO, type DepositResult } from '../src/contract/deposit';
+import { type DepositResult } from '../src/contract/deposit';
 import { FAILURE_TYPES } from '../src/contract/failures';
 import { addMoney, Decimal } from '../src/contract/money';
 import { providerOrderKey, workflowIds } from '../src/contract/workflow-ids';
@@ -222,7 +222,6 @@ class Account {
       workflowId,
       taskQueue: TASK_QUEUE,
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      memo: { [DEPOSIT_TERMS_MEMO]: { amount, currency: this.input.currency } },
       args: [
         {
           provider: this.input.provider,

@@ -17,7 +17,6 @@ import {
   WorkflowUpdateStage,
 } from '@temporalio/client';
 import { ApplicationFailure, type SearchAttributePair } from '@temporalio/common';
-import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
@@ -28,7 +27,6 @@ import {
   CardRef,
   CustomerRef,
   closeUpdate,
-  DEPOSIT_TERMS_MEMO,
   depositUpdate,
   depositUpdateId,
   FAILURE_TYPES,
@@ -49,6 +47,7 @@ import {
   workflowIds,
   type Provider,
 } from '../contract';
+import { storedInput } from '../client/stored-input';
 import type { DocumentStore } from '../documents/document-store';
 import { ProviderError, ProviderRejectedError, ProviderValidationError } from '../providers/errors';
 import type { KazepayClient } from '../providers/kazepay/client';
@@ -269,24 +268,13 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
     ] as SearchAttributePair[];
   };
 
-  /** The input a run was started with, decoded (first history event only). */
-  const storedInput = async (workflowId: string, runId: string): Promise<unknown> => {
-    const { history } = await client.workflowService.getWorkflowExecutionHistory({
-      namespace: client.options.namespace,
-      execution: { workflowId, runId },
-      maximumPageSize: 1,
-    });
-    const payloads = history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads;
-    return decodeFromPayloadsAtIndex(client.options.loadedDataConverter, 0, payloads ?? []);
-  };
-
   const assertSameRequest = async (
     spec: FlowSpec,
     workflowId: string,
     runId: string,
     input: Record<string, unknown>,
   ) => {
-    const stored = spec.stored.safeParse(await storedInput(workflowId, runId));
+    const stored = spec.stored.safeParse(await storedInput(client, workflowId, runId));
     if (!stored.success) return; // started by someone else with another shape: not ours to judge
     if (
       canonicalJson(spec.comparable(stored.data as Record<string, unknown>)) !==
@@ -320,9 +308,6 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         typedSearchAttributes: searchAttributes(spec, input),
         staticSummary: flowSummary(spec.type, input),
-        ...(spec.type === WORKFLOW_TYPES.cardDeposit
-          ? { memo: { [DEPOSIT_TERMS_MEMO]: { amount: input.amount, currency: input.currency } } }
-          : {}),
       });
       logger.info({ workflowId, type: spec.type }, 'api: flow started');
       return { workflowId, runId: handle.firstExecutionRunId, started: true, status: 'RUNNING' };

@@ -37,7 +37,6 @@ import {
   type ClosureResult,
   CustomerRef,
   Decimal,
-  DEPOSIT_TERMS_MEMO,
   type DepositInput,
   type DepositTerms,
   depositInputSchema,
@@ -77,6 +76,7 @@ import {
   type WorkflowType,
 } from '../contract';
 import { type CodecKeyring, loadCodecKeyring } from '../security/codec-keys';
+import { storedInput } from './stored-input';
 import { createDataConverter } from '../security/data-converter';
 import { connectClient, type TemporalTarget, temporalTarget } from '../runtime/temporal-connection';
 
@@ -242,7 +242,7 @@ export function createCardflowClient({ client, taskQueue = TASK_QUEUE }: Cardflo
   /** Starts, or answers the flow already under that id (running, or closed and not reusable). */
   async function start<R, S = FlowStatus>(
     type: WorkflowType,
-    options: ReturnType<typeof startOptions> & { memo?: Record<string, unknown> },
+    options: ReturnType<typeof startOptions>,
   ): Promise<Flow<R, S>> {
     try {
       return flow<R, S>(await client.workflow.start(type, options));
@@ -325,8 +325,9 @@ export function createCardflowClient({ client, taskQueue = TASK_QUEUE }: Cardflo
     async startDeposit(input: DepositInput): Promise<Flow<DepositResult>> {
       const p = check('cardDeposit', depositInputSchema, input);
       const terms: DepositTerms = { amount: p.amount, currency: p.currency };
-      const deposit = await start<DepositResult>('cardDeposit', {
-        ...startOptions(
+      const deposit = await start<DepositResult>(
+        'cardDeposit',
+        startOptions(
           'cardDeposit',
           workflowIds.cardDeposit(p.provider, p.cardRef, p.depositRef),
           p,
@@ -334,13 +335,17 @@ export function createCardflowClient({ client, taskQueue = TASK_QUEUE }: Cardflo
           { cardRef: p.cardRef, ...(p.customerRef ? { customerRef: p.customerRef } : {}) },
           flowSummary('cardDeposit', p),
         ),
-        memo: { [DEPOSIT_TERMS_MEMO]: terms },
-      });
-      // Started now or found: either way the terms on record must be ours.
-      const { memo } = await deposit.handle.describe();
-      const first = memo?.[DEPOSIT_TERMS_MEMO] as DepositTerms | undefined;
-      if (first && (first.currency !== terms.currency || !new Decimal(first.amount).equals(terms.amount)))
-        throw new DepositConflictError(deposit.workflowId, first);
+      );
+      // Started now or found: either way the terms the flow runs with must be ours.
+      const first = depositInputSchema.safeParse(await storedInput(client, deposit.workflowId));
+      if (
+        first.success &&
+        (first.data.currency !== terms.currency || !new Decimal(first.data.amount).equals(terms.amount))
+      )
+        throw new DepositConflictError(deposit.workflowId, {
+          amount: first.data.amount,
+          currency: first.data.currency,
+        });
       return deposit;
     },
 

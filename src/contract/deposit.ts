@@ -23,12 +23,11 @@ export const depositInputSchema = z.object({
 export type DepositInput = z.input<typeof depositInputSchema>;
 
 /**
- * A depositRef moves money at most once for the life of a card, whichever door it came through
- * (the HTTP API, the typed client, the card account, the CLI): every door starts the deposit
- * flow under the ref's workflow id, never reusing it, and records its terms in this memo field
- * so a repeat with other terms is refused as a conflict.
+ * What a depositRef moves. A depositRef moves money at most once for the life of a card,
+ * whichever door it came through (the HTTP API, the typed client, the card account, the CLI):
+ * every door starts the deposit flow under the ref's workflow id, never reusing it, and a repeat
+ * whose terms differ from the first flow's input is refused as a conflict.
  */
-export const DEPOSIT_TERMS_MEMO = 'depositTerms';
 export interface DepositTerms {
   amount: string;
   currency: string;

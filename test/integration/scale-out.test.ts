@@ -268,9 +268,19 @@ const onDepositSettled = () => {
   }
 };
 
+/** KazePay deposit flows in flight (their ids from the API's 202), where the kill looks. */
+const kazepayDepositsInFlight = new Set<string>();
+
 async function accountUpdate(provider: string, cardRef: string, action: string, body: object) {
   const accepted = await call('POST', `/card-accounts/${provider}/${cardRef}/${action}?wait=false`, body);
-  return finished(accepted.follow as string);
+  const follow = accepted.follow as string;
+  const tracked = provider === 'kazepay' && action === 'deposit';
+  if (tracked) kazepayDepositsInFlight.add(follow);
+  try {
+    return await finished(follow);
+  } finally {
+    if (tracked) kazepayDepositsInFlight.delete(follow);
+  }
 }
 
 async function wasabiLifecycle(i: number) {
@@ -377,10 +387,13 @@ async function killTheWorkerInTheMiddle() {
     // The unanswered call is the KazePay recharge activity still running a second after the
     // sandbox took it (status polls last milliseconds; the client gives up after 10 s).
     if (hung && Date.now() > Date.parse(hung.at) + 1000) {
-      for await (const info of env.client.workflow.list({
-        query: 'ExecutionStatus="Running" AND CardProvider="kazepay" AND CardFlow="cardDeposit"',
-      })) {
-        const described = await env.client.workflow.getHandle(info.workflowId).describe();
+      for (const workflowId of kazepayDepositsInFlight) {
+        const info = { workflowId };
+        const described = await env.client.workflow
+          .getHandle(workflowId)
+          .describe()
+          .catch(() => undefined);
+        if (!described) continue; // not started yet (the account starts it a moment after the 202)
         for (const activity of described.raw.pendingActivities ?? []) {
           const victim = workers.find((w) => w.identity === activity.lastWorkerIdentity);
           const startedAt = Number(activity.lastStartedTime?.seconds ?? 0) * 1000;

@@ -8,11 +8,19 @@ export { type CliCommand, type CliIO, UsageError } from './command';
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   const [name, ...rest] = argv;
   const command = name ? commands[name] : undefined;
-  if (!command || name === 'help') {
-    io.out('usage: cardflow <command> [...]\n');
+  const usage = (print: (line: string) => void) => {
+    print('usage: cardflow <command> [...]\n');
     for (const [n, c] of Object.entries(commands))
-      io.out(`  ${n.padEnd(10)} ${c.summary}\n             ${c.usage}`);
-    return name && name !== 'help' ? 2 : 0;
+      print(`  ${n.padEnd(12)} ${c.summary}\n               ${c.usage}`);
+  };
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    usage(io.out);
+    return name === undefined ? 2 : 0;
+  }
+  if (!command) {
+    io.err(`cardflow: unknown command ${JSON.stringify(name)}`);
+    usage(io.err);
+    return 2;
   }
   try {
     return await command.run(rest, io);

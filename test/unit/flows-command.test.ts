@@ -43,3 +43,14 @@ test('flows resolve: the mistakes are named, exit 2', async () => {
     assert.match(r.err, message, argv.join(' '));
   }
 });
+
+test('cardflow --help / -h / help exit 0; an unknown command is named, exit 2', async () => {
+  for (const flag of ['--help', '-h', 'help']) {
+    const r = await run(flag);
+    assert.equal(r.code, 0, flag);
+    assert.match(r.out, /usage: cardflow <command>/);
+  }
+  const unknown = await run('frobnicate');
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.err, /unknown command "frobnicate"/);
+});

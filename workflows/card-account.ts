@@ -31,7 +31,7 @@ import { type DepositResult } from '../src/contract/deposit';
 import { FAILURE_TYPES } from '../src/contract/failures';
 import { addMoney, Decimal } from '../src/contract/money';
 import { providerOrderKey, workflowIds } from '../src/contract/workflow-ids';
-import { keyedSends, polling, reads, unkeyedSends } from './support/activities';
+import { idempotentSends, polling, reads, unkeyedSends } from './support/activities';
 import { waitSettings } from './support/durations';
 import { applicationCause, classify, isDeadline } from './support/failures';
 import { FlowTracker } from './support/flow-tracker';
@@ -276,7 +276,7 @@ class Account {
         workflowInfo().workflowId,
         `${frozen ? 'freeze' : 'unfreeze'}-${this.carry.operations}`,
       );
-      const sent = await keyedSends.wasabiSetFrozen({ merchantOrderNo, cardNo: cardRef, frozen });
+      const sent = await idempotentSends.wasabiSetFrozen({ merchantOrderNo, cardNo: cardRef, frozen });
       const wait = waitSettings(this.input.freezeOrder, FREEZE_ORDER_DEFAULTS);
       const what = frozen ? 'freeze' : 'unfreeze';
       const order = await waitForProvider({

@@ -8,7 +8,7 @@ import {
 } from '../src/contract/closure';
 import { FAILURE_TYPES } from '../src/contract/failures';
 import { providerOrderKey } from '../src/contract/workflow-ids';
-import { keyedSends, reads, unkeyedSends } from './support/activities';
+import { idempotentSends, reads, unkeyedSends } from './support/activities';
 import { waitSettings } from './support/durations';
 import { endWithFailure } from './support/failures';
 import { FlowTracker } from './support/flow-tracker';
@@ -101,7 +101,7 @@ async function wasabiClose(
 ): Promise<ClosureResult> {
   const cardNo = input.cardRef;
   const merchantOrderNo = providerOrderKey(workflowInfo().workflowId, 'cancel');
-  const sent = await keyedSends.wasabiCancel({ merchantOrderNo, cardNo });
+  const sent = await idempotentSends.wasabiCancel({ merchantOrderNo, cardNo });
   tracker.set('WAITING_FOR_CLOSE', `order ${merchantOrderNo}`);
   const order = await waitForProvider({
     what: 'card cancellation',

@@ -9,7 +9,7 @@ import {
 import { FAILURE_TYPES } from '../src/contract/failures';
 import { Decimal } from '../src/contract/money';
 import { providerOrderKey } from '../src/contract/workflow-ids';
-import { keyedSends, reads, unkeyedSends } from './support/activities';
+import { idempotentSends, reads, unkeyedSends } from './support/activities';
 import { waitSettings } from './support/durations';
 import { endWithFailure, failFlow } from './support/failures';
 import { FlowTracker } from './support/flow-tracker';
@@ -153,7 +153,7 @@ async function wasabiPrepare(input: DepositParsedInput, tracker: Tracker): Promi
   return async (notifications) => {
     tracker.set('SENDING');
     const merchantOrderNo = providerOrderKey(workflowInfo().workflowId, 'deposit');
-    const sent = await keyedSends.wasabiDeposit({ merchantOrderNo, cardNo, amount: input.amount });
+    const sent = await idempotentSends.wasabiDeposit({ merchantOrderNo, cardNo, amount: input.amount });
     tracker.set('WAITING_FOR_SETTLEMENT', `order ${merchantOrderNo}`);
     const order = await waitForProvider({
       what: 'deposit settlement',

@@ -15,7 +15,7 @@ import {
 } from '../src/contract/kyc';
 import { providerOrderKey } from '../src/contract/workflow-ids';
 import type { KycFileIds } from '../activities/interface';
-import { keyedSends, reads, unkeyedSends } from './support/activities';
+import { idempotentSends, reads, unkeyedSends } from './support/activities';
 import { durationMs, waitSettings } from './support/durations';
 import { endWithFailure, failFlow } from './support/failures';
 import { FlowTracker } from './support/flow-tracker';
@@ -86,7 +86,7 @@ async function kazepayKyc(
     }
     tracker.set('UPLOADING_DOCUMENTS');
     const fileIds = await uploadAll(documents, (document) =>
-      keyedSends
+      idempotentSends
         .kazepayUploadDocument({
           document,
           email,
@@ -153,13 +153,15 @@ async function wasabiKyc(
 
   const upload = async (docs: KycDocuments | undefined): Promise<KycFileIds | undefined> =>
     docs
-      ? uploadAll(docs, (document) => keyedSends.wasabiUploadDocument({ document }).then((r) => r.fileId))
+      ? uploadAll(docs, (document) =>
+          idempotentSends.wasabiUploadDocument({ document }).then((r) => r.fileId),
+        )
       : undefined;
 
   if (documents) tracker.set('UPLOADING_DOCUMENTS');
   let fileIds = await upload(documents);
   tracker.set('SUBMITTING');
-  const { holderId } = await keyedSends.wasabiSubmitHolder({
+  const { holderId } = await idempotentSends.wasabiSubmitHolder({
     merchantOrderNo: providerOrderKey(workflowInfo().workflowId, 'holder'),
     cardTypeId: input.cardTypeId,
     cardHolderModel: input.cardHolderModel,
@@ -203,7 +205,7 @@ async function wasabiKyc(
     }
     submissions++;
     tracker.set('SUBMITTING', `resubmission ${submissions - 1}`);
-    await keyedSends.wasabiResubmitHolder({
+    await idempotentSends.wasabiResubmitHolder({
       holderId,
       cardTypeId: input.cardTypeId,
       cardHolderModel: input.cardHolderModel,

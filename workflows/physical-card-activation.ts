@@ -13,7 +13,7 @@ import {
 } from '../src/contract/activation';
 import { FAILURE_TYPES } from '../src/contract/failures';
 import { providerOrderKey } from '../src/contract/workflow-ids';
-import { keyedSends, reads, unkeyedSends } from './support/activities';
+import { idempotentSends, reads, unkeyedSends } from './support/activities';
 import { durationMs, waitSettings } from './support/durations';
 import { about, deadlineFailure, Notifications, waitForProvider } from './support/waits';
 import { activityErrorType, endWithFailure, failFlow } from './support/failures';
@@ -222,7 +222,8 @@ async function kazepayActivation(
     const pinHandle = await inbox.pin(tracker, codeDeadlineAt);
     tracker.set('SETTING_PIN');
     try {
-      await unkeyedSends.kazepaySetPin({ cardId, pinHandle });
+      // Setting the same PIN again is harmless: retried on an unknown outcome, not reconciled.
+      await idempotentSends.kazepaySetPin({ cardId, pinHandle });
       break;
     } catch (error) {
       // Nothing was sent: the handle outlived its 15 minutes (or was never known). Ask again.
@@ -248,13 +249,13 @@ async function wasabiActivation(
     tracker.set('WAITING_FOR_ACTIVATION_CODE', `card ${cardNo}`);
     const { seq, code } = await inbox.nextCode(codeDeadlineAt);
     const merchantOrderNo = providerOrderKey(workflowInfo().workflowId, `activate-${attempts}`);
-    let sent: Awaited<ReturnType<typeof keyedSends.wasabiActivatePhysicalCard>>;
+    let sent: Awaited<ReturnType<typeof idempotentSends.wasabiActivatePhysicalCard>>;
     for (;;) {
       // WasabiCard sets the PIN in the activation call itself.
       const pinHandle = await inbox.pin(tracker, codeDeadlineAt);
       tracker.set('ACTIVATING');
       try {
-        sent = await keyedSends.wasabiActivatePhysicalCard({
+        sent = await idempotentSends.wasabiActivatePhysicalCard({
           merchantOrderNo,
           cardNo,
           code,

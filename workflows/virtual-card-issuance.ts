@@ -10,7 +10,7 @@ import {
 import { Decimal } from '../src/contract/money';
 import { providerOrderKey } from '../src/contract/workflow-ids';
 import type { WasabiCardTypeSummary } from '../activities/interface';
-import { keyedSends, reads } from './support/activities';
+import { idempotentSends, reads } from './support/activities';
 import { waitSettings } from './support/durations';
 import { endWithFailure, failFlow } from './support/failures';
 import { FlowTracker } from './support/flow-tracker';
@@ -67,7 +67,7 @@ async function openAndFollow(
 ): Promise<IssuanceResult> {
   tracker.set('OPENING');
   const merchantOrderNo = providerOrderKey(workflowInfo().workflowId, 'open');
-  const sent = await keyedSends.wasabiOpenCard({
+  const sent = await idempotentSends.wasabiOpenCard({
     merchantOrderNo,
     cardTypeId: input.cardTypeId,
     amount: input.initialDeposit,

@@ -41,10 +41,10 @@ export function chaosReport(s: ChaosSummary): string[] {
     `  canary leaks                      ${s.leaks} (${s.checks.scanned.histories} histories, ${(s.checks.scanned.historyBytes / 1e6).toFixed(1)} MB; ${s.checks.scanned.logFiles} logs, ${(s.checks.scanned.logBytes / 1e6).toFixed(1)} MB; control found: ${yes(s.checks.canaryControl)})`,
     '',
     'acceptable ends: completed = the card closed, its deposit SETTLED or FAILED by the provider.',
-    'A typed failure (ProviderUnavailable, SecretHandleInvalid, ...) is a terminal state: it does',
-    'not fail the run by itself, but it is counted (run - completed) and listed below with its',
-    'message, and its money must reconcile like any other. A driver that gave up or a flow still',
-    'running fails the run.',
+    'A typed failure (ProviderUnavailable, SecretHandleInvalid, ...) fails the run: every fault',
+    'injected here is one the engine must ride through. It is listed below with its message, and',
+    'its money must reconcile like any other. A driver that gave up or a flow still running fails',
+    'the run too.',
   ];
   if (s.flowFailures.length)
     lines.push('', 'flows that ended in a typed failure', ...s.flowFailures.map((f) => `  - ${f}`));

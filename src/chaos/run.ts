@@ -214,6 +214,8 @@ function summarize(
   summary.ok =
     records.length === options.lifecycles &&
     summary.terminal === summary.lifecycles &&
+    // Every fault injected here is one the engine must ride through: a typed failure is a finding.
+    summary.completed === summary.lifecycles &&
     summary.stuck === 0 &&
     summary.workflowTaskFailures === 0 &&
     summary.duplicates === 0 &&

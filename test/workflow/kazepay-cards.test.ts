@@ -66,6 +66,25 @@ describe('physicalCardActivation on KazePay', () => {
     assert.ok(!history.includes(`"${pin}"`), 'PIN in history');
   });
 
+  test('set-PIN answering 5xx more often than one attempt rides through: retried (the same PIN twice is harmless), ACTIVE', async () => {
+    // Regression (a full chaos run): four 5xx in a row ended the flow ProviderUnavailable.
+    const { handle, pin } = await startActivation('pin-5xx');
+    await waitForState(handle, 'WAITING_FOR_ACTIVATION_CODE');
+    const cardId = await cardIdOf(handle);
+    life.kazepay.control.faults.script(
+      'cardSetPin',
+      'server-error',
+      'server-error',
+      'server-error',
+      'server-error',
+    );
+    const code = life.kazepay.control.takeActivationCode(cardId);
+    await handle.executeUpdate(submitActivationCodeUpdate, { args: [{ code: code! }] });
+    const result = await handle.result();
+    assert.equal(result.outcome, 'ACTIVE');
+    assert.ok(life.kazepay.control.pinMatches(cardId, pin), 'the PIN reached the card');
+  });
+
   test('set-PIN: an attempt that dies after redeeming the PIN handle is retried with the PIN (even as a new activity execution); no other flow can redeem it; done, it is gone', async () => {
     const cardId = await activeCard('pin-retry');
     const activities = createActivities({

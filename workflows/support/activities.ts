@@ -43,10 +43,13 @@ export const unkeyedSends = proxyActivities<CardflowActivities>(
 );
 
 /**
- * Find-or-create calls keyed by a merchantOrderNo (WasabiCard): every attempt reads the order
- * first, so an unknown outcome is simply retried.
+ * Sends that are safe to repeat, so an unknown outcome is simply retried: find-or-create calls
+ * keyed by a merchantOrderNo (WasabiCard: every attempt reads the order first), document uploads
+ * (a repeat stores the file again) and KazePay's set-PIN (the same PIN set twice is set once).
  */
-export const keyedSends = proxyActivities<CardflowActivities>(sendOptions(NON_RETRYABLE_ACTIVITY_ERRORS));
+export const idempotentSends = proxyActivities<CardflowActivities>(
+  sendOptions(NON_RETRYABLE_ACTIVITY_ERRORS),
+);
 
 /**
  * A wait on a pending provider state: one read per attempt, "still pending" retried at a fixed

@@ -128,7 +128,8 @@ export class TemporalServiceProcess {
     this.log = undefined;
   }
 
-  private logTail(): string {
+  /** The last lines of its log. */
+  logTail(): string {
     try {
       return readFileSync(this.options.logFile, 'utf8').split('\n').slice(-12).join('\n');
     } catch {

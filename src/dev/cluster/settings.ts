@@ -9,8 +9,11 @@ export const clusterEnvSchema = z.object({
   CARDFLOW_CLUSTER_POSTGRES_PORT: envValue.int(1, 65535).default(5433),
   /** The Temporal frontend (TEMPORAL_ADDRESS of every part). */
   CARDFLOW_CLUSTER_FRONTEND_PORT: envValue.int(1, 65535).default(7233),
-  /** First of ten ports for the other Temporal endpoints (membership, history, matching, worker). */
-  CARDFLOW_CLUSTER_PORT_BASE: envValue.int(1, 65526).default(7240),
+  /**
+   * First of ten ports for the other Temporal endpoints (membership, history, matching, worker);
+   * at most 32758: the server stores membership ports as SMALLINT.
+   */
+  CARDFLOW_CLUSTER_PORT_BASE: envValue.int(1, 32758).default(7240),
   CARDFLOW_CLUSTER_NAMESPACE: envValue.string().default('cardflow'),
   CARDFLOW_CLUSTER_WORKERS: envValue.int(1, 16).default(2),
   /** Log level of the Temporal processes (their logs: <data>/logs/cluster/). */

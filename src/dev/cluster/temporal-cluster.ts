@@ -10,7 +10,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { projectRoot } from '../../runtime/project-root';
-import { assertPortsFree, type PortClaim } from '../ports';
+import { ConfigError } from '../../runtime/env';
+import { assertPortsFree, isPortFree, type PortClaim } from '../ports';
 import { clusterServerConfig, HISTORY_SHARDS, type ServicePorts, type ServiceProcessSpec } from './config';
 import { PostgresServer } from './postgres';
 import type { TemporalServerInstall } from './server-binaries';
@@ -139,9 +140,32 @@ function postgresPassword(dir: string): { password: string; file: string } {
   return { password: readFileSync(file, 'utf8').trim(), file };
 }
 
+/**
+ * The server keeps each host's membership port in a SMALLINT column (cluster_membership.rpc_port):
+ * a port above 32767 makes every service fail at start ("value out of range for type smallint").
+ */
+export const MAX_MEMBERSHIP_PORT = 32767;
+
+/** A free loopback port at most `max` (the OS's own picks are above 32767 on Linux). */
+export async function freePortAtMost(max: number, host = '127.0.0.1', min = 20000): Promise<number> {
+  for (let i = 0; i < 200; i++) {
+    const port = min + Math.floor(Math.random() * (max - min + 1));
+    if (await isPortFree(host, port)) return port;
+  }
+  throw new Error(`no free port between ${min} and ${max} on ${host}`);
+}
+
 export async function startTemporalCluster(options: TemporalClusterOptions): Promise<TemporalCluster> {
   const progress = options.onProgress ?? (() => undefined);
   const { host, ports, install, dir, logDir } = options;
+  const tooHigh = [ports.frontend, ...ports.history, ports.matching, ports.worker].filter(
+    (p) => p.membership > MAX_MEMBERSHIP_PORT,
+  );
+  if (tooHigh.length > 0)
+    throw new ConfigError([
+      `membership ports must be at most ${MAX_MEMBERSHIP_PORT} (the server stores them as SMALLINT): ` +
+        `${tooHigh.map((p) => p.membership).join(', ')}${options.portSettings?.base ? `; choose another ${options.portSettings.base}` : ''}`,
+    ]);
   const claim = (what: string, port: number, setting?: string): PortClaim => ({ what, host, port, setting });
   const base = options.portSettings?.base;
   await assertPortsFree([
@@ -278,6 +302,9 @@ export async function startTemporalCluster(options: TemporalClusterOptions): Pro
       const deadline = Date.now() + timeoutMs;
       let rows: ShardRow[] = [];
       for (;;) {
+        const dead = services.find((s) => s.starts > 0 && !s.running && s.unexpectedExits > 0);
+        if (dead)
+          throw new Error(`temporal ${dead.id} exited (see ${dead.options.logFile}):\n${dead.logTail()}`);
         try {
           rows = shards();
         } catch {

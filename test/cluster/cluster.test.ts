@@ -210,17 +210,15 @@ test(
     const pids = cluster.services.map((s) => s.pid);
     assert.equal(new Set(pids).size, 5, `five Temporal processes: ${pids.join(', ')}`);
     assert.ok(cluster.services.every((s) => s.running));
-    const roles = cluster
-      .members()
-      .map((m) => m.role)
-      .sort();
+    const members = await cluster.members();
+    const roles = members.map((m) => m.role).sort();
     assert.deepEqual(
       roles,
       ['frontend', 'history', 'history', 'matching', 'worker'],
-      JSON.stringify(cluster.members()),
+      JSON.stringify(members),
     );
 
-    const owners = countByOwner(cluster.shards());
+    const owners = countByOwner(await cluster.shards());
     const [h1, h2] = cluster.historyHosts.map((h) => h.address) as [string, string];
     assert.ok(
       (owners[h1] ?? 0) > 0 && (owners[h2] ?? 0) > 0,
@@ -290,7 +288,7 @@ test(
     };
     try {
       await fault('history-1 SIGKILLed, every shard on history-2', async () => {
-        const before = countByOwner(cluster.shards());
+        const before = countByOwner(await cluster.shards());
         assert.ok(
           (before[h1.address] ?? 0) > 0,
           `history-1 owns shards before the kill: ${JSON.stringify(before)}`,
@@ -304,7 +302,7 @@ test(
         await h1.start();
         const deadline = Date.now() + 120_000;
         for (;;) {
-          const owners = countByOwner(cluster.shards());
+          const owners = countByOwner(await cluster.shards());
           if ((owners[h1.address] ?? 0) > 0 && (owners[h2.address] ?? 0) > 0) break;
           if (Date.now() > deadline)
             assert.fail(`history-1 never took shards back: ${JSON.stringify(owners)}`);

@@ -216,10 +216,15 @@ export class PostgresServer {
     for (;;) {
       if (!this.running)
         throw new Error(`postgres exited during start-up; see ${this.options.logFile}:\n${this.logTail()}`);
-      const ready = spawnSync(join(binDir, 'pg_isready'), ['-h', host, '-p', String(port), '-t', '2'], {
-        encoding: 'utf8',
+      // Not spawnSync: the engine's parts may share this process, and a wait must not stall them.
+      const ready = await new Promise<number | null>((done) => {
+        const probe = spawn(join(binDir, 'pg_isready'), ['-h', host, '-p', String(port), '-t', '2'], {
+          stdio: 'ignore',
+        });
+        probe.once('error', () => done(-1));
+        probe.once('exit', (code) => done(code));
       });
-      if (ready.status === 0) return;
+      if (ready === 0) return;
       if (Date.now() > deadline) {
         await this.stop();
         throw new Error(`postgres did not accept connections on ${host}:${port} within ${timeoutMs} ms`);
@@ -250,36 +255,31 @@ export class PostgresServer {
     this.log = undefined;
   }
 
-  /** One statement through psql; rows as arrays of fields. */
-  query(database: string, sql: string): string[][] {
+  /** One statement through psql (without blocking this process); rows as arrays of fields. */
+  query(database: string, sql: string): Promise<string[][]> {
     const { binDir, host, port, user, password } = this.options;
     const psql = isExecutable(join(binDir, 'psql')) ? join(binDir, 'psql') : 'psql';
-    const result = spawnSync(
-      psql,
-      [
-        '-h',
-        host,
-        '-p',
-        String(port),
-        '-U',
-        user,
-        '-d',
-        database,
-        '-At',
-        '-F',
-        '\t',
-        '-v',
-        'ON_ERROR_STOP=1',
-        '-c',
-        sql,
-      ],
-      { encoding: 'utf8', env: { ...process.env, PGPASSWORD: password, PGCONNECT_TIMEOUT: '5' } },
-    );
-    if (result.status !== 0) throw new Error(`psql: ${result.stderr.trim() || `exit ${result.status}`}`);
-    return result.stdout
-      .split('\n')
-      .filter((line) => line.length > 0)
-      .map((line) => line.split('\t'));
+    const args = ['-h', host, '-p', String(port), '-U', user, '-d', database, '-At', '-F', '\t'];
+    return new Promise((done, fail) => {
+      const child = spawn(psql, [...args, '-v', 'ON_ERROR_STOP=1', '-c', sql], {
+        env: { ...process.env, PGPASSWORD: password, PGCONNECT_TIMEOUT: '5' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+      child.once('error', fail);
+      child.once('exit', (code) => {
+        if (code !== 0) return fail(new Error(`psql: ${err.trim() || `exit ${code}`}`));
+        done(
+          out
+            .split('\n')
+            .filter((line) => line.length > 0)
+            .map((line) => line.split('\t')),
+        );
+      });
+    });
   }
 
   private otherPostmaster(): number | undefined {

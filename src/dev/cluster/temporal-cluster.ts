@@ -76,11 +76,11 @@ export interface TemporalCluster {
   service(id: string): TemporalServiceProcess;
   historyHosts: [TemporalServiceProcess, TemporalServiceProcess];
   /** The shards table: each shard and its owner. */
-  shards(): ShardRow[];
+  shards(): Promise<ShardRow[]>;
   /** Waits until every shard is owned by one of `owners` (addresses); answers the rows. */
   waitForShardOwners(owners: readonly string[], timeoutMs?: number): Promise<ShardRow[]>;
   /** The membership table: hosts seen alive within `freshS` seconds. */
-  members(freshS?: number): MemberRow[];
+  members(freshS?: number): Promise<MemberRow[]>;
   /** `temporal operator cluster describe -o json`. */
   describe(): Promise<Record<string, unknown>>;
   /** Runs the `temporal` CLI against the cluster; answers stdout. */
@@ -236,9 +236,11 @@ export async function startTemporalCluster(options: TemporalClusterOptions): Pro
       },
       () => undefined,
     );
-    const versions = ['temporal', 'temporal_visibility'].map(
-      (db) => `${db} ${postgres.query(db, 'SELECT curr_version FROM schema_version')[0]?.[0] ?? '?'}`,
-    );
+    const versions: string[] = [];
+    for (const db of ['temporal', 'temporal_visibility'])
+      versions.push(
+        `${db} ${(await postgres.query(db, 'SELECT curr_version FROM schema_version'))[0]?.[0] ?? '?'}`,
+      );
     progress(`schema: ${versions.join(', ')} (${Date.now() - schemaStarted} ms)`);
 
     const specs: ServiceProcessSpec[] = [
@@ -285,19 +287,19 @@ export async function startTemporalCluster(options: TemporalClusterOptions): Pro
     const historyHosts = [services[0], services[1]] as [TemporalServiceProcess, TemporalServiceProcess];
 
     const membershipPorts = new Map<number, string>(specs.map((s) => [s.ports.membership, s.id]));
-    const shards = () => parseShardRows(postgres.query('temporal', SHARDS_QUERY));
-    const members = (freshS = 30): MemberRow[] =>
-      postgres
-        .query(
+    const shards = async () => parseShardRows(await postgres.query('temporal', SHARDS_QUERY));
+    const members = async (freshS = 30): Promise<MemberRow[]> =>
+      (
+        await postgres.query(
           'temporal',
           `SELECT role, rpc_address, rpc_port, EXTRACT(EPOCH FROM (now() AT TIME ZONE 'UTC' - last_heartbeat))::int ` +
             `FROM cluster_membership WHERE last_heartbeat > (now() AT TIME ZONE 'UTC') - interval '${freshS} seconds' ORDER BY role, rpc_port`,
         )
-        .map(([role, address, port, age]) => ({
-          role: ROLES[Number(role)] ?? String(role),
-          address: `${address}:${port}${membershipPorts.has(Number(port)) ? ` (${membershipPorts.get(Number(port))})` : ''}`,
-          heartbeatAgeS: Number(age),
-        }));
+      ).map(([role, address, port, age]) => ({
+        role: ROLES[Number(role)] ?? String(role),
+        address: `${address}:${port}${membershipPorts.has(Number(port)) ? ` (${membershipPorts.get(Number(port))})` : ''}`,
+        heartbeatAgeS: Number(age),
+      }));
     const waitForShardOwners = async (owners: readonly string[], timeoutMs = 120_000) => {
       const deadline = Date.now() + timeoutMs;
       let rows: ShardRow[] = [];
@@ -306,7 +308,7 @@ export async function startTemporalCluster(options: TemporalClusterOptions): Pro
         if (dead)
           throw new Error(`temporal ${dead.id} exited (see ${dead.options.logFile}):\n${dead.logTail()}`);
         try {
-          rows = shards();
+          rows = await shards();
         } catch {
           rows = []; // PostgreSQL restarting
         }

@@ -6,6 +6,9 @@
 #
 #   POSTGRES_SEEDS, DB_PORT, POSTGRES_USER   where and as whom
 #   POSTGRES_PWD_FILE                        the password, as a file (a compose secret)
+#   TEMPORAL_SQL_TOOL, TEMPORAL_SCHEMA_DIR   the tool and the schema/postgresql/v12 folder (the
+#                                            admin-tools image's by default; `cardflow cluster`
+#                                            runs this same script with its own build's)
 set -eu
 
 : "${POSTGRES_SEEDS:=postgresql}"
@@ -14,8 +17,8 @@ set -eu
 SQL_PASSWORD=$(cat "${POSTGRES_PWD_FILE:?POSTGRES_PWD_FILE names the password file}")
 export SQL_PASSWORD
 
-schema=/etc/temporal/schema/postgresql/v12
-sql() { temporal-sql-tool --plugin postgres12 --ep "$POSTGRES_SEEDS" -p "$DB_PORT" -u "$POSTGRES_USER" "$@"; }
+schema=${TEMPORAL_SCHEMA_DIR:-/etc/temporal/schema/postgresql/v12}
+sql() { "${TEMPORAL_SQL_TOOL:-temporal-sql-tool}" --plugin postgres12 --ep "$POSTGRES_SEEDS" -p "$DB_PORT" -u "$POSTGRES_USER" "$@"; }
 
 for db in temporal temporal_visibility; do
   case $db in

@@ -39,8 +39,11 @@ export interface CheckResults {
 const sum = (values: Array<string | undefined>) =>
   values.reduce((total, v) => total.plus(v ?? '0'), new Decimal(0));
 
+/** What the checks read: the clients, the sandboxes and the log files (the cluster suite's stack too). */
+export type CheckedStack = Pick<ChaosStack, 'client' | 'rawClient' | 'kazepay' | 'wasabi' | 'logFiles'>;
+
 export async function runChecks(
-  stack: ChaosStack,
+  stack: CheckedStack,
   records: LifecycleRecord[],
   canaries: CanarySet,
 ): Promise<CheckResults> {
@@ -147,7 +150,7 @@ const flowsOf = (record: LifecycleRecord, type: string): FlowOutcome[] =>
 const str = (v: unknown) => (v === undefined || v === null ? undefined : String(v));
 
 function reconcileKazepay(
-  stack: ChaosStack,
+  stack: CheckedStack,
   records: LifecycleRecord[],
   out: CheckResults,
   problem: (text: string) => void,
@@ -212,7 +215,7 @@ function reconcileKazepay(
 }
 
 function reconcileWasabi(
-  stack: ChaosStack,
+  stack: CheckedStack,
   records: LifecycleRecord[],
   out: CheckResults,
   problem: (text: string) => void,

@@ -4,6 +4,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
+import { stopOnExit } from '../dev/cluster/on-exit';
 import { freePort } from '../dev/ports';
 import { stopChild } from '../dev/stop-child';
 import { projectRoot } from '../runtime/project-root';
@@ -14,6 +15,11 @@ export interface WorkerProcessOptions {
   logFile: string;
   /** How long a (re)start may take to report healthy. */
   readyTimeoutMs?: number;
+  /**
+   * A process group of its own: Ctrl-C in the terminal then reaches only the parent, which stops
+   * the worker itself (the cluster stack, which restarts a worker that exits on its own).
+   */
+  detached?: boolean;
   /** Called when the process exits without having been killed or stopped by us. */
   onUnexpectedExit?: (code: number | null, signal: NodeJS.Signals | null) => void;
 }
@@ -26,9 +32,15 @@ export class WorkerProcess {
   starts = 0;
   kills = 0;
   unexpectedExits = 0;
+  /** The /health URL of the current (or last) process. */
+  healthUrl: string | undefined;
 
   constructor(private readonly options: WorkerProcessOptions) {
     this.log = createWriteStream(options.logFile, { flags: 'a' });
+  }
+
+  get name(): string {
+    return this.options.name;
   }
 
   get pid(): number | undefined {
@@ -57,6 +69,7 @@ export class WorkerProcess {
   private async startOnce(): Promise<void> {
     const healthPort = await freePort();
     const health = `127.0.0.1:${healthPort}`;
+    this.healthUrl = `http://${health}/health`;
     const root = projectRoot();
     const child = spawn(
       process.execPath,
@@ -65,8 +78,10 @@ export class WorkerProcess {
         cwd: root,
         env: { ...this.options.env, CARDFLOW_WORKER_HEALTH_BIND_ADDRESS: health },
         stdio: ['ignore', 'pipe', 'pipe'],
+        detached: this.options.detached ?? false,
       },
     );
+    if (this.options.detached) stopOnExit(child, 'SIGTERM');
     this.starts++;
     this.child = child;
     this.expectingExit = false;

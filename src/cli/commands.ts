@@ -1,5 +1,6 @@
 import { apiCommand } from '../api/command';
 import { demoCommand } from '../demo/command';
+import { clusterCommand } from '../dev/cluster/command';
 import { devCommand } from '../dev/command';
 import { workerCommand } from '../runtime/worker-command';
 import { codecServerCommand } from '../security/codec-server-command';
@@ -17,5 +18,6 @@ export const commands: Record<string, CliCommand> = {
   worker: workerCommand,
   api: apiCommand,
   dev: devCommand,
+  cluster: clusterCommand,
   demo: demoCommand,
 };

@@ -3,16 +3,22 @@
 // sandboxes, the codec server, the worker and the API, all wired by the same configuration code a
 // deployment uses. Parts start in dependency order, each checked healthy; a failure stops what
 // already started. Logs go to <data>/logs/cardflow.log (errors also to stderr).
-import { mkdirSync, readFileSync } from 'node:fs';
+// `cardflow cluster` runs the same parts against its own Temporal cluster (`temporal`), with the
+// worker as separate processes sharing a Redis secret store (`workerProcesses`).
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import pino from 'pino';
 import type { z } from 'zod';
 import { loadApiSettings, type RunningApi, startApiServer } from '../api/command';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { WorkerProcess } from '../chaos/worker-process';
 import { KazepayClient } from '../providers/kazepay/client';
 import { kazepayClientOptionsFromEnv } from '../providers/kazepay/config';
 import { parseEnv } from '../runtime/env';
 import { createLogger, type Logger } from '../runtime/logger';
 import { loadWorkerSettings, type RunningWorker, startWorker } from '../runtime/worker';
+import { productBundleOptions } from '../runtime/workflow-bundle';
 import { kazepaySandboxEnvSchema, launchKazepaySandbox } from '../sandbox/kazepay/cli';
 import type { KazepaySandbox } from '../sandbox/kazepay/server';
 import { launchWasabiSandbox, wasabiSandboxEnvSchema } from '../sandbox/wasabi/cli';
@@ -21,6 +27,7 @@ import { bearerTokenAuthorizer, type RunningCodecServer, startCodecServer } from
 import { loadCodecServerSetup } from '../security/codec-server-command';
 import { createSecretStore, loadSecretStoreConfig } from '../security/secret-store-config';
 import { assertPortsFree, type PortClaim } from './ports';
+import { findRedisServer, startTestRedis } from './redis-server';
 import { type DevStackSettings, loadDevStackSettings } from './settings';
 import { startTemporalDevServer, type TemporalDevServer } from './temporal-server';
 
@@ -43,10 +50,16 @@ export interface DevStack {
   credentials: { apiToken: string; apiTokenFile: string; codecToken: string; codecTokenFile: string };
   dataDir: string;
   logFile: string;
-  /** Where the dev server keeps its state (absent: in memory). */
+  /** Where the dev server keeps its state (absent: in memory, unless `externalTemporal`). */
   temporalDbFile?: string;
+  /** The Temporal the stack was given (the cluster) instead of a dev server of its own. */
+  externalTemporal?: ExternalTemporal;
   kazepay: KazepaySandbox;
   wasabi: WasabiSandbox;
+  /** The namespace the engine uses. */
+  namespace: string;
+  /** The worker processes (with `workerProcesses`; empty when the worker runs in this process). */
+  workers: WorkerProcess[];
   /** Stops every part, last started first. */
   stop(): Promise<void>;
 }
@@ -57,6 +70,21 @@ export interface StartDevStackOptions {
   onProgress?: (line: string) => void;
   /** A logger instead of the log file (tests). */
   logger?: Logger;
+  /** A Temporal that is already running (the cluster): no dev server is started. */
+  temporal?: ExternalTemporal;
+  /**
+   * Run the worker as this many `cardflow worker --dev` processes (PIN handles shared through a
+   * throwaway Redis, as the compose file does) instead of inside this process.
+   */
+  workerProcesses?: number;
+}
+
+export interface ExternalTemporal {
+  /** host:port of the frontend. */
+  address: string;
+  namespace: string;
+  /** What it is, for the progress line. */
+  description: string;
 }
 
 const TEMPORAL_VARIABLES = /^TEMPORAL_/;
@@ -69,7 +97,10 @@ export async function startDevStack(options: StartDevStackOptions = {}): Promise
   const dataDir = resolve(settings.CARDFLOW_DATA_DIR);
   const logFile = join(dataDir, 'logs', 'cardflow.log');
   mkdirSync(join(dataDir, 'logs'), { recursive: true });
-  await assertPortsFree(portClaims(settings));
+  await assertPortsFree(
+    portClaims(settings).filter((c) => !(options.temporal && c.setting?.startsWith('CARDFLOW_DEV_TEMPORAL'))),
+  );
+  const namespace = options.temporal?.namespace ?? 'default';
 
   const logger = options.logger ?? stackLogger(settings, logFile);
   const api = `http://${host}:${settings.CARDFLOW_DEV_API_PORT}`;
@@ -83,8 +114,8 @@ export async function startDevStack(options: StartDevStackOptions = {}): Promise
     ...Object.fromEntries(Object.entries(baseEnv).filter(([name]) => !TEMPORAL_VARIABLES.test(name))),
     CARDFLOW_DATA_DIR: dataDir,
     CARDFLOW_LOG_LEVEL: settings.CARDFLOW_LOG_LEVEL,
-    TEMPORAL_ADDRESS: `${host}:${settings.CARDFLOW_DEV_TEMPORAL_PORT}`,
-    TEMPORAL_NAMESPACE: 'default',
+    TEMPORAL_ADDRESS: options.temporal?.address ?? `${host}:${settings.CARDFLOW_DEV_TEMPORAL_PORT}`,
+    TEMPORAL_NAMESPACE: namespace,
     CARDFLOW_CODEC_SERVER_BIND_ADDRESS: `${host}:${settings.CARDFLOW_DEV_CODEC_SERVER_PORT}`,
     CARDFLOW_CODEC_SERVER_CORS_ORIGINS: uiOrigins.join(','),
     CARDFLOW_API_BIND_ADDRESS: `${host}:${settings.CARDFLOW_DEV_API_PORT}`,
@@ -117,19 +148,28 @@ export async function startDevStack(options: StartDevStackOptions = {}): Promise
     progress(`codec server: ready on ${codec.url}`);
 
     const temporalDbFile =
-      settings.CARDFLOW_DEV_TEMPORAL_STORE === 'file' ? join(dataDir, 'temporal', 'temporal.db') : undefined;
-    const temporalLogger = logger.child({ component: 'temporal-server' });
-    const temporal: TemporalDevServer = await startTemporalDevServer({
-      host,
-      port: settings.CARDFLOW_DEV_TEMPORAL_PORT,
-      uiPort: settings.CARDFLOW_DEV_TEMPORAL_UI_PORT,
-      ...(temporalDbFile ? { dbFile: temporalDbFile, sqlitePragmas: ['journal_mode=wal'] } : {}),
-      uiCodecEndpoint: codec.url,
-      portSettings: { port: 'CARDFLOW_DEV_TEMPORAL_PORT', uiPort: 'CARDFLOW_DEV_TEMPORAL_UI_PORT' },
-      onOutput: (line) => temporalLogger.info(line),
-    });
-    stops.push({ name: 'temporal server', stop: () => temporal.stop() });
-    progress(`temporal server: ready on ${temporal.address} (${temporalDbFile ?? 'in memory'})`);
+      !options.temporal && settings.CARDFLOW_DEV_TEMPORAL_STORE === 'file'
+        ? join(dataDir, 'temporal', 'temporal.db')
+        : undefined;
+    let temporal: Pick<TemporalDevServer, 'address' | 'uiUrl'>;
+    if (options.temporal) {
+      temporal = { address: options.temporal.address };
+      progress(`temporal: ${options.temporal.description} on ${temporal.address}, namespace ${namespace}`);
+    } else {
+      const temporalLogger = logger.child({ component: 'temporal-server' });
+      const server: TemporalDevServer = await startTemporalDevServer({
+        host,
+        port: settings.CARDFLOW_DEV_TEMPORAL_PORT,
+        uiPort: settings.CARDFLOW_DEV_TEMPORAL_UI_PORT,
+        ...(temporalDbFile ? { dbFile: temporalDbFile, sqlitePragmas: ['journal_mode=wal'] } : {}),
+        uiCodecEndpoint: codec.url,
+        portSettings: { port: 'CARDFLOW_DEV_TEMPORAL_PORT', uiPort: 'CARDFLOW_DEV_TEMPORAL_UI_PORT' },
+        onOutput: (line) => temporalLogger.info(line),
+      });
+      stops.push({ name: 'temporal server', stop: () => server.stop() });
+      progress(`temporal server: ready on ${server.address} (${temporalDbFile ?? 'in memory'})`);
+      temporal = server;
+    }
 
     const sandboxLogger = (name: string) => logger.child({ component: name });
     const kazepay = await launchKazepaySandbox(
@@ -154,20 +194,77 @@ export async function startDevStack(options: StartDevStackOptions = {}): Promise
     progress(`sandboxes: KazePay on ${kazepay.sandbox.url}, WasabiCard on ${wasabi.sandbox.url}`);
 
     // The engine reaches the sandboxes exactly as it would reach the providers.
-    const engineEnv = { ...env, ...kazepay.clientEnv, ...wasabi.clientEnv };
+    const engineEnv: NodeJS.ProcessEnv = { ...env, ...kazepay.clientEnv, ...wasabi.clientEnv };
+    const workerCount = options.workerProcesses ?? 0;
+    if (workerCount > 0) {
+      // Worker processes redeem PIN handles the API made: a shared store, as in the compose file.
+      const redisBinary = findRedisServer();
+      if (!redisBinary)
+        throw new Error(
+          'redis-server is needed for worker processes (PIN handles are shared through it): ' +
+            'bash scripts/install-redis.sh (Debian), brew install redis (macOS)',
+        );
+      const redis = await startTestRedis(redisBinary);
+      stops.push({ name: 'redis', stop: () => redis.stop() });
+      Object.assign(engineEnv, {
+        CARDFLOW_SECRET_STORE: 'redis',
+        CARDFLOW_REDIS_URL: redis.url,
+        CARDFLOW_SECRET_STORE_KEY: randomBytes(32).toString('base64'),
+      });
+      progress(`redis: ${redis.url} (PIN handles shared by the API and the workers)`);
+    }
     // One secret store for the worker and the API: a PIN handle made by the API is redeemed by
-    // the worker in this same process.
+    // the worker in this same process (or, with worker processes, through Redis).
     const secrets = createSecretStore(loadSecretStoreConfig(engineEnv));
     stops.push({ name: 'secret store', stop: () => secrets.close() });
 
     const workerSettings = loadWorkerSettings(engineEnv, { devKeys: 'generate' });
-    const worker: RunningWorker = await startWorker(workerSettings, {
-      logger: logger.child({ component: 'worker' }),
-      secrets,
-    });
-    stops.push({ name: 'worker', stop: () => worker.shutdown() });
-    await expectHealthy(`http://${worker.healthAddress}/health`, 'worker');
-    progress(`worker: polling task queue card-lifecycle (health ${worker.healthAddress})`);
+    const workers: WorkerProcess[] = [];
+    let workerHealth: string;
+    if (workerCount > 0) {
+      // The product bundle once; every worker process (and every restart) loads it.
+      const bundlePath = join(dataDir, 'workflow-bundle.js');
+      const { code } = await bundleWorkflowCode(
+        productBundleOptions({
+          logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
+        }),
+      );
+      writeFileSync(bundlePath, code);
+      for (let i = 1; i <= workerCount; i++) {
+        const worker: WorkerProcess = new WorkerProcess({
+          name: `worker-${i}`,
+          env: {
+            ...engineEnv,
+            CARDFLOW_WORKFLOW_BUNDLE: 'prebuilt',
+            CARDFLOW_WORKFLOW_BUNDLE_PATH: bundlePath,
+            // The first worker serves the metrics port; two cannot share it.
+            CARDFLOW_METRICS_BIND_ADDRESS: i === 1 ? env.CARDFLOW_METRICS_BIND_ADDRESS : 'off',
+          },
+          logFile: join(dataDir, 'logs', `worker-${i}.log`),
+          detached: true,
+          onUnexpectedExit: (exitCode, signal) => {
+            progress(`worker-${i} exited on its own (code ${exitCode}, signal ${signal}): restarting`);
+            void worker
+              .start(6)
+              .catch((error: unknown) => progress(`worker-${i} restart failed: ${String(error)}`));
+          },
+        });
+        workers.push(worker);
+        stops.push({ name: `worker-${i}`, stop: () => worker.close() });
+      }
+      await Promise.all(workers.map((w) => w.start()));
+      workerHealth = workers[0]?.healthUrl ?? '';
+      progress(`workers: ${workers.map((w) => `${w.name} pid ${w.pid}`).join(', ')} polling card-lifecycle`);
+    } else {
+      const worker: RunningWorker = await startWorker(workerSettings, {
+        logger: logger.child({ component: 'worker' }),
+        secrets,
+      });
+      stops.push({ name: 'worker', stop: () => worker.shutdown() });
+      workerHealth = `http://${worker.healthAddress}/health`;
+      await expectHealthy(workerHealth, 'worker');
+      progress(`worker: polling task queue card-lifecycle (health ${worker.healthAddress})`);
+    }
 
     const apiSettings = loadApiSettings(engineEnv, true);
     const running: RunningApi = await startApiServer(apiSettings, {
@@ -196,7 +293,7 @@ export async function startDevStack(options: StartDevStackOptions = {}): Promise
         kazepaySandbox: kazepay.sandbox.url,
         wasabiSandbox: wasabi.sandbox.url,
         metrics: `http://${env.CARDFLOW_METRICS_BIND_ADDRESS}/metrics`,
-        workerHealth: `http://${worker.healthAddress}/health`,
+        workerHealth,
       },
       credentials: {
         apiToken: (apiSettings.api.CARDFLOW_API_TOKENS ?? [])[0] ?? readToken(apiTokenFile),
@@ -209,6 +306,9 @@ export async function startDevStack(options: StartDevStackOptions = {}): Promise
       ...(temporalDbFile ? { temporalDbFile } : {}),
       kazepay: kazepay.sandbox,
       wasabi: wasabi.sandbox,
+      namespace,
+      workers,
+      ...(options.temporal ? { externalTemporal: options.temporal } : {}),
       stop: stopAll,
     };
   } catch (error) {

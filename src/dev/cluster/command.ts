@@ -1,0 +1,104 @@
+// `cardflow cluster` (npm run cluster): the engine on a real multi-process Temporal cluster on
+// PostgreSQL until Ctrl-C, then every part stopped, the last started first.
+// `cardflow cluster install` (npm run temporal-server:install): only builds or finds the pinned
+// server and sql tool (CI runs it before the cluster suite).
+import type { CliCommand, CliIO } from '../../cli/command';
+import { stopRequested } from '../../cli/support';
+import { ConfigError } from '../../runtime/env';
+import { TemporalBinaryNotFoundError } from '../../runtime/temporal-binaries';
+import { redactText } from '../../security/redaction';
+import { describeStack } from '../command';
+import { PortInUseError } from '../ports';
+import { ClusterPrerequisiteError, ensureTemporalServer } from './server-binaries';
+import { type ClusterStack, startClusterStack } from './stack';
+
+export function describeCluster(stack: ClusterStack): string[] {
+  const { cluster } = stack;
+  const lines = describeStack(stack.engine).map((line) =>
+    line === 'cardflow dev stack is ready' ? 'cardflow cluster is ready' : line,
+  );
+  const at = lines.indexOf('');
+  lines.splice(
+    at + 1,
+    0,
+    `  Temporal ${stack.install.version} processes (logs in ${stack.engine.dataDir}/logs/cluster):`,
+    ...cluster.services.map((s) => `    ${s.id.padEnd(10)} pid ${String(s.pid).padEnd(8)} ${s.address}`),
+    `    postgres   pid ${String(cluster.postgres.pid).padEnd(8)} ${cluster.postgres.address}  (data ${stack.engine.dataDir}/cluster/postgres)`,
+    `  Web UI           not part of the cluster (no pinned UI server build here); the dev stack's UI is npm start`,
+    '',
+  );
+  lines.push(
+    `times  ${Object.entries(stack.timings)
+      .map(([name, ms]) => `${name} ${(ms / 1000).toFixed(1)} s`)
+      .join(', ')}`,
+  );
+  return lines;
+}
+
+const knownFailure = (error: unknown) =>
+  error instanceof PortInUseError ||
+  error instanceof ConfigError ||
+  error instanceof ClusterPrerequisiteError ||
+  error instanceof TemporalBinaryNotFoundError;
+
+export async function runCluster(io: CliIO, until?: Promise<void>): Promise<number> {
+  let stack: ClusterStack;
+  // Ctrl-C during the start stops what started so far.
+  let interrupted = false;
+  const early = () => {
+    interrupted = true;
+    io.out('interrupted: stopping what started...');
+  };
+  process.once('SIGINT', early);
+  process.once('SIGTERM', early);
+  try {
+    stack = await startClusterStack({ onProgress: (line) => io.out(`  ${line}`) });
+  } catch (error) {
+    if (knownFailure(error)) {
+      io.err(`cardflow cluster: ${(error as Error).message}`);
+      return 2;
+    }
+    io.err(`cardflow cluster: ${error instanceof Error ? redactText(error.message) : 'start failed'}`);
+    return 1;
+  } finally {
+    process.off('SIGINT', early);
+    process.off('SIGTERM', early);
+  }
+  if (!interrupted) {
+    for (const line of describeCluster(stack)) io.out(line);
+    await stopRequested(until);
+  }
+  const again = () => io.out('still stopping...');
+  process.on('SIGINT', again);
+  process.on('SIGTERM', again);
+  io.out('stopping...');
+  await stack.stop();
+  process.off('SIGINT', again);
+  process.off('SIGTERM', again);
+  io.out('stopped');
+  return 0;
+}
+
+export const clusterCommand: CliCommand = {
+  summary: 'the engine on a real Temporal cluster (separate processes) on PostgreSQL, on this machine',
+  usage: 'cardflow cluster [install]',
+  async run(args, io) {
+    if (args[0] === 'install' && args.length === 1) {
+      try {
+        const install = await ensureTemporalServer({ onProgress: (line) => io.out(line) });
+        io.out(`temporal server ${install.version}: ${install.server}`);
+        io.out(`temporal sql tool: ${install.sqlTool}`);
+        io.out(`schema: ${install.schemaDir}`);
+        return 0;
+      } catch (error) {
+        io.err(`cardflow cluster install: ${(error as Error).message}`);
+        return knownFailure(error) ? 2 : 1;
+      }
+    }
+    if (args.length > 0) {
+      io.err(`cardflow cluster: unexpected argument ${args[0]}\nusage: ${clusterCommand.usage}`);
+      return 2;
+    }
+    return runCluster(io);
+  },
+};

@@ -1,0 +1,114 @@
+// `cardflow cluster`: the whole engine on a real Temporal cluster backed by PostgreSQL, on this
+// machine, without containers. The pinned server is built or reused (server-binaries.ts), the
+// cluster starts (temporal-cluster.ts), then the engine's own parts start exactly as `npm start`
+// starts them (src/dev/stack.ts: codec server, sandboxes, API) with two worker processes instead
+// of the in-process worker. Everything listens on loopback; data is kept in <data>/cluster.
+import { join, resolve } from 'node:path';
+import { requireTemporalBinary } from '../../runtime/temporal-binaries';
+import { type DevStack, startDevStack } from '../stack';
+import { loadDevStackSettings } from '../settings';
+import { findPostgresBinDir } from './postgres';
+import { ensureTemporalServer, type TemporalServerInstall } from './server-binaries';
+import { loadClusterSettings } from './settings';
+import {
+  type ClusterPorts,
+  clusterPorts,
+  startTemporalCluster,
+  type TemporalCluster,
+} from './temporal-cluster';
+
+export interface ClusterStack {
+  install: TemporalServerInstall;
+  cluster: TemporalCluster;
+  engine: DevStack;
+  /** How long each phase of the start took (ms). */
+  timings: Record<string, number>;
+  stop(): Promise<void>;
+}
+
+export interface StartClusterStackOptions {
+  env?: NodeJS.ProcessEnv;
+  onProgress?: (line: string) => void;
+  /** Ports instead of the settings' (tests take free ones). */
+  ports?: ClusterPorts;
+}
+
+export async function startClusterStack(options: StartClusterStackOptions = {}): Promise<ClusterStack> {
+  const env = options.env ?? process.env;
+  const progress = options.onProgress ?? (() => undefined);
+  const settings = loadClusterSettings(env);
+  const dev = loadDevStackSettings(env);
+  const host = dev.CARDFLOW_DEV_HOST;
+  const dataDir = resolve(dev.CARDFLOW_DATA_DIR);
+  const timings: Record<string, number> = {};
+  const timed = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    const started = Date.now();
+    try {
+      return await work();
+    } finally {
+      timings[name] = Date.now() - started;
+    }
+  };
+
+  // Every prerequisite is checked before anything starts.
+  const postgresBinDir = findPostgresBinDir(env);
+  const temporalCli = requireTemporalBinary('cli', env);
+  const install = await timed('server build or reuse', () =>
+    ensureTemporalServer({ env, onProgress: progress }),
+  );
+  progress(`temporal server ${install.version}: ${install.dir}`);
+
+  const cluster = await timed('cluster', () =>
+    startTemporalCluster({
+      dir: join(dataDir, 'cluster'),
+      logDir: join(dataDir, 'logs', 'cluster'),
+      host,
+      ports:
+        options.ports ??
+        clusterPorts(
+          settings.CARDFLOW_CLUSTER_POSTGRES_PORT,
+          settings.CARDFLOW_CLUSTER_FRONTEND_PORT,
+          settings.CARDFLOW_CLUSTER_PORT_BASE,
+        ),
+      namespace: settings.CARDFLOW_CLUSTER_NAMESPACE,
+      install,
+      postgresBinDir,
+      temporalCli,
+      logLevel: settings.CARDFLOW_CLUSTER_TEMPORAL_LOG_LEVEL,
+      portSettings: {
+        postgres: 'CARDFLOW_CLUSTER_POSTGRES_PORT',
+        frontend: 'CARDFLOW_CLUSTER_FRONTEND_PORT',
+        base: 'CARDFLOW_CLUSTER_PORT_BASE',
+      },
+      onProgress: progress,
+    }),
+  );
+  let engine: DevStack;
+  try {
+    engine = await timed('engine', () =>
+      startDevStack({
+        env,
+        onProgress: progress,
+        temporal: {
+          address: cluster.address,
+          namespace: cluster.namespace,
+          description: `Temporal ${install.version} cluster (${cluster.services.length} processes, PostgreSQL)`,
+        },
+        workerProcesses: settings.CARDFLOW_CLUSTER_WORKERS,
+      }),
+    );
+  } catch (error) {
+    await cluster.stop();
+    throw error;
+  }
+  return {
+    install,
+    cluster,
+    engine,
+    timings,
+    async stop() {
+      await engine.stop();
+      await cluster.stop();
+    },
+  };
+}

@@ -1,0 +1,363 @@
+// The cluster suite (`npm test -- cluster`; CI runs it after building the pinned server): what
+// `npm run cluster` starts, started the same way (src/dev/cluster/stack.ts) on free loopback ports
+// in a throwaway data folder: PostgreSQL, five Temporal processes (frontend, matching, worker and
+// two history hosts sharing the shards), the namespace and search attributes, then the engine's
+// codec server, sandboxes, API and two worker processes. Then:
+//   1. the cluster is what it claims: `temporal operator cluster describe` reports postgres12 for
+//      persistence and visibility, five processes are members, both history hosts own shards;
+//   2. complete lifecycles of both providers through the API (the chaos suite's drivers);
+//   3. lifecycles through the API while, one after another: a history host is SIGKILLed (every
+//      shard must move to the other) and started again, PostgreSQL restarts, a worker process is
+//      SIGKILLed and started again, the frontend restarts.
+// After each phase: every lifecycle completed, nothing still running, no workflow task failure,
+// zero duplicate provider effects, both sandbox ledgers balance and match what the flows reported
+// (the chaos suite's checks), no canary secret in any history or log.
+import assert from 'node:assert/strict';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { after, before, test } from 'node:test';
+import { Client, Connection } from '@temporalio/client';
+import { CanarySet } from '../../src/chaos/canaries';
+import { type CheckResults, runChecks } from '../../src/chaos/checks';
+import {
+  kazepayLifecycle,
+  type LifecycleRecord,
+  type LifecycleWorld,
+  PatientApi,
+  registerFixedCanaries,
+  wasabiLifecycle,
+} from '../../src/chaos/lifecycles';
+import { HISTORY_SHARDS } from '../../src/dev/cluster/config';
+import { type ClusterStack, startClusterStack } from '../../src/dev/cluster/stack';
+import { countByOwner } from '../../src/dev/cluster/shards';
+import {
+  type ClusterPorts,
+  freePortAtMost,
+  MAX_MEMBERSHIP_PORT,
+} from '../../src/dev/cluster/temporal-cluster';
+import { freePort } from '../../src/dev/ports';
+import { seededRandom } from '../../src/sandbox/common/random';
+import { loadCodecKeyring } from '../../src/security/codec-keys';
+import { createDataConverter } from '../../src/security/data-converter';
+
+const SEED = Number(process.env.CARDFLOW_CLUSTER_SEED ?? Date.now() % 1_000_000);
+const BOOT_TIMEOUT = 15 * 60_000; // a server build from nothing takes ~7 min on 2 cores
+const log = (line: string) => console.log(`[cluster] ${line}`);
+
+let dir: string;
+let stack: ClusterStack;
+let connection: Connection;
+let client: Client;
+let rawClient: Client;
+let world: LifecycleWorld;
+let canaries: CanarySet;
+let bootMs = 0;
+const allRecords: LifecycleRecord[] = [];
+
+async function ports(): Promise<ClusterPorts> {
+  // Membership ports at most 32767 (the server stores them as SMALLINT; the OS picks higher ones).
+  const p = async () => ({ grpc: await freePort(), membership: await freePortAtMost(MAX_MEMBERSHIP_PORT) });
+  return {
+    postgres: await freePort(),
+    frontend: { ...(await p()), http: await freePort() },
+    history: [await p(), await p()],
+    matching: await p(),
+    worker: await p(),
+  };
+}
+
+before(
+  async () => {
+    const started = Date.now();
+    dir = mkdtempSync(join(tmpdir(), 'cardflow-cluster-'));
+    // PostgreSQL runs as the postgres user when we are root: it must reach its folder.
+    chmodSync(dir, 0o755);
+    const inherited = Object.fromEntries(
+      Object.entries(process.env).filter(([name]) => !/^(TEMPORAL|KAZEPAY|WASABI|CARDFLOW)_/.test(name)),
+    );
+    const env: NodeJS.ProcessEnv = {
+      ...inherited,
+      // The binaries the suite may use, chosen by the caller, pass through.
+      ...Object.fromEntries(
+        ['TEMPORAL_CLI_PATH', 'CARDFLOW_TEMPORAL_SERVER_DIR', 'CARDFLOW_POSTGRES_BIN_DIR'].flatMap((n) =>
+          process.env[n] ? [[n, process.env[n]]] : [],
+        ),
+      ),
+      CARDFLOW_DATA_DIR: join(dir, 'data'),
+      CARDFLOW_LOG_LEVEL: 'info',
+      CARDFLOW_CLUSTER_WORKERS: '2',
+      CARDFLOW_CLUSTER_TEMPORAL_LOG_LEVEL: 'warn',
+      CARDFLOW_DEV_SANDBOX_TIME_SCALE: '0.05',
+      CARDFLOW_DEV_API_PORT: String(await freePort()),
+      CARDFLOW_DEV_CODEC_SERVER_PORT: String(await freePort()),
+      CARDFLOW_DEV_KAZEPAY_SANDBOX_PORT: String(await freePort()),
+      CARDFLOW_DEV_WASABI_SANDBOX_PORT: String(await freePort()),
+      CARDFLOW_DEV_WORKER_HEALTH_PORT: String(await freePort()),
+      CARDFLOW_DEV_METRICS_PORT: String(await freePort()),
+      KAZEPAY_SANDBOX_MERCHANT_BALANCE: '10000000.00',
+      WASABI_SANDBOX_MERCHANT_BALANCE: '10000000',
+      // An applied-but-unanswered call costs seconds, not half a minute (as in the chaos suite).
+      KAZEPAY_TIMEOUT: '5s',
+      WASABI_TIMEOUT: '5s',
+      CARDFLOW_WORKER_SHUTDOWN_GRACE: '2s',
+    };
+    stack = await startClusterStack({ env, ports: await ports(), onProgress: log });
+    bootMs = Date.now() - started;
+    log(`booted in ${bootMs} ms: ${JSON.stringify(stack.timings)}`);
+
+    const { cluster, engine } = stack;
+    connection = await Connection.connect({ address: cluster.address });
+    const keyring = loadCodecKeyring({ env, devKeys: 'generate' }).keyring;
+    client = new Client({
+      connection,
+      namespace: cluster.namespace,
+      dataConverter: createDataConverter(keyring),
+    });
+    rawClient = new Client({ connection, namespace: cluster.namespace });
+    canaries = new CanarySet();
+    registerFixedCanaries(canaries);
+    world = {
+      api: new PatientApi(engine.urls.api, engine.credentials.apiToken, 120_000),
+      kazepay: engine.kazepay,
+      wasabi: engine.wasabi,
+      canaries,
+      run: `cl${SEED.toString(36)}`,
+      pollInterval: '500ms',
+      flowTimeoutMs: 240_000,
+      random: seededRandom(SEED),
+    };
+  },
+  { timeout: BOOT_TIMEOUT },
+);
+
+after(
+  async () => {
+    await connection?.close().catch(() => undefined);
+    await stack?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  },
+  { timeout: 180_000 },
+);
+
+function checkedStack() {
+  const logDir = join(dir, 'data', 'logs');
+  return {
+    client,
+    rawClient,
+    kazepay: stack.engine.kazepay,
+    wasabi: stack.engine.wasabi,
+    logFiles: () => [
+      join(logDir, 'cardflow.log'),
+      ...stack.engine.workers.map((w) => join(logDir, `${w.name}.log`)),
+      ...stack.cluster.services.map((s) => join(logDir, 'cluster', `temporal-${s.id}.log`)),
+      join(logDir, 'cluster', 'postgres.log'),
+    ],
+  };
+}
+
+/** Runs the checks over every lifecycle so far and asserts the invariants. */
+async function assertAllWell(records: LifecycleRecord[], phase: string): Promise<CheckResults> {
+  const checks = await runChecks(checkedStack(), allRecords, canaries);
+  const context = `${phase}: ${JSON.stringify(
+    {
+      problems: checks.problems,
+      driverErrors: records.filter((r) => r.error).map((r) => `${r.id}: ${r.error}`),
+      incomplete: records
+        .filter((r) => !r.completed)
+        .map(
+          (r) =>
+            `${r.id}: ${r.flows.map((f) => `${f.type}=${f.outcome}${f.failure ? ` (${f.failure})` : ''}`).join(', ')}`,
+        ),
+    },
+    null,
+    2,
+  )}`;
+  assert.deepEqual(
+    records.filter((r) => !r.completed).map((r) => r.id),
+    [],
+    `every lifecycle completes: ${context}`,
+  );
+  assert.deepEqual(checks.running, [], `nothing still running: ${context}`);
+  assert.equal(checks.workflowTaskFailures, 0, `no workflow task failed: ${context}`);
+  assert.equal(checks.duplicates, 0, `no provider effect twice: ${context}`);
+  assert.equal(checks.ledgerMismatches, 0, `ledgers match the flows: ${context}`);
+  assert.equal(checks.ledgersBalanced, true, `both ledgers balance: ${context}`);
+  assert.equal(checks.leaks, 0, `no canary in histories or logs: ${context}`);
+  assert.equal(checks.canaryControl, true, 'the canary scanner finds a planted canary');
+  // The lifecycles really ran on this cluster: their workflows are listed by its visibility store.
+  assert.ok(
+    checks.workflows >= records.length * 4,
+    `${checks.workflows} workflows for ${records.length} lifecycles`,
+  );
+  return checks;
+}
+
+const lifecycleOf = (n: number) => (n % 2 === 0 ? kazepayLifecycle(world, n) : wasabiLifecycle(world, n));
+let nextLifecycle = 0;
+
+test(
+  'the cluster: separate Temporal processes, postgres12 persistence and visibility, two history hosts sharing the shards',
+  { timeout: 60_000 },
+  async () => {
+    const { cluster } = stack;
+    const describe = await cluster.describe();
+    assert.equal(describe.persistenceStore, 'postgres12', JSON.stringify(describe));
+    assert.equal(describe.visibilityStore, 'postgres12', JSON.stringify(describe));
+    assert.equal(describe.historyShardCount, HISTORY_SHARDS, JSON.stringify(describe));
+
+    const pids = cluster.services.map((s) => s.pid);
+    assert.equal(new Set(pids).size, 5, `five Temporal processes: ${pids.join(', ')}`);
+    assert.ok(cluster.services.every((s) => s.running));
+    const members = await cluster.members();
+    const roles = members.map((m) => m.role).sort();
+    assert.deepEqual(
+      roles,
+      ['frontend', 'history', 'history', 'matching', 'worker'],
+      JSON.stringify(members),
+    );
+
+    const owners = countByOwner(await cluster.shards());
+    const [h1, h2] = cluster.historyHosts.map((h) => h.address) as [string, string];
+    assert.ok(
+      (owners[h1] ?? 0) > 0 && (owners[h2] ?? 0) > 0,
+      `both history hosts own shards: ${JSON.stringify(owners)}`,
+    );
+    assert.equal((owners[h1] ?? 0) + (owners[h2] ?? 0), HISTORY_SHARDS);
+    assert.equal(stack.engine.workers.length, 2);
+    assert.ok(stack.engine.workers.every((w) => w.running));
+    log(
+      `describe: ${JSON.stringify({ ...describe, supportedClients: undefined })}; shards ${JSON.stringify(owners)}`,
+    );
+  },
+);
+
+test(
+  'complete lifecycles of both providers through the API on the cluster',
+  { timeout: 360_000 },
+  async () => {
+    const started = Date.now();
+    const records = await Promise.all(Array.from({ length: 6 }, () => lifecycleOf(nextLifecycle++)));
+    allRecords.push(...records);
+    const ms = Date.now() - started;
+    const checks = await assertAllWell(records, 'quiet');
+    log(
+      `quiet: ${records.length} lifecycles (${records.filter((r) => r.provider === 'kazepay').length} KazePay) in ${ms} ms, ` +
+        `per lifecycle p50 ${median(records.map((r) => r.ms))} ms; workflows ${checks.workflows}; ${JSON.stringify(checks.statuses)}`,
+    );
+  },
+);
+
+test(
+  'faults while lifecycles run: a history host SIGKILLed (its shards move), PostgreSQL restarted, a worker SIGKILLed, the frontend restarted',
+  { timeout: 900_000 },
+  async () => {
+    const { cluster, engine } = stack;
+    const [h1, h2] = cluster.historyHosts;
+    const faults: string[] = [];
+    const measured: Record<string, number> = {};
+    let faultsDone = false;
+    const records: LifecycleRecord[] = [];
+    /** When each lifecycle ran (to count those in flight at each fault). */
+    const spans: Array<{ from: number; to?: number }> = [];
+    // Four drivers start lifecycles one after another until the faults are over.
+    const drive = async () => {
+      while (!faultsDone) {
+        const span: { from: number; to?: number } = { from: Date.now() };
+        spans.push(span);
+        const record = await lifecycleOf(nextLifecycle++);
+        span.to = Date.now();
+        records.push(record);
+        allRecords.push(record);
+      }
+    };
+    const started = Date.now();
+    const drivers = Array.from({ length: 4 }, (_, i) => sleep(i * 700).then(drive));
+    const inFlight: Record<string, number> = {};
+    const fault = async (name: string, work: () => Promise<void>) => {
+      await sleep(8_000); // lifecycles in flight before each fault
+      const at = Date.now();
+      inFlight[name] = spans.filter((s) => s.from < at && s.to === undefined).length;
+      await work();
+      measured[name] = Date.now() - at;
+      faults.push(
+        `${name} at ${at - started} ms, took ${measured[name]} ms, ${inFlight[name]} lifecycles in flight`,
+      );
+      log(`fault: ${faults[faults.length - 1]}; lifecycles done so far ${records.length}`);
+    };
+    try {
+      await fault('history-1 SIGKILLed, every shard on history-2', async () => {
+        const before = countByOwner(await cluster.shards());
+        assert.ok(
+          (before[h1.address] ?? 0) > 0,
+          `history-1 owns shards before the kill: ${JSON.stringify(before)}`,
+        );
+        await h1.kill();
+        const after = await cluster.waitForShardOwners([h2.address], 120_000);
+        assert.equal(after.length, HISTORY_SHARDS);
+        assert.ok(after.every((r) => r.owner === h2.address));
+      });
+      await fault('history-1 started again, shards shared again', async () => {
+        await h1.start();
+        const deadline = Date.now() + 120_000;
+        for (;;) {
+          const owners = countByOwner(await cluster.shards());
+          if ((owners[h1.address] ?? 0) > 0 && (owners[h2.address] ?? 0) > 0) break;
+          if (Date.now() > deadline)
+            assert.fail(`history-1 never took shards back: ${JSON.stringify(owners)}`);
+          await sleep(500);
+        }
+      });
+      await fault('PostgreSQL restarted (fast shutdown, 2 s down)', () => cluster.postgres.restart(2_000));
+      await fault('worker-1 SIGKILLed, started again after 2 s', async () => {
+        const worker = engine.workers[0];
+        assert.ok(worker?.running);
+        await worker.kill();
+        await sleep(2_000);
+        await worker.start(6);
+      });
+      await fault('frontend restarted (SIGTERM, started again)', async () => {
+        const frontend = cluster.service('frontend');
+        await frontend.stop();
+        await frontend.start();
+      });
+      await sleep(5_000);
+    } finally {
+      faultsDone = true;
+      await Promise.all(drivers);
+    }
+    const ms = Date.now() - started;
+    const checks = await assertAllWell(records, 'faults');
+
+    assert.equal(h1.kills, 1, 'history-1 was SIGKILLed once');
+    assert.equal(cluster.postgres.starts, 2, 'PostgreSQL started twice (once restarted)');
+    assert.equal(engine.workers[0]?.kills, 1, 'worker-1 was SIGKILLed once');
+    assert.equal(cluster.service('frontend').starts, 2, 'the frontend started twice');
+    assert.ok(
+      cluster.services.every((s) => s.running && s.unexpectedExits === 0),
+      'every Temporal process runs; none exited on its own',
+    );
+    assert.ok(
+      engine.workers.every((w) => w.running && w.unexpectedExits === 0),
+      'both workers run',
+    );
+    assert.ok(records.length >= 8, `lifecycles ran across the faults (${records.length})`);
+    for (const [name, count] of Object.entries(inFlight))
+      assert.ok(count > 0, `lifecycles were in flight when this happened: ${name}`);
+    const kazepay = records.filter((r) => r.provider === 'kazepay').length;
+    log(
+      `faults: ${records.length} lifecycles (${kazepay} KazePay, ${records.length - kazepay} WasabiCard) in ${ms} ms across ` +
+        `${faults.length} faults [${faults.join('; ')}]; p50 ${median(records.map((r) => r.ms))} ms, max ${Math.max(...records.map((r) => r.ms))} ms; ` +
+        `API 503 retries ${(world.api as PatientApi).retried}; workflows ${checks.workflows} ${JSON.stringify(checks.statuses)}; ` +
+        `task timeouts: workflow ${checks.workflowTaskTimeouts}, activity ${checks.activityTimeouts}; deposits scripted to fail ` +
+        `${records.filter((r) => r.depositScriptedToFail).length}; duplicates ${checks.duplicates}; ledger mismatches ${checks.ledgerMismatches}; ` +
+        `boot ${bootMs} ms; seed ${SEED}`,
+    );
+  },
+);
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}

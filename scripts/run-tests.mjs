@@ -74,7 +74,7 @@ try {
 rmSync(summaryDir, { recursive: true, force: true });
 if (summary?.total) {
   const rows = [['suite', ...COLUMNS]];
-  for (const suite of [...SUITES, 'other'].filter((s) => summary.suites[s]))
+  for (const suite of [...SUITES, ...NAMED_ONLY, 'other'].filter((s) => summary.suites[s]))
     rows.push([suite, ...COLUMNS.map((c) => summary.suites[suite][c])]);
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
   console.log('\nper suite:');

@@ -72,7 +72,7 @@ import {
   pinSchema,
   workflowIdSchema,
 } from './flows';
-import { type ApiRoute, openApiDocument } from './openapi';
+import { type ApiRoute, openApiDocument, responseSchemas as R } from './openapi';
 import { notification, NotificationRouter, type NotificationTarget, type WebhookJournal } from './webhooks';
 
 declare module 'fastify' {
@@ -325,13 +325,27 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
 
   // ---- public -------------------------------------------------------------------------------
   add(
-    { method: 'GET', path: '/health', summary: 'liveness (no authentication)', public: true, tag: 'meta' },
+    {
+      method: 'GET',
+      path: '/health',
+      summary: 'liveness (no authentication)',
+      public: true,
+      tag: 'meta',
+      responses: { 200: R.health },
+    },
     async () => ({
       status: 'ok',
     }),
   );
-  add({ method: 'GET', path: '/openapi.json', summary: 'this document', tag: 'meta' }, async () =>
-    openApiDocument(routes, { title: 'cardflow API', version: '1' }),
+  add(
+    {
+      method: 'GET',
+      path: '/openapi.json',
+      summary: 'this document',
+      tag: 'meta',
+      responses: { 200: R.openapi },
+    },
+    async () => openApiDocument(routes, { title: 'cardflow API', version: '1' }),
   );
 
   // ---- starting flows -------------------------------------------------------------------------
@@ -345,7 +359,14 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
   ];
   for (const [kind, summary] of startRoutes)
     add(
-      { method: 'POST', path: `/flows/${kind}`, summary, tag: 'flows', body: FLOW_SPECS[kind].body },
+      {
+        method: 'POST',
+        path: `/flows/${kind}`,
+        summary,
+        tag: 'flows',
+        body: FLOW_SPECS[kind].body,
+        responses: { 200: R.start, 201: R.start, 409: 'error' },
+      },
       async (request, reply) => {
         const outcome = await startFlow(kind, request.body);
         return reply.code(outcome.started ? 201 : 200).send(outcome);
@@ -360,6 +381,7 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
       summary: 'list flows by provider, flow, state, customer or card',
       tag: 'flows',
       query: listQuery,
+      responses: { 200: R.list },
     },
     async (request) => {
       const q = parseOr400(listQuery, request.query, 'query');
@@ -400,6 +422,7 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
       summary: "a flow's state (query), status and outcome",
       tag: 'flows',
       params: idParams,
+      responses: { 200: R.flow, 404: 'error' },
     },
     async (request) => {
       const { id } = parseOr400(idParams, request.params, 'params');
@@ -441,6 +464,7 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
       tag: 'messages',
       params: idParams,
       body: codeBody,
+      responses: { 200: R.updateResult, 404: 'error', 409: 'error', 422: 'error' },
     },
     async (request) => {
       const { id } = parseOr400(idParams, request.params, 'params');
@@ -466,6 +490,7 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
       tag: 'messages',
       params: idParams,
       body: outcomeResolutionSchema,
+      responses: { 200: R.updateResult, 404: 'error', 409: 'error', 422: 'error' },
     },
     async (request) => {
       const { id } = parseOr400(idParams, request.params, 'params');
@@ -485,6 +510,7 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
       tag: 'messages',
       params: idParams,
       body: pinBody,
+      responses: { 200: R.updateResult, 404: 'error', 409: 'error', 422: 'error' },
     },
     async (request) => {
       const { id } = parseOr400(idParams, request.params, 'params');
@@ -506,6 +532,7 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
       tag: 'messages',
       params: idParams,
       body: kycResubmissionSchema,
+      responses: { 200: R.updateResult, 404: 'error', 409: 'error', 422: 'error' },
     },
     async (request) => {
       const { id } = parseOr400(idParams, request.params, 'params');
@@ -600,6 +627,7 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
         params: providerCardParams,
         query: waitQuery,
         body: op === 'deposit' ? accountDepositBody : accountOpBody,
+        responses: { 200: R.updateResult, 202: R.accepted, 404: 'error', 409: 'error', 422: 'error' },
       },
       (request, reply) => accountUpdate(request, reply, op),
     );
@@ -620,6 +648,7 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
         summary: 'upload a KYC document (PNG, JPEG or PDF bytes); answers { ref } for kyc documents',
         tag: 'documents',
         body: { raw: Object.keys(DOCUMENT_TYPES) },
+        responses: { 201: R.document },
       },
       async (request, reply) => {
         const contentType =
@@ -681,6 +710,7 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
           tag: 'support',
           params: card.params,
           query: pageQuery,
+          responses: { 200: R.providerRead, 404: 'error', 422: 'error', 502: 'error' },
         },
         async (request) => {
           const cardRef = parseOr400(card.params, request.params, 'params')[card.key] as string;
@@ -713,6 +743,7 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
       path: '/support/wasabi/merchant/accounts',
       summary: 'WasabiCard merchant account balances',
       tag: 'support',
+      responses: { 400: 'error', ...{ 200: R.providerRead, 404: 'error', 422: 'error', 502: 'error' } },
     },
     async () => providerRead(() => need(options.wasabi, 'WasabiCard').accountInfo()),
   );
@@ -734,6 +765,7 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
       path: '/webhooks/journal',
       summary: 'recent provider notifications and what was done with them',
       tag: 'webhooks',
+      responses: { 200: R.journal },
     },
     async () => ({ entries: router.journal.entries() }),
   );
@@ -760,6 +792,8 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
           public: true,
           tag: 'webhooks',
           body: { raw: ['application/json'] },
+          // WasabiCard's own acknowledgement shape; 503 when Temporal cannot be reached (it retries).
+          responses: { 200: R.wasabiAck, 400: R.wasabiAck, 401: R.wasabiAck, 503: 'error' },
         },
         async (request, reply) => {
           const result = await handle({ headers: request.headers, rawBody: rawBody(request) });
@@ -807,6 +841,7 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
           public: true,
           tag: 'webhooks',
           body: { raw: ['application/json'] },
+          responses: { 200: R.kazepayAck, 401: 'error', 503: 'error' },
         },
         async (request, reply) => {
           let opened: ReturnType<KazepayClient['openWebhook']>;

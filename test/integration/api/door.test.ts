@@ -1,0 +1,106 @@
+// What the API answers at its door, before any flow: one error shape for every refusal (Fastify's
+// own included), masks that keep the caller's own references, and values refused with a 400 that
+// names the field before anything reaches a provider.
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { LifecycleEnv } from '../../helpers/lifecycle-env';
+import { startDevServerEnv } from '../../helpers/temporal-env';
+import { type ApiUnderTest, startApi } from './helpers';
+
+let env: TestWorkflowEnvironment;
+let life: LifecycleEnv;
+let api: ApiUnderTest;
+before(async () => {
+  env = await startDevServerEnv();
+  life = await LifecycleEnv.start(env);
+  api = await startApi(life);
+});
+after(async () => {
+  await api?.close();
+  await life?.close();
+  await env?.teardown();
+});
+
+const enc = encodeURIComponent;
+
+/** The API's error shape: `{ error, message, issues? }` and nothing else. */
+function assertErrorShape(answer: { status: number; body: unknown; text: string }, status: number) {
+  assert.equal(answer.status, status, answer.text);
+  const body = answer.body as Record<string, unknown>;
+  assert.ok(body && typeof body === 'object', answer.text);
+  assert.deepEqual(
+    Object.keys(body).filter((k) => !['error', 'message', 'issues'].includes(k)),
+    [],
+    answer.text,
+  );
+  assert.match(String(body.error), /^[a-z_]+$/, answer.text);
+  assert.equal(typeof body.message, 'string');
+}
+
+/** A raw HTTP request (what fetch refuses to send). */
+function rawRequest(port: number, request: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => socket.write(request));
+    let data = '';
+    socket.on('data', (chunk) => (data += chunk));
+    socket.on('close', () => resolve(data));
+    socket.on('error', reject);
+  });
+}
+
+describe('one error shape everywhere', () => {
+  test("Fastify's own 400, 414 and 415 answers use the API's error shape; the 414 echoes nothing", async () => {
+    const badJson = await api.call('POST', '/flows/kyc', '{not json');
+    assertErrorShape(badJson, 400);
+    assert.match(badJson.body.message, /JSON/);
+
+    const text = await api.call('POST', '/flows/kyc', 'hello', { contentType: 'text/plain' });
+    assertErrorShape(text, 415);
+    const odd = await api.call('POST', '/flows/deposit', '{}', {
+      contentType: 'application/x-www-form-urlencoded',
+    });
+    assertErrorShape(odd, 415);
+
+    const long = 'a'.repeat(5000);
+    const tooLong = await api.call('GET', `/flows/${long}`);
+    assertErrorShape(tooLong, 414);
+    assert.ok(!tooLong.text.includes('aaaaaaaaaa'), tooLong.text);
+    assert.ok(tooLong.text.length < 200, `${tooLong.text.length} characters`);
+
+    assertErrorShape(await api.call('GET', '/flows/%E0%A4%A'), 400);
+
+    // A valid id of the longest kind (a deposit's), URL-encoded, is a path the API takes.
+    const depositId = `deposit:kazepay:${'c'.repeat(64)}:${'d'.repeat(64)}`;
+    assertErrorShape(await api.call('GET', `/flows/${enc(depositId)}`), 404);
+
+    const port = Number(new URL(api.url).port);
+    const raw = await rawRequest(port, 'GET /health HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n');
+    assert.match(raw, /^HTTP\/1\.1 400 /);
+    const body = raw.slice(raw.indexOf('\r\n\r\n') + 4);
+    assertErrorShape({ status: 400, body: JSON.parse(body), text: body }, 400);
+  });
+
+  test('a __proto__ or constructor.prototype key is named as such, not as malformed JSON', async () => {
+    const proto = await api.call('POST', '/flows/kyc', '{"provider":"wasabi","__proto__":{"admin":true}}');
+    assertErrorShape(proto, 400);
+    assert.doesNotMatch(proto.body.message, /malformed/i);
+    assert.deepEqual(
+      proto.body.issues.map((i: { path: string }) => i.path),
+      ['body.__proto__'],
+    );
+    const nested = await api.call(
+      'POST',
+      '/flows/kyc',
+      '{"provider":"wasabi","applicant":{"constructor":{"prototype":{"x":1}}}}',
+    );
+    assertErrorShape(nested, 400);
+    assert.deepEqual(
+      nested.body.issues.map((i: { path: string }) => i.path),
+      ['body.applicant.constructor.prototype'],
+    );
+    // Nothing was polluted.
+    assert.equal(({} as Record<string, unknown>).admin, undefined);
+  });
+});

@@ -64,6 +64,7 @@ import { bearerTokenAuthorizer } from '../security/codec-server';
 import { redactSensitive, redactText } from '../security/redaction';
 import type { SecretStore } from '../security/secret-store';
 import { ApiError, badRequest, conflict, notFound, parseOr400, refused } from './errors';
+import { maskAnswer } from './masking';
 import {
   canonicalJson,
   cardAccountStartSchema,
@@ -292,7 +293,7 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
     if (error instanceof WorkflowNotFoundError || (error as Error)?.name === 'WorkflowNotFoundError') {
       const found = await describe(workflowId);
       if (found) throw conflict(`the flow has ended (${found.status.name})`);
-      throw notFound(`no flow ${workflowId}`);
+      throw notFound(`no flow ${workflowId}`, [workflowId]);
     }
     throw error;
   };
@@ -321,6 +322,7 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
     )
       throw conflict(
         `${workflowId} exists with other details; the same business keys must carry the same request`,
+        [workflowId],
       );
   };
 
@@ -466,7 +468,7 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
     async (request) => {
       const { id } = parseOr400(idParams, request.params, 'params');
       const found = await describe(id);
-      if (!found) throw notFound(`no flow ${id}`);
+      if (!found) throw notFound(`no flow ${id}`, [id]);
       const handle = client.workflow.getHandle(id);
       const status = found.status.name;
       const out: Record<string, unknown> = {
@@ -479,7 +481,7 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
         cardRef: found.searchAttributes.CardRef?.[0],
       };
       if (status === 'RUNNING') out.state = await handle.query(stateQuery);
-      else if (status === 'COMPLETED') out.result = redactSensitive(await handle.result());
+      else if (status === 'COMPLETED') out.result = maskAnswer(await handle.result());
       else if (status === 'FAILED') {
         const failure = await handle.result().then(
           () => undefined,
@@ -652,7 +654,7 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
       return accepted(update.updateId);
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError)
-        throw conflict(`the account ${workflowId} has ended`);
+        throw conflict(`the account ${workflowId} has ended`, [workflowId]);
       return messageError(error, workflowId);
     }
   };

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { LifecycleEnv } from '../../helpers/lifecycle-env';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { applicant, LifecycleEnv, uniqueRef } from '../../helpers/lifecycle-env';
 import { startDevServerEnv } from '../../helpers/temporal-env';
 import { type ApiUnderTest, startApi } from './helpers';
 
@@ -102,5 +103,43 @@ describe('one error shape everywhere', () => {
     );
     // Nothing was polluted.
     assert.equal(({} as Record<string, unknown>).admin, undefined);
+  });
+});
+
+describe("masking: card and personal data, not the caller's own references", () => {
+  test('result.customerRef comes back as sent; a 404 names the id asked for; card numbers stay masked', async () => {
+    // A reference the contract accepts (not an email, not a card number) whose digits pass Luhn.
+    const customerRef = `${uniqueRef('nc')}-x4111111111111111`;
+    const person = applicant('masking');
+    const start = await api.call('POST', '/flows/kyc', {
+      provider: 'wasabi',
+      customerRef,
+      cardTypeId: '111065',
+      applicant: person,
+      review: { pollInterval: '100ms' },
+    });
+    assert.equal(start.status, 201, start.text);
+    assert.equal(start.body.workflowId, `kyc:wasabi:${customerRef}`);
+    let flow;
+    for (let i = 0; ; i++) {
+      flow = await api.call('GET', `/flows/${enc(start.body.workflowId)}`);
+      if (flow.body.status !== 'RUNNING') break;
+      if (i > 400) assert.fail('KYC still running');
+      await sleep(50);
+    }
+    assert.equal(flow.body.result.outcome, 'PASSED', flow.text);
+    assert.equal(flow.body.result.customerRef, customerRef);
+    assert.equal(flow.body.customerRef, customerRef);
+    assert.ok(!flow.text.includes(person.email), 'no email');
+
+    const missing = `kyc:wasabi:${uniqueRef('nc')}-x4111111111111111`;
+    const notFound = await api.call('GET', `/flows/${enc(missing)}`);
+    assertErrorShape(notFound, 404);
+    assert.ok(notFound.body.message.includes(missing), notFound.text);
+    // An id that is a card number is not a reference: it stays masked.
+    const pan = await api.call('GET', `/flows/${enc('kyc:wasabi:4111111111111111')}`);
+    assertErrorShape(pan, 404);
+    assert.ok(!pan.text.includes('4111111111111111'), pan.text);
+    assert.match(pan.body.message, /\*\*\*\*1111/);
   });
 });

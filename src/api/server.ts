@@ -50,7 +50,7 @@ import {
   type Provider,
 } from '../contract';
 import { storedInput } from '../client/stored-input';
-import type { DocumentStore } from '../documents/document-store';
+import { DocumentNotFoundError, type DocumentStore } from '../documents/document-store';
 import { ProviderError, ProviderRejectedError, ProviderValidationError } from '../providers/errors';
 import type { KazepayClient } from '../providers/kazepay/client';
 import type { WasabiClient } from '../providers/wasabi/client';
@@ -326,9 +326,28 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
       );
   };
 
+  /** Every document a KYC names must be in the store before anything reaches a provider. */
+  const assertDocumentsStored = async (docs: unknown, where: string) => {
+    const missing = [];
+    for (const [name, doc] of Object.entries((docs ?? {}) as Record<string, { ref?: string } | undefined>)) {
+      if (!doc?.ref) continue;
+      try {
+        await documents.get(doc.ref);
+      } catch (error) {
+        if (!(error instanceof DocumentNotFoundError)) throw error;
+        missing.push({
+          path: `${where}.${name}.ref`,
+          message: 'no such document (upload it with POST /documents)',
+        });
+      }
+    }
+    if (missing.length) throw badRequest('unknown document', missing);
+  };
+
   const startFlow = async (kind: FlowKind, body: unknown) => {
     const spec: FlowSpec = FLOW_SPECS[kind];
     const input = parseOr400(spec.body, body, 'body') as Record<string, unknown>;
+    if (kind === 'kyc') await assertDocumentsStored(input.documents, 'body.documents');
     const workflowId = spec.id(input);
     if (kind === 'kyc') {
       const applicant = input.applicant as { email: string };
@@ -578,6 +597,7 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
     async (request) => {
       const { id } = parseOr400(idParams, request.params, 'params');
       const body = parseOr400(kycResubmissionSchema, request.body, 'body');
+      await assertDocumentsStored(body.documents, 'body.documents');
       try {
         return await flowOfType(id, 'kycVerification').executeUpdate(resubmitKycUpdate, { args: [body] });
       } catch (error) {

@@ -143,3 +143,72 @@ describe("masking: card and personal data, not the caller's own references", () 
     assert.match(pan.body.message, /\*\*\*\*1111/);
   });
 });
+
+describe('values checkable before a provider call are refused at the door', () => {
+  const kyc = (extra: Record<string, unknown>) => ({
+    provider: 'wasabi',
+    customerRef: uniqueRef('door'),
+    cardTypeId: '111065',
+    applicant: applicant('door'),
+    ...extra,
+  });
+  /** A 400 naming `path`; and no flow was started under the request's id. */
+  async function refusedAt(path: string, answer: { status: number; body: unknown; text: string }) {
+    assertErrorShape(answer, 400);
+    const paths = (answer.body as { issues?: Array<{ path: string }> }).issues?.map((i) => i.path) ?? [];
+    assert.ok(paths.includes(path), `${path} not in ${paths.join(', ')}: ${answer.text}`);
+  }
+
+  test('a zero or too-small duration', async () => {
+    for (const pollInterval of ['0ms', '0s', '99ms', '0d'])
+      await refusedAt(
+        'body.review.pollInterval',
+        await api.call('POST', '/flows/kyc', kyc({ review: { pollInterval } })),
+      );
+    await refusedAt(
+      'body.review.deadline',
+      await api.call('POST', '/flows/kyc', kyc({ review: { deadline: '0m' } })),
+    );
+    await refusedAt(
+      'body.reconcile.settle',
+      await api.call('POST', '/flows/kyc', kyc({ reconcile: { settle: '0s' } })),
+    );
+    await refusedAt(
+      'body.resubmissionWindow',
+      await api.call('POST', '/flows/kyc', kyc({ resubmissionWindow: '0h' })),
+    );
+  });
+
+  test('amounts beyond 12 digits before the point, as text or as a JSON number', async () => {
+    const deposit = (amount: unknown) =>
+      JSON.stringify({
+        provider: 'wasabi',
+        cardRef: uniqueRef('c'),
+        depositRef: uniqueRef('d'),
+        currency: 'USD',
+      }).replace(/}$/, `,"amount":${typeof amount === 'string' ? JSON.stringify(amount) : String(amount)}}`);
+    for (const amount of ['1e308', 1e308, '1'.repeat(40), '1000000000000', 1e21])
+      await refusedAt('body.amount', await api.call('POST', '/flows/deposit', deposit(amount)));
+    const account = await api.call('POST', `/card-accounts/wasabi/${uniqueRef('c')}/deposit`, {
+      depositRef: uniqueRef('d'),
+      amount: '9'.repeat(40),
+    });
+    await refusedAt('body.amount', account);
+    const issuance = await api.call('POST', '/flows/issuance', {
+      provider: 'wasabi',
+      customerRef: uniqueRef('i'),
+      requestRef: uniqueRef('r'),
+      cardTypeId: '111065',
+      holderId: '1234',
+      initialDeposit: 1e308,
+    });
+    await refusedAt('body.initialDeposit', issuance);
+  });
+
+  test('an unknown document ref, before any flow starts', async () => {
+    const body = kyc({ documents: { front: { ref: 'doc:0000000000000000000000000000dead' } } });
+    await refusedAt('body.documents.front.ref', await api.call('POST', '/flows/kyc', body));
+    const id = `kyc:wasabi:${body.customerRef as string}`;
+    assert.equal((await api.call('GET', `/flows/${enc(id)}`)).status, 404, 'no flow was started');
+  });
+});

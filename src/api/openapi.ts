@@ -100,6 +100,10 @@ export const responseSchemas = {
     type: 'object',
     required: ['flows'],
     properties: {
+      nextCursor: {
+        type: 'string',
+        description: 'the cursor query parameter of the next page (absent on the last)',
+      },
       flows: {
         type: 'array',
         items: {

@@ -18,7 +18,12 @@ import {
   WorkflowUpdateFailedError,
   WorkflowUpdateStage,
 } from '@temporalio/client';
-import { ApplicationFailure, type SearchAttributePair } from '@temporalio/common';
+import {
+  ApplicationFailure,
+  defaultPayloadConverter,
+  type Payload,
+  type SearchAttributePair,
+} from '@temporalio/common';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
@@ -153,7 +158,32 @@ const listQuery = z.object({
   cardRef: refSchema.optional(),
   status: z.enum(['Running', 'Completed', 'Failed', 'Canceled', 'Terminated', 'TimedOut']).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
+  /** `nextCursor` of the previous page: the next `limit` flows. */
+  cursor: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,4096}$/, 'expected the nextCursor of a previous page')
+    .optional(),
 });
+
+/** WorkflowExecutionStatus 1..7 as the SDK names them (`wf.status.name`). */
+const WORKFLOW_STATUS = [
+  'RUNNING',
+  'COMPLETED',
+  'FAILED',
+  'CANCELLED',
+  'TERMINATED',
+  'CONTINUED_AS_NEW',
+  'TIMED_OUT',
+];
+const timestamp = (ts: { seconds?: unknown; nanos?: number | null } | null | undefined) =>
+  ts ? new Date(Number(ts.seconds ?? 0) * 1000 + Math.floor((ts.nanos ?? 0) / 1e6)).toISOString() : undefined;
+/** A Keyword search attribute of a raw listing (search attributes are never codec-encoded). */
+const keyword = (fields: Record<string, Payload> | null | undefined, name: string): string | undefined => {
+  const payload = fields?.[name];
+  if (!payload) return undefined;
+  const value: unknown = defaultPayloadConverter.fromPayload(payload);
+  return Array.isArray(value) ? (value[0] as string | undefined) : (value as string | undefined);
+};
 const pageQuery = z.object({
   pageNum: z.coerce.number().int().min(1).max(10).optional(),
   pageSize: z.coerce.number().int().min(1).max(100).optional(),
@@ -455,23 +485,42 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
       ].filter(Boolean);
       // Values are validated against strict patterns above: nothing can break out of the quotes.
       const query = clauses.length ? clauses.join(' AND ') : 'CardFlow IS NOT NULL';
-      const flows = [];
-      for await (const wf of client.workflow.list({ query, pageSize: q.limit })) {
-        const sa = wf.searchAttributes ?? {};
-        flows.push({
-          workflowId: wf.workflowId,
-          type: wf.type,
-          status: wf.status.name,
-          startTime: wf.startTime.toISOString(),
-          closeTime: wf.closeTime?.toISOString(),
-          provider: sa.CardProvider?.[0],
-          state: sa.CardState?.[0],
-          customerRef: sa.CustomerRef?.[0],
-          cardRef: sa.CardRef?.[0],
+      // One page of the visibility store; its page token, base64url, is the cursor to the next.
+      let page;
+      try {
+        page = await client.workflowService.listWorkflowExecutions({
+          namespace: client.options.namespace,
+          query,
+          pageSize: q.limit,
+          nextPageToken: q.cursor ? Buffer.from(q.cursor, 'base64url') : undefined,
         });
-        if (flows.length >= q.limit) break;
+      } catch (error) {
+        // A token the store cannot read: INVALID_ARGUMENT, or UNKNOWN from the SQL stores' decoder.
+        if (q.cursor && [2, 3].includes((error as { code?: number }).code ?? 0))
+          throw badRequest('invalid query', [
+            { path: 'query.cursor', message: 'not a cursor of this listing' },
+          ]);
+        throw error;
       }
-      return { flows };
+      const flows = (page.executions ?? []).map((wf) => {
+        const sa = wf.searchAttributes?.indexedFields;
+        return {
+          workflowId: wf.execution?.workflowId ?? '',
+          type: wf.type?.name ?? '',
+          status: WORKFLOW_STATUS[(wf.status ?? 0) - 1] ?? 'UNSPECIFIED',
+          startTime: timestamp(wf.startTime),
+          closeTime: timestamp(wf.closeTime),
+          provider: keyword(sa, 'CardProvider'),
+          state: keyword(sa, 'CardState'),
+          customerRef: keyword(sa, 'CustomerRef'),
+          cardRef: keyword(sa, 'CardRef'),
+        };
+      });
+      const token = page.nextPageToken;
+      return {
+        flows,
+        ...(token && token.length ? { nextCursor: Buffer.from(token).toString('base64url') } : {}),
+      };
     },
   );
 

@@ -212,3 +212,50 @@ describe('values checkable before a provider call are refused at the door', () =
     assert.equal((await api.call('GET', `/flows/${enc(id)}`)).status, 404, 'no flow was started');
   });
 });
+
+describe('GET /flows pages beyond 100 with a cursor', () => {
+  test('105 flows of one customer: a page of 100 with nextCursor, then the last 5 without', async () => {
+    const customerRef = uniqueRef('pages');
+    const started = new Set<string>();
+    for (let i = 0; i < 105; i += 15)
+      await Promise.all(
+        Array.from({ length: Math.min(15, 105 - i) }, async () => {
+          const answer = await api.call('POST', '/flows/card-account', {
+            provider: 'wasabi',
+            cardRef: uniqueRef('pc'),
+            customerRef,
+            currency: 'USD',
+          });
+          assert.equal(answer.status, 201, answer.text);
+          started.add(answer.body.workflowId);
+        }),
+      );
+    const query = `/flows?customerRef=${customerRef}&limit=100`;
+    for (let i = 0; ; i++) {
+      const first = await api.call('GET', query);
+      assert.equal(first.status, 200, first.text);
+      if (first.body.flows.length === 100 && first.body.nextCursor) break;
+      if (i > 200) assert.fail(`visibility shows ${first.body.flows.length} flows`);
+      await sleep(100);
+    }
+    const seen = new Set<string>();
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await api.call('GET', `${query}${cursor ? `&cursor=${cursor}` : ''}`);
+      assert.equal(page.status, 200, page.text);
+      for (const flow of page.body.flows) {
+        assert.equal(flow.customerRef, customerRef);
+        assert.equal(flow.status, 'RUNNING');
+        seen.add(flow.workflowId);
+      }
+      cursor = page.body.nextCursor;
+      pages++;
+    } while (cursor && pages < 5);
+    assert.equal(pages, 2);
+    assert.deepEqual([...seen].sort(), [...started].sort());
+    const bad = await api.call('GET', `${query}&cursor=bm90LWEtdG9rZW4`);
+    assertErrorShape(bad, 400);
+    await Promise.all([...started].map((id) => life.client.workflow.getHandle(id).terminate('test done')));
+  });
+});

@@ -7,6 +7,8 @@
 // keys with different details, or a flow that has ended), 422 an update refused by its validator
 // or a provider's business refusal on a read. Nothing a caller sends causes a 500.
 import { createHash, type KeyObject } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import {
   type Client,
   WithStartWorkflowOperation,
@@ -16,7 +18,12 @@ import {
   WorkflowUpdateFailedError,
   WorkflowUpdateStage,
 } from '@temporalio/client';
-import { ApplicationFailure, type SearchAttributePair } from '@temporalio/common';
+import {
+  ApplicationFailure,
+  defaultPayloadConverter,
+  type Payload,
+  type SearchAttributePair,
+} from '@temporalio/common';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
@@ -48,7 +55,7 @@ import {
   type Provider,
 } from '../contract';
 import { storedInput } from '../client/stored-input';
-import type { DocumentStore } from '../documents/document-store';
+import { DocumentNotFoundError, type DocumentStore } from '../documents/document-store';
 import { ProviderError, ProviderRejectedError, ProviderValidationError } from '../providers/errors';
 import type { KazepayClient } from '../providers/kazepay/client';
 import type { WasabiClient } from '../providers/wasabi/client';
@@ -62,6 +69,7 @@ import { bearerTokenAuthorizer } from '../security/codec-server';
 import { redactSensitive, redactText } from '../security/redaction';
 import type { SecretStore } from '../security/secret-store';
 import { ApiError, badRequest, conflict, notFound, parseOr400, refused } from './errors';
+import { maskAnswer } from './masking';
 import {
   canonicalJson,
   cardAccountStartSchema,
@@ -72,7 +80,7 @@ import {
   pinSchema,
   workflowIdSchema,
 } from './flows';
-import { type ApiRoute, openApiDocument } from './openapi';
+import { type ApiRoute, openApiDocument, responseSchemas as R } from './openapi';
 import { notification, NotificationRouter, type NotificationTarget, type WebhookJournal } from './webhooks';
 
 declare module 'fastify' {
@@ -150,7 +158,32 @@ const listQuery = z.object({
   cardRef: refSchema.optional(),
   status: z.enum(['Running', 'Completed', 'Failed', 'Canceled', 'Terminated', 'TimedOut']).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
+  /** `nextCursor` of the previous page: the next `limit` flows. */
+  cursor: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,4096}$/, 'expected the nextCursor of a previous page')
+    .optional(),
 });
+
+/** WorkflowExecutionStatus 1..7 as the SDK names them (`wf.status.name`). */
+const WORKFLOW_STATUS = [
+  'RUNNING',
+  'COMPLETED',
+  'FAILED',
+  'CANCELLED',
+  'TERMINATED',
+  'CONTINUED_AS_NEW',
+  'TIMED_OUT',
+];
+const timestamp = (ts: { seconds?: unknown; nanos?: number | null } | null | undefined) =>
+  ts ? new Date(Number(ts.seconds ?? 0) * 1000 + Math.floor((ts.nanos ?? 0) / 1e6)).toISOString() : undefined;
+/** A Keyword search attribute of a raw listing (search attributes are never codec-encoded). */
+const keyword = (fields: Record<string, Payload> | null | undefined, name: string): string | undefined => {
+  const payload = fields?.[name];
+  if (!payload) return undefined;
+  const value: unknown = defaultPayloadConverter.fromPayload(payload);
+  return Array.isArray(value) ? (value[0] as string | undefined) : (value as string | undefined);
+};
 const pageQuery = z.object({
   pageNum: z.coerce.number().int().min(1).max(10).optional(),
   pageSize: z.coerce.number().int().min(1).max(100).optional(),
@@ -168,8 +201,47 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
   const authorized = bearerTokenAuthorizer(options.tokens);
   const router = new NotificationRouter(client, logger, options.webhookJournalSize);
   const routes: ApiRoute[] = [];
-  const app = Fastify({ logger: false, bodyLimit: options.bodyLimitBytes ?? DEFAULT_API_BODY_LIMIT });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: options.bodyLimitBytes ?? DEFAULT_API_BODY_LIMIT,
+    // A workflow id is at most 300 characters, so up to 900 URL-encoded; longer is a 414.
+    routerOptions: { maxParamLength: 1000 },
+    // Fastify's own refusals (a URL it cannot decode, a parameter too long) in the API's error
+    // shape, never echoing the path.
+    frameworkErrors: (error, _request, frameworkReply) => {
+      const reply = frameworkReply as unknown as FastifyReply;
+      const code = (error as { code?: string }).code;
+      if (code === 'FST_ERR_MAX_PARAM_LENGTH')
+        return reply.code(414).send({ error: 'uri_too_long', message: 'a path parameter is too long' });
+      if (code === 'FST_ERR_BAD_URL')
+        return reply.code(400).send({ error: 'bad_request', message: 'the URL is not valid (bad encoding)' });
+      return reply.code(503).send(UNAVAILABLE);
+    },
+    clientErrorHandler: clientError,
+  });
   app.decorate('cardflow', { routes, webhooks: router.journal });
+
+  // JSON bodies only (no text/plain), parsed here so a prototype key is named as such.
+  app.removeContentTypeParser(['application/json', 'text/plain']);
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => {
+    const body = String(text);
+    if (body.trim() === '') return done(badRequest('the body is empty: expected JSON'), undefined);
+    let value: unknown;
+    try {
+      value = JSON.parse(body);
+    } catch {
+      return done(badRequest('malformed JSON'), undefined);
+    }
+    const key = prototypeKey(value, 'body');
+    if (key)
+      return done(
+        badRequest('a forbidden key', [
+          { path: key, message: '__proto__ and constructor.prototype keys are not accepted' },
+        ]),
+        undefined,
+      );
+    return done(null, value);
+  });
 
   app.addHook('onRequest', async (request, reply) => {
     if (request.routeOptions.config?.public) return;
@@ -204,7 +276,7 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
     if (status === 415)
       return reply.code(415).send({ error: 'unsupported_media_type', message: 'unsupported content type' });
     if (status && status >= 400 && status < 500)
-      return reply.code(400).send({ error: 'bad_request', message: 'malformed request (expected JSON)' });
+      return reply.code(400).send({ error: 'bad_request', message: 'malformed request' });
     logger.error(
       {
         err: { name: (error as Error).name, message: redactText(String((error as Error).message)) },
@@ -212,9 +284,7 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
       },
       'api: unexpected error',
     );
-    return reply
-      .code(503)
-      .send({ error: 'unavailable', message: 'the engine could not complete the request; retry later' });
+    return reply.code(503).send(UNAVAILABLE);
   });
   app.setNotFoundHandler((_request, reply) =>
     reply.code(404).send({ error: 'not_found', message: 'no such endpoint' }),
@@ -253,7 +323,7 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
     if (error instanceof WorkflowNotFoundError || (error as Error)?.name === 'WorkflowNotFoundError') {
       const found = await describe(workflowId);
       if (found) throw conflict(`the flow has ended (${found.status.name})`);
-      throw notFound(`no flow ${workflowId}`);
+      throw notFound(`no flow ${workflowId}`, [workflowId]);
     }
     throw error;
   };
@@ -282,12 +352,32 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
     )
       throw conflict(
         `${workflowId} exists with other details; the same business keys must carry the same request`,
+        [workflowId],
       );
+  };
+
+  /** Every document a KYC names must be in the store before anything reaches a provider. */
+  const assertDocumentsStored = async (docs: unknown, where: string) => {
+    const missing = [];
+    for (const [name, doc] of Object.entries((docs ?? {}) as Record<string, { ref?: string } | undefined>)) {
+      if (!doc?.ref) continue;
+      try {
+        await documents.get(doc.ref);
+      } catch (error) {
+        if (!(error instanceof DocumentNotFoundError)) throw error;
+        missing.push({
+          path: `${where}.${name}.ref`,
+          message: 'no such document (upload it with POST /documents)',
+        });
+      }
+    }
+    if (missing.length) throw badRequest('unknown document', missing);
   };
 
   const startFlow = async (kind: FlowKind, body: unknown) => {
     const spec: FlowSpec = FLOW_SPECS[kind];
     const input = parseOr400(spec.body, body, 'body') as Record<string, unknown>;
+    if (kind === 'kyc') await assertDocumentsStored(input.documents, 'body.documents');
     const workflowId = spec.id(input);
     if (kind === 'kyc') {
       const applicant = input.applicant as { email: string };
@@ -325,13 +415,27 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
 
   // ---- public -------------------------------------------------------------------------------
   add(
-    { method: 'GET', path: '/health', summary: 'liveness (no authentication)', public: true, tag: 'meta' },
+    {
+      method: 'GET',
+      path: '/health',
+      summary: 'liveness (no authentication)',
+      public: true,
+      tag: 'meta',
+      responses: { 200: R.health },
+    },
     async () => ({
       status: 'ok',
     }),
   );
-  add({ method: 'GET', path: '/openapi.json', summary: 'this document', tag: 'meta' }, async () =>
-    openApiDocument(routes, { title: 'cardflow API', version: '1' }),
+  add(
+    {
+      method: 'GET',
+      path: '/openapi.json',
+      summary: 'this document',
+      tag: 'meta',
+      responses: { 200: R.openapi },
+    },
+    async () => openApiDocument(routes, { title: 'cardflow API', version: '1' }),
   );
 
   // ---- starting flows -------------------------------------------------------------------------
@@ -345,7 +449,14 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
   ];
   for (const [kind, summary] of startRoutes)
     add(
-      { method: 'POST', path: `/flows/${kind}`, summary, tag: 'flows', body: FLOW_SPECS[kind].body },
+      {
+        method: 'POST',
+        path: `/flows/${kind}`,
+        summary,
+        tag: 'flows',
+        body: FLOW_SPECS[kind].body,
+        responses: { 200: R.start, 201: R.start, 409: 'error' },
+      },
       async (request, reply) => {
         const outcome = await startFlow(kind, request.body);
         return reply.code(outcome.started ? 201 : 200).send(outcome);
@@ -360,6 +471,7 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
       summary: 'list flows by provider, flow, state, customer or card',
       tag: 'flows',
       query: listQuery,
+      responses: { 200: R.list },
     },
     async (request) => {
       const q = parseOr400(listQuery, request.query, 'query');
@@ -373,23 +485,42 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
       ].filter(Boolean);
       // Values are validated against strict patterns above: nothing can break out of the quotes.
       const query = clauses.length ? clauses.join(' AND ') : 'CardFlow IS NOT NULL';
-      const flows = [];
-      for await (const wf of client.workflow.list({ query, pageSize: q.limit })) {
-        const sa = wf.searchAttributes ?? {};
-        flows.push({
-          workflowId: wf.workflowId,
-          type: wf.type,
-          status: wf.status.name,
-          startTime: wf.startTime.toISOString(),
-          closeTime: wf.closeTime?.toISOString(),
-          provider: sa.CardProvider?.[0],
-          state: sa.CardState?.[0],
-          customerRef: sa.CustomerRef?.[0],
-          cardRef: sa.CardRef?.[0],
+      // One page of the visibility store; its page token, base64url, is the cursor to the next.
+      let page;
+      try {
+        page = await client.workflowService.listWorkflowExecutions({
+          namespace: client.options.namespace,
+          query,
+          pageSize: q.limit,
+          nextPageToken: q.cursor ? Buffer.from(q.cursor, 'base64url') : undefined,
         });
-        if (flows.length >= q.limit) break;
+      } catch (error) {
+        // A token the store cannot read: INVALID_ARGUMENT, or UNKNOWN from the SQL stores' decoder.
+        if (q.cursor && [2, 3].includes((error as { code?: number }).code ?? 0))
+          throw badRequest('invalid query', [
+            { path: 'query.cursor', message: 'not a cursor of this listing' },
+          ]);
+        throw error;
       }
-      return { flows };
+      const flows = (page.executions ?? []).map((wf) => {
+        const sa = wf.searchAttributes?.indexedFields;
+        return {
+          workflowId: wf.execution?.workflowId ?? '',
+          type: wf.type?.name ?? '',
+          status: WORKFLOW_STATUS[(wf.status ?? 0) - 1] ?? 'UNSPECIFIED',
+          startTime: timestamp(wf.startTime),
+          closeTime: timestamp(wf.closeTime),
+          provider: keyword(sa, 'CardProvider'),
+          state: keyword(sa, 'CardState'),
+          customerRef: keyword(sa, 'CustomerRef'),
+          cardRef: keyword(sa, 'CardRef'),
+        };
+      });
+      const token = page.nextPageToken;
+      return {
+        flows,
+        ...(token && token.length ? { nextCursor: Buffer.from(token).toString('base64url') } : {}),
+      };
     },
   );
 
@@ -400,11 +531,12 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
       summary: "a flow's state (query), status and outcome",
       tag: 'flows',
       params: idParams,
+      responses: { 200: R.flow, 404: 'error' },
     },
     async (request) => {
       const { id } = parseOr400(idParams, request.params, 'params');
       const found = await describe(id);
-      if (!found) throw notFound(`no flow ${id}`);
+      if (!found) throw notFound(`no flow ${id}`, [id]);
       const handle = client.workflow.getHandle(id);
       const status = found.status.name;
       const out: Record<string, unknown> = {
@@ -417,7 +549,7 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
         cardRef: found.searchAttributes.CardRef?.[0],
       };
       if (status === 'RUNNING') out.state = await handle.query(stateQuery);
-      else if (status === 'COMPLETED') out.result = redactSensitive(await handle.result());
+      else if (status === 'COMPLETED') out.result = maskAnswer(await handle.result());
       else if (status === 'FAILED') {
         const failure = await handle.result().then(
           () => undefined,
@@ -441,6 +573,7 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
       tag: 'messages',
       params: idParams,
       body: codeBody,
+      responses: { 200: R.updateResult, 404: 'error', 409: 'error', 422: 'error' },
     },
     async (request) => {
       const { id } = parseOr400(idParams, request.params, 'params');
@@ -466,6 +599,7 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
       tag: 'messages',
       params: idParams,
       body: outcomeResolutionSchema,
+      responses: { 200: R.updateResult, 404: 'error', 409: 'error', 422: 'error' },
     },
     async (request) => {
       const { id } = parseOr400(idParams, request.params, 'params');
@@ -485,6 +619,7 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
       tag: 'messages',
       params: idParams,
       body: pinBody,
+      responses: { 200: R.updateResult, 404: 'error', 409: 'error', 422: 'error' },
     },
     async (request) => {
       const { id } = parseOr400(idParams, request.params, 'params');
@@ -506,10 +641,12 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
       tag: 'messages',
       params: idParams,
       body: kycResubmissionSchema,
+      responses: { 200: R.updateResult, 404: 'error', 409: 'error', 422: 'error' },
     },
     async (request) => {
       const { id } = parseOr400(idParams, request.params, 'params');
       const body = parseOr400(kycResubmissionSchema, request.body, 'body');
+      await assertDocumentsStored(body.documents, 'body.documents');
       try {
         return await flowOfType(id, 'kycVerification').executeUpdate(resubmitKycUpdate, { args: [body] });
       } catch (error) {
@@ -586,7 +723,7 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
       return accepted(update.updateId);
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError)
-        throw conflict(`the account ${workflowId} has ended`);
+        throw conflict(`the account ${workflowId} has ended`, [workflowId]);
       return messageError(error, workflowId);
     }
   };
@@ -600,6 +737,7 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
         params: providerCardParams,
         query: waitQuery,
         body: op === 'deposit' ? accountDepositBody : accountOpBody,
+        responses: { 200: R.updateResult, 202: R.accepted, 404: 'error', 409: 'error', 422: 'error' },
       },
       (request, reply) => accountUpdate(request, reply, op),
     );
@@ -620,6 +758,7 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
         summary: 'upload a KYC document (PNG, JPEG or PDF bytes); answers { ref } for kyc documents',
         tag: 'documents',
         body: { raw: Object.keys(DOCUMENT_TYPES) },
+        responses: { 201: R.document },
       },
       async (request, reply) => {
         const contentType =
@@ -681,6 +820,7 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
           tag: 'support',
           params: card.params,
           query: pageQuery,
+          responses: { 200: R.providerRead, 404: 'error', 422: 'error', 502: 'error' },
         },
         async (request) => {
           const cardRef = parseOr400(card.params, request.params, 'params')[card.key] as string;
@@ -713,6 +853,7 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
       path: '/support/wasabi/merchant/accounts',
       summary: 'WasabiCard merchant account balances',
       tag: 'support',
+      responses: { 400: 'error', ...{ 200: R.providerRead, 404: 'error', 422: 'error', 502: 'error' } },
     },
     async () => providerRead(() => need(options.wasabi, 'WasabiCard').accountInfo()),
   );
@@ -734,6 +875,7 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
       path: '/webhooks/journal',
       summary: 'recent provider notifications and what was done with them',
       tag: 'webhooks',
+      responses: { 200: R.journal },
     },
     async () => ({ entries: router.journal.entries() }),
   );
@@ -760,6 +902,8 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
           public: true,
           tag: 'webhooks',
           body: { raw: ['application/json'] },
+          // WasabiCard's own acknowledgement shape; 503 when Temporal cannot be reached (it retries).
+          responses: { 200: R.wasabiAck, 400: R.wasabiAck, 401: R.wasabiAck, 503: 'error' },
         },
         async (request, reply) => {
           const result = await handle({ headers: request.headers, rawBody: rawBody(request) });
@@ -807,6 +951,7 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
           public: true,
           tag: 'webhooks',
           body: { raw: ['application/json'] },
+          responses: { 200: R.kazepayAck, 401: 'error', 503: 'error' },
         },
         async (request, reply) => {
           let opened: ReturnType<KazepayClient['openWebhook']>;
@@ -847,6 +992,44 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
   });
 
   return app;
+}
+
+const UNAVAILABLE = {
+  error: 'unavailable',
+  message: 'the engine could not complete the request; retry later',
+};
+
+/** The first `__proto__` key, or `constructor` holding `prototype`, as a path (JSON.parse keeps them as own keys). */
+function prototypeKey(value: unknown, path: string, depth = 0): string | undefined {
+  if (value === null || typeof value !== 'object' || depth > 64) return undefined;
+  for (const key of Object.keys(value)) {
+    const child = (value as Record<string, unknown>)[key];
+    if (key === '__proto__') return `${path}.${key}`;
+    if (key === 'constructor' && child && typeof child === 'object' && Object.hasOwn(child, 'prototype'))
+      return `${path}.constructor.prototype`;
+    const found = prototypeKey(child, `${path}.${key}`, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** Requests Node's HTTP parser refuses (a malformed request line or header) in the API's error shape. */
+function clientError(error: Error & { code?: string }, socket: Socket) {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, body] =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, { error: 'request_timeout', message: 'the request took too long to arrive' }]
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, { error: 'headers_too_large', message: 'request headers too large' }]
+        : [400, { error: 'bad_request', message: 'malformed HTTP request' }];
+  if (socket.writable) {
+    const json = JSON.stringify(body);
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(json)}\r\n` +
+        `Content-Type: application/json\r\nConnection: close\r\n\r\n${json}`,
+    );
+  }
+  socket.destroy();
 }
 
 const text = (v: unknown) => (v === undefined || v === null ? undefined : String(v));

@@ -38,17 +38,35 @@ export const refSchema = z
   .refine((v) => !EMAIL_LIKE.test(v), 'must be an opaque reference, not an email')
   .refine((v) => !(/^\d{13,19}$/.test(v) && luhnValid(v)), 'must be an opaque reference, not a card number');
 
-/** Durations in Temporal's format: `30s`, `5m`, `2h`, `7d`, `250ms`. */
+const DURATION = /^(\d+)(ms|s|m|h|d)$/;
+const DURATION_UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+/** A duration's milliseconds (NaN when it is not one). Pure: workflows may use it. */
+export function durationToMs(value: string): number {
+  const match = DURATION.exec(value);
+  if (!match) return Number.NaN;
+  return Number(match[1]) * DURATION_UNIT_MS[match[2] as keyof typeof DURATION_UNIT_MS];
+}
+
+/** Durations in Temporal's format: `30s`, `5m`, `2h`, `7d`, `250ms`; never zero. */
 export const durationSchema = z
   .string()
-  .regex(/^\d+(ms|s|m|h|d)$/, 'expected a duration such as 30s, 5m, 2h or 7d');
+  .regex(DURATION, 'expected a duration such as 30s, 5m, 2h or 7d')
+  .refine((v) => !DURATION.test(v) || durationToMs(v) > 0, 'must be longer than 0');
+
+/** The shortest pace of a provider poll: a faster one only hammers the provider. */
+export const MIN_POLL_INTERVAL_MS = 100;
 
 /** How a wait on the provider is bounded and paced. */
 export const waitOptionsSchema = z.object({
   /** The whole wait ends in `DeadlineExceeded` after this long. */
   deadline: durationSchema.optional(),
-  /** Time between two reads of the provider's state while it is pending. */
-  pollInterval: durationSchema.optional(),
+  /** Time between two reads of the provider's state while it is pending: at least 100ms. */
+  pollInterval: durationSchema
+    .refine(
+      (v) => !DURATION.test(v) || durationToMs(v) >= MIN_POLL_INTERVAL_MS,
+      `must be at least ${MIN_POLL_INTERVAL_MS}ms`,
+    )
+    .optional(),
 });
 export type WaitOptions = z.infer<typeof waitOptionsSchema>;
 

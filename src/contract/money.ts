@@ -43,10 +43,23 @@ export const providerDecimal = z.union([z.string(), z.number()]).transform((valu
   return text;
 });
 
-/** A strictly positive amount with at most `maxDecimals` decimal places. */
+/**
+ * The largest amount the engine takes: under 10^12 (12 digits before the decimal point). No card
+ * program moves more in one operation, and every provider's amount fits it exactly.
+ */
+export const MAX_AMOUNT_INTEGER_DIGITS = 12;
+
+/**
+ * A strictly positive amount with at most `maxDecimals` decimal places and at most 12 digits before
+ * the decimal point (`1e308` or a 40-digit amount is refused, never sent to a provider).
+ */
 export function positiveAmount(maxDecimals = 2) {
   return decimalString
     .refine((v) => new Decimal(v).gt(0), 'must be greater than 0')
+    .refine(
+      (v) => new Decimal(v).abs().lt(new Decimal(10).pow(MAX_AMOUNT_INTEGER_DIGITS)),
+      `at most ${MAX_AMOUNT_INTEGER_DIGITS} digits before the decimal point`,
+    )
     .refine((v) => new Decimal(v).decimalPlaces() <= maxDecimals, `at most ${maxDecimals} decimal places`);
 }
 

@@ -1,7 +1,7 @@
 // Everything about the KazePay sandbox that can be tuned: timings, names the spec leaves
 // UNCONFIRMED, error codes, starting balances. Defaults are the spec's defaults (§0.4, §0.6).
 import type { KeyObject } from 'node:crypto';
-import type { CryptoProfile } from '../../providers/kazepay/crypto-profile';
+import type { SandboxCryptoProfile } from './envelope';
 
 export interface KazepaySandboxTimings {
   /** setUcardKyc / setUserKyc: WAITING_KYC -> PASSED | REJECTED. */
@@ -50,7 +50,8 @@ export interface KazepaySandboxOptions {
    * id never comes back under a flow that already ended.
    */
   firstCardId?: number;
-  profile?: Partial<CryptoProfile>;
+  /** The envelope knobs (spec §0.2); defaults: SANDBOX_DEFAULT_CRYPTO_PROFILE. */
+  profile?: Partial<SandboxCryptoProfile>;
   /** Card currency and merchant account currency (default USD). */
   currency?: string;
   /** Merchant account balance at start (default 100000.00). */

@@ -11,15 +11,6 @@ import { stringify } from 'lossless-json';
 import type { z } from 'zod';
 import { parseProviderJson } from '../../providers/json';
 import { loadPrivateKey, loadPublicKey, toBase64Der } from '../../providers/keys';
-import { type CryptoProfile, cryptoProfile } from '../../providers/kazepay/crypto-profile';
-import {
-  EnvelopeError,
-  envelopeBytes,
-  openParsedEnvelope,
-  parseEnvelope,
-  type ParsedEnvelope,
-  sealEnvelope,
-} from '../../providers/kazepay/envelope';
 import {
   KAZEPAY_OPERATIONS,
   type OperationName,
@@ -35,6 +26,16 @@ import {
   startSandboxServer,
 } from '../common/http-server';
 import { loadOrCreateRsaKeyPair } from '../common/keystore';
+import {
+  type GatewayMessage,
+  GatewayEnvelopeError,
+  gatewayWireBytes,
+  openMerchantRequest,
+  readGatewayMessage,
+  type SandboxCryptoProfile,
+  sandboxCryptoProfile,
+  sealPlatformMessage,
+} from './envelope';
 import { Scheduler } from '../common/scheduler';
 import { WebhookSender } from '../common/webhooks';
 import {
@@ -128,7 +129,7 @@ function schemaProblems(error: z.ZodError): string {
 }
 
 export async function startKazepaySandbox(options: KazepaySandboxOptions): Promise<KazepaySandbox> {
-  const profile: CryptoProfile = cryptoProfile(options.profile);
+  const profile: SandboxCryptoProfile = sandboxCryptoProfile(options.profile);
   const sysId = options.sysId ?? DEFAULT_SYS_ID;
   let platformPrivateKey: KeyObject;
   if (options.platformPrivateKey) {
@@ -157,7 +158,7 @@ export async function startKazepaySandbox(options: KazepaySandboxOptions): Promi
     isAccepted: (status, body) => {
       if (status !== 200) return false;
       try {
-        return (parseEnvelope(body).head.code ?? '').toUpperCase() === 'SUCCESS';
+        return (readGatewayMessage(body).head.code ?? '').toUpperCase() === 'SUCCESS';
       } catch {
         return false;
       }
@@ -183,16 +184,18 @@ export async function startKazepaySandbox(options: KazepaySandboxOptions): Promi
     onEvent: (event) => {
       const url = state.webhookUrl;
       if (!url) return;
-      const envelope = sealEnvelope({
+      const envelope = sealPlatformMessage(
+        {
+          head: { apiCode: event.event, sysId, requestNo: nextRequestNo(), version: '1.0' },
+          business: Buffer.from(JSON.stringify(event.body), 'utf8'),
+          platformPrivateKey,
+          merchantPublicKey,
+        },
         profile,
-        head: { apiCode: event.event, sysId, requestNo: nextRequestNo(), version: '1.0' },
-        business: Buffer.from(JSON.stringify(event.body), 'utf8'),
-        senderPrivateKey: platformPrivateKey,
-        receiverPublicKey: merchantPublicKey,
-      });
+      );
       webhooks.send(
         url,
-        envelopeBytes(envelope).toString('utf8'),
+        gatewayWireBytes(envelope).toString('utf8'),
         { 'content-type': 'application/json' },
         { event: event.event, requestNo: envelope.head.requestNo, key: Object.values(event.body)[0] ?? '' },
       );
@@ -213,11 +216,11 @@ export async function startKazepaySandbox(options: KazepaySandboxOptions): Promi
 
   async function readGatewayRequest(
     request: SandboxRequest,
-  ): Promise<{ parsed: ParsedEnvelope; file?: { fileName: string; content: Buffer } } | SandboxResponse> {
+  ): Promise<{ parsed: GatewayMessage; file?: { fileName: string; content: Buffer } } | SandboxResponse> {
     const contentType = String(request.headers['content-type'] ?? '');
     if (!contentType.startsWith('multipart/form-data')) {
       try {
-        return { parsed: parseEnvelope(request.rawBody) };
+        return { parsed: readGatewayMessage(request.rawBody) };
       } catch {
         return jsonResponse(400, { head: { code: E.paramError, detail: 'not a KazePay envelope' } });
       }
@@ -230,7 +233,7 @@ export async function startKazepaySandbox(options: KazepaySandboxOptions): Promi
       const body = form.get('body');
       const file = form.get('file');
       if (typeof head !== 'string' || typeof body !== 'string') throw new Error('missing head or body');
-      const parsed = parseEnvelope(`{"head":${head},"body":${body}}`);
+      const parsed = readGatewayMessage(`{"head":${head},"body":${body}}`);
       if (!file || typeof file === 'string') return { parsed };
       return { parsed, file: { fileName: file.name, content: Buffer.from(await file.arrayBuffer()) } };
     } catch {
@@ -263,13 +266,9 @@ export async function startKazepaySandbox(options: KazepaySandboxOptions): Promi
 
     let business: Buffer;
     try {
-      business = openParsedEnvelope(parsed, {
-        profile,
-        receiverPrivateKey: platformPrivateKey,
-        senderPublicKey: merchantPublicKey,
-      }).business;
+      business = openMerchantRequest(parsed, profile, { platformPrivateKey, merchantPublicKey });
     } catch (error) {
-      const reason = error instanceof EnvelopeError ? error.reason : 'malformed';
+      const reason = error instanceof GatewayEnvelopeError ? error.reason : 'malformed';
       if (reason === 'bad-signature') return refuse(E.signError, 'signature verification failed');
       if (reason === 'undecryptable') return refuse(E.decryptError, 'the message cannot be decrypted');
       return refuse(E.paramError, 'sign, keyEnc or body.encrypt missing or badly encoded');
@@ -338,20 +337,22 @@ export async function startKazepaySandbox(options: KazepaySandboxOptions): Promi
       record('SUCCESS+fault:applied-no-answer');
       return HANG_UP;
     }
-    const envelope = sealEnvelope({
-      profile,
-      head: {
-        apiCode: head.apiCode,
-        sysId,
-        requestNo: head.requestNo,
-        version: head.version,
-        code: 'SUCCESS',
-        detail: 'SUCCESS',
+    const envelope = sealPlatformMessage(
+      {
+        head: {
+          apiCode: head.apiCode,
+          sysId,
+          requestNo: head.requestNo,
+          version: head.version,
+          code: 'SUCCESS',
+          detail: 'SUCCESS',
+        },
+        business: Buffer.from(stringify(result) ?? '{}', 'utf8'),
+        platformPrivateKey,
+        merchantPublicKey,
       },
-      business: Buffer.from(stringify(result) ?? '{}', 'utf8'),
-      senderPrivateKey: platformPrivateKey,
-      receiverPublicKey: merchantPublicKey,
-    });
+      profile,
+    );
     if (fault.kind === 'broken-signature') {
       const sign = envelope.head.sign;
       const flipped = sign.charAt(10) === '0' ? '1' : '0';
@@ -360,7 +361,7 @@ export async function startKazepaySandbox(options: KazepaySandboxOptions): Promi
     } else {
       record(fault.kind === 'slow' ? 'SUCCESS+fault:slow' : 'SUCCESS');
     }
-    return { status: 200, headers: { 'content-type': 'application/json' }, body: envelopeBytes(envelope) };
+    return { status: 200, headers: { 'content-type': 'application/json' }, body: gatewayWireBytes(envelope) };
   }
 
   const control = createControl({ state, scheduler, webhooks, faults, requests, schedule });

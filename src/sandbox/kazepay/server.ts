@@ -9,15 +9,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { stringify } from 'lossless-json';
 import type { z } from 'zod';
-import { parseProviderJson } from '../../providers/json';
 import { loadPrivateKey, loadPublicKey, toBase64Der } from '../../providers/keys';
-import {
-  KAZEPAY_OPERATIONS,
-  type OperationName,
-  operationForApiCode,
-} from '../../providers/kazepay/operations';
 import { requestNoGenerator } from '../../providers/kazepay/request-no';
-import { sniffImageType } from '../../providers/kazepay/schemas';
 import { FaultInjector } from '../common/faults';
 import {
   HANG_UP,
@@ -46,6 +39,14 @@ import {
   type KazepaySandboxOptions,
   SANDBOX_ERROR_CODES as E,
 } from './options';
+import {
+  imageTypeOf,
+  MULTIPART_OPERATIONS,
+  parseBusinessJson,
+  SANDBOX_REQUESTS,
+  type SandboxOperation,
+  sandboxOperationFor,
+} from './schemas';
 import {
   cardAccount,
   KazepayState,
@@ -79,7 +80,7 @@ export type KazepaySandboxControl = ReturnType<typeof createControl>;
 type Handler = (state: KazepayState, request: never) => unknown;
 
 /** Which state method answers which operation. */
-const HANDLERS: Record<OperationName, Handler> = {
+const HANDLERS: Record<SandboxOperation, Handler> = {
   fileUpload: () => undefined, // handled with the file, below
   setUcardKyc: (s, r) => s.setUcardKyc(r),
   setUcardKycBase64: (s, r) => s.setUcardKycBase64(r),
@@ -274,22 +275,21 @@ export async function startKazepaySandbox(options: KazepaySandboxOptions): Promi
       return refuse(E.paramError, 'sign, keyEnc or body.encrypt missing or badly encoded');
     }
 
-    let name = operationForApiCode(head.apiCode);
-    if (!name) return refuse(E.unknownApiCode, `apiCode ${head.apiCode} is not supported`);
     let input: unknown;
     try {
-      input = parseProviderJson(business.toString('utf8'));
+      input = parseBusinessJson(business.toString('utf8'));
     } catch {
-      return refuse(E.paramError, 'the business body is not JSON');
+      input = undefined;
     }
-    if (name === 'setUcardKyc' && input && typeof input === 'object' && 'frontImgBase64' in input)
-      name = 'setUcardKycBase64';
-    const spec = KAZEPAY_OPERATIONS[name];
-    if (spec.multipart) {
+    const name = sandboxOperationFor(head.apiCode, input);
+    if (!name) return refuse(E.unknownApiCode, `apiCode ${head.apiCode} is not supported`);
+    if (input === undefined) return refuse(E.paramError, 'the business body is not JSON');
+    const multipart = MULTIPART_OPERATIONS.has(name);
+    if (multipart) {
       if (!file) return refuse(E.paramError, 'file: required (multipart/form-data)');
       input = { ...(input as object), file: { fileName: file.fileName, content: file.content } };
     }
-    const valid = (spec.request as z.ZodType).safeParse(input);
+    const valid = (SANDBOX_REQUESTS[name] as z.ZodType).safeParse(input);
     if (!valid.success) return refuse(E.paramError, schemaProblems(valid.error));
 
     const fault = faults.decide(head.apiCode);
@@ -298,7 +298,7 @@ export async function startKazepaySandbox(options: KazepaySandboxOptions): Promi
       return { status: 500, headers: { 'content-type': 'text/plain' }, body: 'Internal Server Error' };
     }
     if (fault.kind === 'slow') await sleep(fault.delayMs);
-    if (fault.kind === 'late-apply' && !spec.multipart) {
+    if (fault.kind === 'late-apply' && !multipart) {
       // The request "is still being processed" when the client gives up; it lands afterwards.
       record('fault:late-apply');
       setTimeout(() => {
@@ -319,7 +319,7 @@ export async function startKazepaySandbox(options: KazepaySandboxOptions): Promi
           fileId: randomUUID(),
           email: fields.email,
           fileName: file.fileName,
-          contentType: sniffImageType(file.content) ?? 'application/octet-stream',
+          contentType: imageTypeOf(file.content) ?? 'application/octet-stream',
           bytes: file.content,
         });
       } else {

@@ -5,10 +5,10 @@
 import { createHash, randomInt, randomUUID } from 'node:crypto';
 import { LosslessNumber } from 'lossless-json';
 import { Decimal } from '../../contract/money';
-import type { OperationRequest } from '../../providers/kazepay/operations';
 import { luhnValid } from '../../security/redaction';
 import { InsufficientFundsError, Ledger } from '../common/ledger';
 import type { Scheduler } from '../common/scheduler';
+import type { SandboxRequestOf } from './schemas';
 import { KAZEPAY_TRANSACTION_TYPES } from '../../providers/kazepay/conventions';
 import { type KazepaySandboxTimings, type KazepayStatusNames, SANDBOX_ERROR_CODES as E } from './options';
 
@@ -217,7 +217,7 @@ export class KazepayState {
       throw new SandboxBusinessError(E.fileNotFound, `${field}: no uploaded file with this id for this user`);
   }
 
-  setUcardKyc(input: OperationRequest<'setUcardKyc'>) {
+  setUcardKyc(input: SandboxRequestOf<'setUcardKyc'>) {
     this.requireFile(input.frontImgFileId, input.email, 'frontImgFileId');
     this.requireFile(input.backImgFileId, input.email, 'backImgFileId');
     this.requireFile(input.handheldImgFileId, input.email, 'handheldImgFileId');
@@ -225,18 +225,18 @@ export class KazepayState {
     return { encrypt: 'SUCCESS', status: holder.kycStatus };
   }
 
-  setUcardKycBase64(input: OperationRequest<'setUcardKycBase64'>) {
+  setUcardKycBase64(input: SandboxRequestOf<'setUcardKycBase64'>) {
     const holder = this.startKyc(input, 'base64');
     return { encrypt: 'SUCCESS', status: holder.kycStatus };
   }
 
-  setUserKyc(input: OperationRequest<'setUserKyc'>) {
+  setUserKyc(input: SandboxRequestOf<'setUserKyc'>) {
     const holder = this.startKyc(input, 'hosted');
     holder.kycUrl = `${this.o.baseUrl()}/_sandbox/hosted-kyc/${randomUUID()}`;
     return { encrypt: 'SUCCESS', kycUrl: holder.kycUrl };
   }
 
-  queryUcardKycStatus(input: OperationRequest<'queryUcardKycStatus'>) {
+  queryUcardKycStatus(input: SandboxRequestOf<'queryUcardKycStatus'>) {
     const holder = this.cardholders.get(input.email.toLowerCase());
     if (!holder) throw new SandboxBusinessError(E.userNotFound, 'no KYC submitted for this user');
     return { encrypt: 'SUCCESS', status: holder.kycStatus };
@@ -250,7 +250,7 @@ export class KazepayState {
     return card;
   }
 
-  ucardAssign(input: OperationRequest<'ucardAssign'>) {
+  ucardAssign(input: SandboxRequestOf<'ucardAssign'>) {
     const holder = this.cardholders.get(input.email.toLowerCase());
     if (!holder || holder.kycStatus !== 'PASSED')
       throw new SandboxBusinessError(E.kycNotPassed, 'the user has not passed KYC');
@@ -308,7 +308,7 @@ export class KazepayState {
     this.o.onEvent({ event: 'cardStatusNotify', body: { cardID, status: card.status } });
   }
 
-  ucardActive(input: OperationRequest<'ucardActive'>) {
+  ucardActive(input: SandboxRequestOf<'ucardActive'>) {
     const card = this.card(input.cardID);
     const holder = this.cardholders.get(card.email);
     if (!holder || holder.kycStatus !== 'PASSED')
@@ -321,7 +321,7 @@ export class KazepayState {
     return { encrypt: 'SUCCESS', cardID: card.cardID, status: card.status };
   }
 
-  cardSetPin(input: OperationRequest<'cardSetPin'>) {
+  cardSetPin(input: SandboxRequestOf<'cardSetPin'>) {
     const card = this.card(input.cardID);
     if (card.status !== 'ACTIVE' && card.status !== 'INACTIVE')
       throw new SandboxBusinessError(E.cardStatusError, `the card is ${card.status}`);
@@ -334,7 +334,7 @@ export class KazepayState {
     return !!card?.pinHash && card.pinHash === sha256(`${cardID}:${pin}`);
   }
 
-  queryCard(input: OperationRequest<'queryCard'>) {
+  queryCard(input: SandboxRequestOf<'queryCard'>) {
     const card = this.card(input.cardID);
     return {
       cardID: card.cardID,
@@ -354,7 +354,7 @@ export class KazepayState {
     };
   }
 
-  cardBalance(input: OperationRequest<'cardBalance'>) {
+  cardBalance(input: SandboxRequestOf<'cardBalance'>) {
     const card = this.card(input.cardID);
     if (input.currency !== card.currency)
       throw new SandboxBusinessError(E.currencyNotSupported, `the card is in ${card.currency}`);
@@ -366,13 +366,13 @@ export class KazepayState {
     };
   }
 
-  getCardId(input: OperationRequest<'getCardId'>) {
+  getCardId(input: SandboxRequestOf<'getCardId'>) {
     const card = [...this.cards.values()].find((c) => c.cardNo === input.cardNo);
     if (!card) throw new SandboxBusinessError(E.cardNotFound, 'no card with this number');
     return { cardID: card.cardID, cardNo: card.cardNo };
   }
 
-  updCardStatus(input: OperationRequest<'updCardStatus'>) {
+  updCardStatus(input: SandboxRequestOf<'updCardStatus'>) {
     const card = this.card(input.cardID);
     if (card.status !== 'ACTIVE' && card.status !== 'INACTIVE')
       throw new SandboxBusinessError(E.cardStatusError, `the card is ${card.status}`);
@@ -382,7 +382,7 @@ export class KazepayState {
 
   // ------------------------------------------------------------ money
 
-  cardRecharge(input: OperationRequest<'cardRecharge'>) {
+  cardRecharge(input: SandboxRequestOf<'cardRecharge'>) {
     const card = this.card(input.cardID);
     if (card.status !== 'ACTIVE' && card.status !== 'INACTIVE')
       throw new SandboxBusinessError(E.cardStatusError, `the card is ${card.status}`);
@@ -452,7 +452,7 @@ export class KazepayState {
     });
   }
 
-  queryTransactions(input: OperationRequest<'queryTransactions'>) {
+  queryTransactions(input: SandboxRequestOf<'queryTransactions'>) {
     this.card(input.cardID);
     const rows = this.transactions.filter(
       (t) =>
@@ -490,7 +490,7 @@ export class KazepayState {
     }));
   }
 
-  closeCard(input: OperationRequest<'closeCard'>) {
+  closeCard(input: SandboxRequestOf<'closeCard'>) {
     const card = this.card(input.cardID);
     if (card.status !== 'ACTIVE' && card.status !== 'INACTIVE')
       throw new SandboxBusinessError(E.cardStatusError, `the card is ${card.status}`);
@@ -539,7 +539,7 @@ export class KazepayState {
 
   // ------------------------------------------------------------ virtual cards (optional)
 
-  createCard(input: OperationRequest<'createCard'>) {
+  createCard(input: SandboxRequestOf<'createCard'>) {
     const cardID = String(this.nextCardId++);
     const card: Card = {
       cardID,
@@ -564,7 +564,7 @@ export class KazepayState {
     return { cardID, status: card.status };
   }
 
-  createCardQuery(input: OperationRequest<'createCardQuery'>) {
+  createCardQuery(input: SandboxRequestOf<'createCardQuery'>) {
     const card = this.card(input.cardID);
     return { cardID: card.cardID, status: card.status };
   }

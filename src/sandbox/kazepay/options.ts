@@ -24,14 +24,59 @@ export const DEFAULT_TIMINGS: KazepaySandboxTimings = {
   virtualCardMs: 3_000,
 };
 
-import type { KazepayStatusNames } from '../../providers/kazepay/conventions';
+/**
+ * The state names the sandbox answers with where the seed shows none (spec §0.4, UNCONFIRMED):
+ * the sandbox's own copy of the documented defaults, so that a client default is never checked
+ * only against itself. Override with the `statusNames` option.
+ */
+export interface KazepayStatusNames {
+  cardClosed: string;
+  cardActivationFailed: string;
+  /** A physical card assigned without autoActive, waiting for ucardActive. */
+  cardAwaitingActivation: string;
+  transactionSuccess: string;
+  transactionFailed: string;
+}
 
-// The names the sandbox answers with: the shared KazePay conventions.
-export {
-  type KazepayStatusNames,
-  KAZEPAY_STATUS_NAMES as DEFAULT_STATUS_NAMES,
-  KAZEPAY_ERROR_CODES as SANDBOX_ERROR_CODES,
-} from '../../providers/kazepay/conventions';
+export const DEFAULT_STATUS_NAMES: Readonly<KazepayStatusNames> = Object.freeze({
+  cardClosed: 'CLOSED',
+  cardActivationFailed: 'ACTIVE_FAILED',
+  cardAwaitingActivation: 'WAITING_ACTIVE',
+  transactionSuccess: 'SUCCESS',
+  transactionFailed: 'FAILED',
+});
+
+/** `transType` of the queryTransactions rows the sandbox writes (UNCONFIRMED: not in the seed). */
+export interface KazepayTransactionTypes {
+  recharge: string;
+  closeRefund: string;
+}
+
+export const DEFAULT_TRANSACTION_TYPES: Readonly<KazepayTransactionTypes> = Object.freeze({
+  recharge: 'Recharge',
+  closeRefund: 'Refund',
+});
+
+/** The head.code values the sandbox refuses with (UNCONFIRMED: KazePay's appendix is not available). */
+export const SANDBOX_ERROR_CODES = {
+  invalidSysId: 'INVALID_SYS_ID',
+  decryptError: 'DECRYPT_ERROR',
+  signError: 'SIGN_ERROR',
+  paramError: 'PARAM_ERROR',
+  duplicateRequestNo: 'DUPLICATE_REQUEST_NO',
+  unknownApiCode: 'API_CODE_NOT_SUPPORTED',
+  fileNotFound: 'FILE_NOT_FOUND',
+  kycInReview: 'KYC_IN_REVIEW',
+  kycAlreadyPassed: 'KYC_ALREADY_PASSED',
+  kycNotPassed: 'KYC_NOT_PASSED',
+  userNotFound: 'USER_NOT_FOUND',
+  cardNotFound: 'CARD_NOT_FOUND',
+  cardAlreadyAssigned: 'CARD_ALREADY_ASSIGNED',
+  cardStatusError: 'CARD_STATUS_ERROR',
+  activationCodeError: 'ACTIVATION_CODE_ERROR',
+  insufficientBalance: 'INSUFFICIENT_BALANCE',
+  currencyNotSupported: 'CURRENCY_NOT_SUPPORTED',
+} as const;
 
 export interface KazepaySandboxOptions {
   host?: string;
@@ -62,6 +107,8 @@ export interface KazepaySandboxOptions {
   /** Multiplies every timing and webhook gap (0.001: minutes become tens of milliseconds). */
   timeScale?: number;
   statusNames?: Partial<KazepayStatusNames>;
+  /** transType labels of the rows queryTransactions returns (default Recharge / Refund). */
+  transactionTypes?: Partial<KazepayTransactionTypes>;
   /** Emails whose KYC is always rejected. */
   rejectKycEmails?: string[];
   /**

@@ -9,8 +9,9 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { stringify } from 'lossless-json';
 import type { z } from 'zod';
+// Shared on purpose: PEM / base64-DER key loading is a pure utility with no KazePay protocol
+// knowledge (which key signs or encrypts what is decided in ./envelope.ts).
 import { loadPrivateKey, loadPublicKey, toBase64Der } from '../../providers/keys';
-import { requestNoGenerator } from '../../providers/kazepay/request-no';
 import { FaultInjector } from '../common/faults';
 import {
   HANG_UP,
@@ -35,10 +36,12 @@ import {
   DEFAULT_STATUS_NAMES,
   DEFAULT_SYS_ID,
   DEFAULT_TIMINGS,
+  DEFAULT_TRANSACTION_TYPES,
   DEFAULT_WEBHOOK_SCHEDULE_MS,
   type KazepaySandboxOptions,
   SANDBOX_ERROR_CODES as E,
 } from './options';
+import { sandboxRequestNos } from './request-no';
 import {
   imageTypeOf,
   MULTIPART_OPERATIONS,
@@ -167,7 +170,7 @@ export async function startKazepaySandbox(options: KazepaySandboxOptions): Promi
     onError: (error) => logger?.warn({ err: error }, 'KazePay sandbox webhook failed'),
   });
   const faults = new FaultInjector({ seed: options.seed ?? 1 });
-  const nextRequestNo = requestNoGenerator();
+  const nextRequestNo = sandboxRequestNos();
   const seenRequestNos = new Set<string>();
   const requests: SandboxRequestRecord[] = [];
   let baseUrl = '';
@@ -178,6 +181,7 @@ export async function startKazepaySandbox(options: KazepaySandboxOptions): Promi
     physicalCards: options.physicalCards ?? 20,
     timings: { ...DEFAULT_TIMINGS, ...options.timings },
     statusNames: { ...DEFAULT_STATUS_NAMES, ...options.statusNames },
+    transactionTypes: { ...DEFAULT_TRANSACTION_TYPES, ...options.transactionTypes },
     rejectKycEmails: options.rejectKycEmails ?? [],
     ...(options.firstCardId === undefined ? {} : { firstCardId: options.firstCardId }),
     scheduler,

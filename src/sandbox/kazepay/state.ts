@@ -9,8 +9,12 @@ import { luhnValid } from '../../security/redaction';
 import { InsufficientFundsError, Ledger } from '../common/ledger';
 import type { Scheduler } from '../common/scheduler';
 import type { SandboxRequestOf } from './schemas';
-import { KAZEPAY_TRANSACTION_TYPES } from '../../providers/kazepay/conventions';
-import { type KazepaySandboxTimings, type KazepayStatusNames, SANDBOX_ERROR_CODES as E } from './options';
+import {
+  type KazepaySandboxTimings,
+  type KazepayStatusNames,
+  type KazepayTransactionTypes,
+  SANDBOX_ERROR_CODES as E,
+} from './options';
 
 /** A refusal KazePay would answer with head.code / head.detail. */
 export class SandboxBusinessError extends Error {
@@ -132,6 +136,7 @@ export interface KazepayStateOptions {
   physicalCards: number;
   timings: KazepaySandboxTimings;
   statusNames: KazepayStatusNames;
+  transactionTypes: KazepayTransactionTypes;
   rejectKycEmails: string[];
   firstCardId?: number;
   scheduler: Scheduler;
@@ -483,7 +488,7 @@ export class KazepayState {
       fee: num('0'),
       transStatus: title(t.status),
       transType:
-        t.kind === 'recharge' ? KAZEPAY_TRANSACTION_TYPES.recharge : KAZEPAY_TRANSACTION_TYPES.closeRefund,
+        t.kind === 'recharge' ? this.o.transactionTypes.recharge : this.o.transactionTypes.closeRefund,
       merchantName: 'KAZEPAY',
       respCode: '000000',
       respCodeDesc: 'SUCCESS',

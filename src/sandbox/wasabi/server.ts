@@ -6,15 +6,6 @@ import { createPublicKey, randomUUID, type KeyObject } from 'node:crypto';
 import { parseProviderJson } from '../../providers/json';
 import { loadPrivateKey, loadPublicKey, toBase64Der } from '../../providers/keys';
 import { WASABI_PATHS } from '../../providers/wasabi/paths';
-import {
-  EMPTY_BODY,
-  signWasabi,
-  verifyWasabi,
-  WASABI_API_KEY_HEADER,
-  WASABI_CATEGORY_HEADER,
-  WASABI_REQUEST_ID_HEADER,
-  WASABI_SIGNATURE_HEADER,
-} from '../../providers/wasabi/signature';
 import { WASABI_WEBHOOK_ACK } from '../../providers/wasabi/webhooks';
 import { FaultInjector, type FaultKind, type FaultRates } from '../common/faults';
 import {
@@ -37,6 +28,15 @@ import {
   type WasabiSandboxSwitches,
   type WasabiSandboxTimings,
 } from './options';
+import {
+  API_KEY_HEADER,
+  CATEGORY_HEADER,
+  merchantSignatureValid,
+  platformSignature,
+  REQUEST_ID_HEADER,
+  SIGNATURE_HEADER,
+  SIGNED_WHEN_EMPTY,
+} from './signature';
 import { toWireJson } from './wire';
 
 /** The sandbox-only control surface (also served over HTTP under /_sandbox/). */
@@ -151,10 +151,10 @@ export async function startWasabiSandbox(options: WasabiSandboxOptions): Promise
       body,
       {
         'Content-Type': 'application/json',
-        [WASABI_CATEGORY_HEADER]: category,
-        [WASABI_SIGNATURE_HEADER]: signWasabi(body, platformPrivateKey),
+        [CATEGORY_HEADER]: category,
+        [SIGNATURE_HEADER]: platformSignature(body, platformPrivateKey),
         // UNCONFIRMED whether Wasabi reuses the request id on retries; the sandbox does.
-        [WASABI_REQUEST_ID_HEADER]: randomUUID().replace(/-/g, ''),
+        [REQUEST_ID_HEADER]: randomUUID().replace(/-/g, ''),
       },
       { category, key, status },
     );
@@ -226,13 +226,13 @@ export async function startWasabiSandbox(options: WasabiSandboxOptions): Promise
     const bytes = Buffer.from(text, 'utf8');
     const headers: Record<string, string> = { 'Content-Type': 'application/json;charset=UTF-8' };
     if (switches.responseSignature === 'always') {
-      let signature = signWasabi(bytes, platformPrivateKey);
+      let signature = platformSignature(bytes, platformPrivateKey);
       if (fault === 'broken-signature') {
         const raw = Buffer.from(signature, 'base64');
         raw[raw.length - 1] = raw[raw.length - 1]! ^ 0xff;
         signature = raw.toString('base64');
       }
-      headers[WASABI_SIGNATURE_HEADER] = signature;
+      headers[SIGNATURE_HEADER] = signature;
     }
     if (tampered.delete(path)) {
       // One byte changed after signing, the JSON still valid: "Success" becomes "success".
@@ -257,12 +257,12 @@ export async function startWasabiSandbox(options: WasabiSandboxOptions): Promise
 
     // Authentication: api key, then the merchant's signature over the exact bytes sent
     // (`{}` for multipart uploads).
-    if (headerValue(request, WASABI_API_KEY_HEADER) !== apiKey)
+    if (headerValue(request, API_KEY_HEADER) !== apiKey)
       return answer(switches.businessErrorHttpStatus, 401, 'Invalid api key');
     const contentType = headerValue(request, 'content-type') ?? '';
     const multipart = contentType.toLowerCase().startsWith('multipart/form-data');
-    const signed = multipart ? Buffer.from(EMPTY_BODY) : request.rawBody;
-    if (!verifyWasabi(signed, headerValue(request, WASABI_SIGNATURE_HEADER), merchantPublicKey))
+    const signed = multipart ? Buffer.from(SIGNED_WHEN_EMPTY) : request.rawBody;
+    if (!merchantSignatureValid(signed, headerValue(request, SIGNATURE_HEADER), merchantPublicKey))
       return answer(switches.businessErrorHttpStatus, 401, 'Signature verification failed');
 
     const handler = engine.handlers[path];

@@ -65,7 +65,7 @@ export interface KazepayActivityDependencies {
 
 const upper = (s: string) => s.toUpperCase();
 /** A recharge's final states once normalised (the configured names map onto these). */
-export const isFinalTransaction = (status: string) => status === 'SUCCESS' || status === 'FAILED';
+const isFinalTransaction = (status: string) => status === 'SUCCESS' || status === 'FAILED';
 /** queryTransactions' limits (seed field table): pageSize 1..100, pageNum 1..10. */
 const TRANSACTION_PAGE_SIZE = 100;
 const MAX_TRANSACTION_PAGES = 10;

@@ -39,11 +39,9 @@ import { parseInput } from './support/input';
 import { sendReconciled } from './support/reconcile';
 import { about, Notifications, waitForProvider } from './support/waits';
 import { cardClosure } from './card-closure';
-import { cardDeposit } from './card-deposit';
+import { cardDeposit, SETTLEMENT_DEFAULTS } from './card-deposit';
 
 const RECENT_LIMIT = 20;
-/** How the account follows a deposit flow that another door started (cardDeposit's defaults). */
-const SETTLEMENT_DEFAULTS = { deadline: '24h', pollInterval: '30s' };
 /** WasabiCard freeze / unfreeze orders (the values every run before `freezeOrder` existed used). */
 const FREEZE_ORDER_DEFAULTS = { deadline: '1h', pollInterval: '10s' };
 

@@ -17,7 +17,8 @@ import { parseInput } from './support/input';
 import { sendReconciled } from './support/reconcile';
 import { about, Notifications, waitForProvider } from './support/waits';
 
-const SETTLEMENT_DEFAULTS = { deadline: '24h', pollInterval: '30s' };
+/** How a deposit waits for settlement when its input says nothing (the account follows it the same way). */
+export const SETTLEMENT_DEFAULTS = { deadline: '24h', pollInterval: '30s' };
 
 type Tracker = FlowTracker<DepositState>;
 

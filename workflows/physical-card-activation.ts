@@ -113,6 +113,28 @@ class ActivationInbox {
     this.pinHandle = undefined;
     return handle;
   }
+
+  /**
+   * Calls `send` with a PIN handle, in `state`. A handle that expired (15 minutes) or was never
+   * known is refused before anything is sent: the PIN is asked for again, and sent again.
+   */
+  async withPin<T>(
+    tracker: Tracker,
+    deadlineAt: number,
+    state: ActivationState,
+    send: (pinHandle: string) => Promise<T>,
+  ): Promise<T> {
+    for (;;) {
+      const pinHandle = await this.pin(tracker, deadlineAt);
+      tracker.set(state);
+      try {
+        return await send(pinHandle);
+      } catch (error) {
+        if (!isStaleHandle(error)) throw error;
+        tracker.set('WAITING_FOR_PIN', 'the PIN handle expired or is unknown: provide the PIN again');
+      }
+    }
+  }
 }
 
 /** Assign (KazePay) or take (WasabiCard) a physical card, activate it with the cardholder's code, set the PIN. */
@@ -218,19 +240,10 @@ async function kazepayActivation(
     about: about.kazepayCard(cardId),
   });
 
-  for (;;) {
-    const pinHandle = await inbox.pin(tracker, codeDeadlineAt);
-    tracker.set('SETTING_PIN');
-    try {
-      // Setting the same PIN again is harmless: retried on an unknown outcome, not reconciled.
-      await idempotentSends.kazepaySetPin({ cardId, pinHandle });
-      break;
-    } catch (error) {
-      // Nothing was sent: the handle outlived its 15 minutes (or was never known). Ask again.
-      if (!isStaleHandle(error)) throw error;
-      tracker.set('WAITING_FOR_PIN', 'the PIN handle expired or is unknown: provide the PIN again');
-    }
-  }
+  // Setting the same PIN again is harmless: retried on an unknown outcome, not reconciled.
+  await inbox.withPin(tracker, codeDeadlineAt, 'SETTING_PIN', (pinHandle) =>
+    idempotentSends.kazepaySetPin({ cardId, pinHandle }),
+  );
   tracker.set('ACTIVE', `card ${cardId}`);
   return { outcome: 'ACTIVE', provider: 'kazepay', cardRef: cardId, pinSet: true, codeAttempts: attempts };
 }
@@ -249,26 +262,16 @@ async function wasabiActivation(
     tracker.set('WAITING_FOR_ACTIVATION_CODE', `card ${cardNo}`);
     const { seq, code } = await inbox.nextCode(codeDeadlineAt);
     const merchantOrderNo = providerOrderKey(workflowInfo().workflowId, `activate-${attempts}`);
-    let sent: Awaited<ReturnType<typeof idempotentSends.wasabiActivatePhysicalCard>>;
-    for (;;) {
-      // WasabiCard sets the PIN in the activation call itself.
-      const pinHandle = await inbox.pin(tracker, codeDeadlineAt);
-      tracker.set('ACTIVATING');
-      try {
-        sent = await idempotentSends.wasabiActivatePhysicalCard({
-          merchantOrderNo,
-          cardNo,
-          code,
-          pinHandle,
-          ...(input.noPinPaymentAmount ? { noPinPaymentAmount: input.noPinPaymentAmount } : {}),
-        });
-        break;
-      } catch (error) {
-        // The handle was refused before anything was sent: ask for the PIN again, same code.
-        if (!isStaleHandle(error)) throw error;
-        tracker.set('WAITING_FOR_PIN', 'the PIN handle expired or is unknown: provide the PIN again');
-      }
-    }
+    // WasabiCard sets the PIN in the activation call itself (a refused handle: same code, new PIN).
+    const sent = await inbox.withPin(tracker, codeDeadlineAt, 'ACTIVATING', (pinHandle) =>
+      idempotentSends.wasabiActivatePhysicalCard({
+        merchantOrderNo,
+        cardNo,
+        code,
+        pinHandle,
+        ...(input.noPinPaymentAmount ? { noPinPaymentAmount: input.noPinPaymentAmount } : {}),
+      }),
+    );
     tracker.set('WAITING_FOR_ACTIVE');
     const isFinal = (o: { status: string }) => o.status === 'success' || o.status === 'fail';
     // A refused code is answered at once (no order exists to follow).

@@ -50,6 +50,24 @@ export function stopRequested(until?: Promise<void>): Promise<void> {
   );
 }
 
+/**
+ * Stops a running stack in order. Ctrl-C reaches npm and this process together, and npm passes it
+ * on again: a second signal must not cut the orderly stop short.
+ */
+export async function stopInOrder(stop: () => Promise<void>, io: CliIO): Promise<void> {
+  const again = () => io.out('still stopping...');
+  process.on('SIGINT', again);
+  process.on('SIGTERM', again);
+  io.out('stopping...');
+  try {
+    await stop();
+  } finally {
+    process.off('SIGINT', again);
+    process.off('SIGTERM', again);
+  }
+  io.out('stopped');
+}
+
 /** Prints a provider failure for an operator and returns the exit code (2: refused input). */
 export function reportProviderError(io: CliIO, error: unknown): number {
   if (error instanceof ProviderValidationError) {

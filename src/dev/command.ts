@@ -1,7 +1,7 @@
 // `cardflow dev` (npm start): runs the whole engine locally until Ctrl-C, then stops every part.
 // Settings: src/dev/settings.ts (ports, data folder, store, sandbox time scale).
 import type { CliCommand, CliIO } from '../cli/command';
-import { stopRequested } from '../cli/support';
+import { stopInOrder, stopRequested } from '../cli/support';
 import { ConfigError } from '../runtime/env';
 import { redactText } from '../security/redaction';
 import { PortInUseError } from './ports';
@@ -50,16 +50,7 @@ export async function runDevStack(io: CliIO, until?: Promise<void>): Promise<num
   }
   for (const line of describeStack(stack)) io.out(line);
   await stopRequested(until);
-  // Ctrl-C reaches npm and this process together, and npm passes it on again: a second signal
-  // must not cut the orderly stop short.
-  const again = () => io.out('still stopping...');
-  process.on('SIGINT', again);
-  process.on('SIGTERM', again);
-  io.out('stopping...');
-  await stack.stop();
-  process.off('SIGINT', again);
-  process.off('SIGTERM', again);
-  io.out('stopped');
+  await stopInOrder(() => stack.stop(), io);
   return 0;
 }
 

@@ -3,7 +3,7 @@
 // `cardflow cluster install` (npm run temporal-server:install): only builds or finds the pinned
 // server and sql tool (CI runs it before the cluster suite).
 import type { CliCommand, CliIO } from '../../cli/command';
-import { stopRequested } from '../../cli/support';
+import { stopInOrder, stopRequested } from '../../cli/support';
 import { ConfigError } from '../../runtime/env';
 import { TemporalBinaryNotFoundError } from '../../runtime/temporal-binaries';
 import { redactText } from '../../security/redaction';
@@ -68,14 +68,7 @@ export async function runCluster(io: CliIO, until?: Promise<void>): Promise<numb
     for (const line of describeCluster(stack)) io.out(line);
     await stopRequested(until);
   }
-  const again = () => io.out('still stopping...');
-  process.on('SIGINT', again);
-  process.on('SIGTERM', again);
-  io.out('stopping...');
-  await stack.stop();
-  process.off('SIGINT', again);
-  process.off('SIGTERM', again);
-  io.out('stopped');
+  await stopInOrder(() => stack.stop(), io);
   return 0;
 }
 

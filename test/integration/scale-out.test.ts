@@ -32,6 +32,10 @@ const root = join(__dirname, '..', '..');
 const redisServer = prerequisite('redis');
 const TOKEN = `scale-${randomBytes(24).toString('hex')}`;
 const FAST = { pollInterval: '100ms' };
+// A KazePay close or recharge in flight on the killed worker times out (30 s), is answered
+// ambiguous on the survivor, and is reconciled: two reads 30 s apart by default would outlast the
+// test's wait, so the settle before each read is shortened (the path stays the same).
+const SETTLE_FAST = { settle: '2s' };
 const WASABI_LIFECYCLES = 8;
 const KAZEPAY_LIFECYCLES = 6;
 /** The fault is armed once this many deposits have settled (work done before the kill). */
@@ -366,7 +370,7 @@ async function kazepayLifecycle(i: number) {
   const deposit = await accountUpdate('kazepay', cardId, 'deposit', {
     depositRef: uniqueRef('kdep'),
     amount: '40.00',
-    account: { customerRef, currency: 'USD', settlement: FAST, completion: FAST },
+    account: { customerRef, currency: 'USD', settlement: FAST, completion: FAST, reconcile: SETTLE_FAST },
   });
   assert.equal(deposit.result?.outcome, 'SETTLED', JSON.stringify(deposit));
   onDepositSettled();

@@ -40,6 +40,23 @@ export async function eventually<T>(
   }
 }
 
+/**
+ * Waits until the flow's polling activity `activityType` has ended an attempt (still pending) and
+ * waits for its next, which a time-skipping test does not reach before it asks for the result. A
+ * notification sent then cannot land in the same workflow task as a poll's completion: the
+ * time-skipping server refuses the cancel of an activity completed in that task and the flow
+ * wedges (sdk-java#2391, sdk-typescript#1058; a real server accepts it).
+ */
+export function pollResting(handle: WorkflowHandle, activityType: string): Promise<true> {
+  return eventually(`${activityType} resting between attempts`, async () => {
+    const { raw } = await handle.describe();
+    return (raw.pendingActivities ?? []).some(
+      (a) =>
+        a.activityType?.name === activityType && (a.attempt ?? 0) >= 2 && a.lastAttemptCompleteTime != null,
+    );
+  });
+}
+
 /** Waits until the flow's `state` query answers `state`. */
 export function untilState(handle: WorkflowHandle, state: string): Promise<true> {
   return eventually(`state ${state}`, async () => (await handle.query(stateQuery)).state === state);

@@ -12,6 +12,7 @@ import {
 } from '../../src/contract';
 import { countCalls } from '../helpers/history-activities';
 import { failureOf, kazepayFlows, waitForState } from '../helpers/kazepay-flows';
+import { pollResting } from '../helpers/wasabi-flows';
 import { applicant, LifecycleEnv, uniqueRef } from '../helpers/lifecycle-env';
 import { startTimeSkippingEnv } from '../helpers/temporal-env';
 
@@ -66,6 +67,7 @@ describe('a webhook ends a wait early', () => {
     const { person, customerRef } = kycApplicant('kyc-webhook');
     const handle = await startHourlyKyc(person, customerRef);
     await waitForState(handle, 'WAITING_FOR_REVIEW');
+    await pollResting(handle, 'kazepayKycStatus');
     await life.kazepay.control.advance();
     assert.equal(life.kazepay.control.cardholder(person.email)?.kycStatus, 'PASSED');
     await handle.signal(providerNotificationSignal, {

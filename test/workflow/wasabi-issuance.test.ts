@@ -23,6 +23,7 @@ import {
   eventually,
   failureOf,
   passedHolder,
+  pollResting,
   startFlow,
   visibleState,
   walletAccount,
@@ -214,6 +215,7 @@ describe('virtualCardIssuance on WasabiCard', () => {
         return sent >= 0 && mine.slice(sent).some((r) => r.path === WASABI_PATHS.transactionV2);
       });
       assert.equal((await handle.query(stateQuery)).state, 'WAITING_FOR_ORDER');
+      await pollResting(handle, 'wasabiOrder');
       // The next poll is an hour of workflow time away; the provider finishes now and notifies.
       life.wasabi.control.advance({ merchantOrderNo });
       order = await eventually('the sandbox to finish the order', () =>

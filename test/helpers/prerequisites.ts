@@ -3,8 +3,13 @@
 // whose prerequisite is missing FAILS, naming the command that installs it. It is skipped only
 // when its opt-out variable is set (`CARDFLOW_SKIP_REDIS=1`, `CARDFLOW_SKIP_CHROMIUM=1`), and
 // then it is reported as skipped; in CI (`CI` set) an opt-out is refused: CI fails, never skips.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { findRedisServer } from '../../src/dev/redis-server';
 import { findChromium } from './chromium';
+
+/** The providers' own documents, in the shared folder CI places beside the clone. */
+const SHARED_SEEDS = join(__dirname, '..', '..', '..', 'shared', 'seeds');
 
 export interface Prerequisite {
   /** The executable, when it is installed. */
@@ -19,14 +24,23 @@ const KNOWN = {
   redis: {
     what: 'redis-server',
     find: findRedisServer,
-    install: 'bash scripts/install-redis.sh',
+    missing: 'is not installed',
+    install: 'run bash scripts/install-redis.sh',
     optOut: 'CARDFLOW_SKIP_REDIS',
   },
   chromium: {
     what: 'Chromium',
     find: () => findChromium(),
-    install: 'bash scripts/install-chromium.sh (or set CARDFLOW_CHROMIUM_PATH)',
+    missing: 'is not installed',
+    install: 'run bash scripts/install-chromium.sh (or set CARDFLOW_CHROMIUM_PATH)',
     optOut: 'CARDFLOW_SKIP_CHROMIUM',
+  },
+  sharedSeeds: {
+    what: '../shared/seeds',
+    find: () => (existsSync(SHARED_SEEDS) ? SHARED_SEEDS : undefined),
+    missing: 'is not beside this clone',
+    install: 'place the shared folder (design, specs, seeds) beside the clone',
+    optOut: 'CARDFLOW_SKIP_SHARED_SEEDS',
   },
 } as const;
 
@@ -35,17 +49,17 @@ export function prerequisite(
   env: NodeJS.ProcessEnv = process.env,
   find: () => string | undefined = KNOWN[name].find,
 ): Prerequisite {
-  const { what, install, optOut } = KNOWN[name];
+  const { what, missing, install, optOut } = KNOWN[name];
   const path = find();
   const optedOut = env[optOut] === '1';
   const message = path
     ? ''
     : optedOut && env.CI
-      ? `${what} is not installed and ${optOut}=1 is not honoured in CI: run ${install}`
-      : `${what} is not installed: run ${install} (npm run setup does), or set ${optOut}=1 to skip this test`;
+      ? `${what} ${missing} and ${optOut}=1 is not honoured in CI: ${install}`
+      : `${what} ${missing}: ${install} (npm run setup does for installs), or set ${optOut}=1 to skip this test`;
   return {
     path,
-    skip: !path && optedOut && !env.CI ? `${what} is not installed and ${optOut}=1` : false,
+    skip: !path && optedOut && !env.CI ? `${what} ${missing} and ${optOut}=1` : false,
     require() {
       if (!path) throw new Error(message);
       return path;

@@ -41,3 +41,14 @@ test('in CI an opt-out is refused: the test fails', () => {
     /CARDFLOW_SKIP_REDIS=1 is not honoured in CI: run bash scripts\/install-redis\.sh/,
   );
 });
+
+test('the shared seeds missing: the seed check fails naming where they belong, never a silent skip', () => {
+  const seeds = prerequisite('sharedSeeds', { CI: 'true' }, none);
+  assert.equal(seeds.skip, false);
+  assert.throws(
+    () => seeds.require(),
+    /\.\.\/shared\/seeds is not beside this clone: place the shared folder/,
+  );
+  const optedOut = prerequisite('sharedSeeds', { CARDFLOW_SKIP_SHARED_SEEDS: '1' }, none);
+  assert.match(String(optedOut.skip), /is not beside this clone and CARDFLOW_SKIP_SHARED_SEEDS=1/);
+});

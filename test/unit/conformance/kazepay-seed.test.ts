@@ -10,6 +10,7 @@
 // The seed's sign / keyEnc / body.encrypt values are truncated ("***") or made with KazePay's
 // keys, so they are the only text replaced: by openssl's, over the seed's exact business bytes.
 import assert from 'node:assert/strict';
+import { prerequisite } from '../../helpers/prerequisites';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
@@ -302,10 +303,12 @@ before(() => {
 });
 after(() => ssl.cleanup());
 
+const sharedSeeds = prerequisite('sharedSeeds');
+
 describe('KazePay seed 000: the fixtures are the seed', () => {
-  test('the vendored seed is byte-for-byte ../shared/seeds (when present)', (t) => {
+  test('the vendored seed is byte-for-byte ../shared/seeds', { skip: sharedSeeds.skip }, () => {
+    sharedSeeds.require();
     const shared = sharedSeedText(SEED);
-    if (shared === undefined) return t.skip('../shared/seeds is not beside this clone');
     assert.equal(seedLines(SEED).join('\n'), shared);
   });
 

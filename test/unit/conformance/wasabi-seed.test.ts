@@ -9,6 +9,7 @@
 //     the request signature with openssl, checks the seed-required request fields, and answers
 //     with the seed's example verbatim, signed by openssl over those exact bytes.
 import assert from 'node:assert/strict';
+import { prerequisite } from '../../helpers/prerequisites';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
@@ -326,10 +327,12 @@ before(() => {
 });
 after(() => ssl.cleanup());
 
+const sharedSeeds = prerequisite('sharedSeeds');
+
 describe('WasabiCard seed 002: the fixtures are the seed', () => {
-  test('the vendored seed is byte-for-byte ../shared/seeds (when present)', (t) => {
+  test('the vendored seed is byte-for-byte ../shared/seeds', { skip: sharedSeeds.skip }, () => {
+    sharedSeeds.require();
     const shared = sharedSeedText(SEED);
-    if (shared === undefined) return t.skip('../shared/seeds is not beside this clone');
     assert.equal(seedLines(SEED).join('\n'), shared);
   });
 

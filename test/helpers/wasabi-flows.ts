@@ -48,13 +48,18 @@ export async function eventually<T>(
  * wedges (sdk-java#2391, sdk-typescript#1058; a real server accepts it).
  */
 export function pollResting(handle: WorkflowHandle, activityType: string): Promise<true> {
-  return eventually(`${activityType} resting between attempts`, async () => {
-    const { raw } = await handle.describe();
-    return (raw.pendingActivities ?? []).some(
-      (a) =>
-        a.activityType?.name === activityType && (a.attempt ?? 0) >= 2 && a.lastAttemptCompleteTime != null,
-    );
-  });
+  return eventually(
+    `${activityType} resting between attempts`,
+    async () => {
+      const { raw } = await handle.describe();
+      return (raw.pendingActivities ?? []).some(
+        (a) =>
+          a.activityType?.name === activityType && (a.attempt ?? 0) >= 2 && a.lastAttemptCompleteTime != null,
+      );
+      // The first attempt's provider call can take seconds on a loaded machine.
+    },
+    60_000,
+  );
 }
 
 /** Waits until the flow's `state` query answers `state`. */

@@ -75,6 +75,45 @@ describe('kycVerification on KazePay', () => {
     assert.match(url ?? '', /^https?:\/\//);
   });
 
+  test('hosted KYC decided on the kycUrl page: Pass ends the flow PASSED, Reject REJECTED', async () => {
+    // Only the page decides: the sandbox's review timer is off for this test.
+    life.kazepay.control.state.hostedKycTimer = false;
+    try {
+      for (const [decision, outcome] of [
+        ['pass', 'PASSED'],
+        ['reject', 'REJECTED'],
+      ] as const) {
+        const person = applicant(`kyc-page-${decision}`);
+        const handle = await startKyc({
+          provider: 'kazepay',
+          customerRef: uniqueRef('cust'),
+          applicant: person,
+          mode: 'hosted',
+        });
+        let url: string | null = null;
+        for (let i = 0; i < 500 && !url; i++) {
+          url = await handle.query(kycUrlQuery);
+          if (!url) await new Promise((r) => setTimeout(r, 20));
+        }
+        assert.ok(url, 'the flow exposes the kycUrl');
+        const page = await fetch(url);
+        assert.equal(page.status, 200);
+        assert.match(await page.text(), /WAITING_KYC/);
+        const decided = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: `decision=${decision}`,
+          redirect: 'manual',
+        });
+        assert.equal(decided.status, 303);
+        assert.equal((await handle.result()).outcome, outcome);
+        assert.equal(life.kazepay.control.cardholder(person.email)?.kycStatus, outcome);
+      }
+    } finally {
+      life.kazepay.control.state.hostedKycTimer = true;
+    }
+  });
+
   test('a review that never ends hits the deadline: TimedOut, DeadlineExceeded', async () => {
     const person = applicant('kyc-stuck');
     life.kazepay.control.state.timings.kycReviewMs = 10 * 24 * 3600_000;

@@ -46,6 +46,27 @@ export const DEFAULT_STATUS_NAMES: Readonly<KazepayStatusNames> = Object.freeze(
   transactionFailed: 'FAILED',
 });
 
+/**
+ * Refusals the seed does not state (sandbox inventions), each off by default so that the
+ * sandbox accepts what KazePay's document allows; turn one on to test an engine against a
+ * stricter provider. The checks the seed does state stay on always (KYC PASSED before
+ * ucardActive, seed §7; card state on recharge and close).
+ */
+export interface KazepayPreconditions {
+  /** ucardAssign only for a user whose KYC is PASSED (else KYC_NOT_PASSED). */
+  kycBeforeAssign: boolean;
+  /** ucardActive only on a card awaiting activation (else CARD_STATUS_ERROR). */
+  awaitingActivationBeforeActivate: boolean;
+  /** cardSetPin only on an ACTIVE or INACTIVE card (else CARD_STATUS_ERROR). */
+  activeCardForPin: boolean;
+}
+
+export const DEFAULT_PRECONDITIONS: Readonly<KazepayPreconditions> = Object.freeze({
+  kycBeforeAssign: false,
+  awaitingActivationBeforeActivate: false,
+  activeCardForPin: false,
+});
+
 /** `transType` of the queryTransactions rows the sandbox writes (UNCONFIRMED: not in the seed). */
 export interface KazepayTransactionTypes {
   recharge: string;
@@ -109,6 +130,14 @@ export interface KazepaySandboxOptions {
   statusNames?: Partial<KazepayStatusNames>;
   /** transType labels of the rows queryTransactions returns (default Recharge / Refund). */
   transactionTypes?: Partial<KazepayTransactionTypes>;
+  /** Sandbox-invented refusals, all off by default (see KazepayPreconditions). */
+  preconditions?: Partial<KazepayPreconditions>;
+  /**
+   * Whether hosted KYC (setUserKyc) also ends on its own after kycReviewMs, as if the applicant
+   * finished at once (default true: the demo and unattended tests need no browser). The kycUrl
+   * page's Pass / Reject buttons decide it either way, first come first served.
+   */
+  hostedKycTimer?: boolean;
   /** Emails whose KYC is always rejected. */
   rejectKycEmails?: string[];
   /**

@@ -33,6 +33,7 @@ import {
 import { Scheduler } from '../common/scheduler';
 import { WebhookSender } from '../common/webhooks';
 import {
+  DEFAULT_PRECONDITIONS,
   DEFAULT_STATUS_NAMES,
   DEFAULT_SYS_ID,
   DEFAULT_TIMINGS,
@@ -42,6 +43,7 @@ import {
   SANDBOX_ERROR_CODES as E,
 } from './options';
 import { sandboxRequestNos } from './request-no';
+import { hostedKycPage } from './hosted-kyc-page';
 import {
   imageTypeOf,
   MULTIPART_OPERATIONS,
@@ -52,6 +54,7 @@ import {
 } from './schemas';
 import {
   cardAccount,
+  HOSTED_KYC_PATH,
   KazepayState,
   MERCHANT_ACCOUNT,
   type RechargeScript,
@@ -183,6 +186,8 @@ export async function startKazepaySandbox(options: KazepaySandboxOptions): Promi
     statusNames: { ...DEFAULT_STATUS_NAMES, ...options.statusNames },
     transactionTypes: { ...DEFAULT_TRANSACTION_TYPES, ...options.transactionTypes },
     rejectKycEmails: options.rejectKycEmails ?? [],
+    preconditions: { ...DEFAULT_PRECONDITIONS, ...options.preconditions },
+    hostedKycTimer: options.hostedKycTimer ?? true,
     ...(options.firstCardId === undefined ? {} : { firstCardId: options.firstCardId }),
     scheduler,
     baseUrl: () => baseUrl,
@@ -376,6 +381,7 @@ export async function startKazepaySandbox(options: KazepaySandboxOptions): Promi
     hangMs: options.hangMs ?? 60_000,
     onError: (error) => logger?.warn({ err: error }, 'KazePay sandbox request failed'),
     handle: async (request) => {
+      if (request.path.startsWith(HOSTED_KYC_PATH)) return hostedKycPage(state, request);
       if (request.path === '/_sandbox' || request.path.startsWith('/_sandbox/'))
         return controlHttp(control, request, platformPublicKey);
       if (request.method !== 'POST') return jsonResponse(405, { error: 'the gateway takes POST' });

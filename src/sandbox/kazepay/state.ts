@@ -10,11 +10,15 @@ import { InsufficientFundsError, Ledger } from '../common/ledger';
 import type { Scheduler } from '../common/scheduler';
 import type { SandboxRequestOf } from './schemas';
 import {
+  type KazepayPreconditions,
   type KazepaySandboxTimings,
   type KazepayStatusNames,
   type KazepayTransactionTypes,
   SANDBOX_ERROR_CODES as E,
 } from './options';
+
+/** Where the hosted KYC page of setUserKyc's kycUrl is served (followed by the applicant's token). */
+export const HOSTED_KYC_PATH = '/_sandbox/hosted-kyc/';
 
 /** A refusal KazePay would answer with head.code / head.detail. */
 export class SandboxBusinessError extends Error {
@@ -39,6 +43,8 @@ export interface Cardholder {
   /** Identity fields as submitted (sandbox only; never logged). */
   identity: Record<string, unknown>;
   kycUrl?: string;
+  /** The last path segment of kycUrl: what the hosted page is found by. */
+  kycToken?: string;
 }
 
 export interface StoredFile {
@@ -138,6 +144,8 @@ export interface KazepayStateOptions {
   statusNames: KazepayStatusNames;
   transactionTypes: KazepayTransactionTypes;
   rejectKycEmails: string[];
+  preconditions: KazepayPreconditions;
+  hostedKycTimer: boolean;
   firstCardId?: number;
   scheduler: Scheduler;
   baseUrl: () => string;
@@ -157,10 +165,13 @@ export class KazepayState {
   readonly activationScript = new Map<string, 'ACTIVE' | 'FAILED'>();
   readonly rechargeScript: RechargeScript[] = [];
   webhookUrl: string | undefined;
+  /** Whether hosted KYC also ends on the review timer (option hostedKycTimer; tests may flip it). */
+  hostedKycTimer: boolean;
   private nextCardId: number;
 
   constructor(private readonly o: KazepayStateOptions) {
     this.nextCardId = o.firstCardId ?? 3377;
+    this.hostedKycTimer = o.hostedKycTimer;
     this.ledger.ensureAccount(MERCHANT_ACCOUNT, o.currency);
     this.ledger.ensureAccount(IN_TRANSIT_ACCOUNT, o.currency);
     if (new Decimal(o.merchantBalance).gt(0))
@@ -174,6 +185,11 @@ export class KazepayState {
 
   get timings() {
     return this.o.timings;
+  }
+
+  /** The invented refusals in force (option preconditions; tests may flip one). */
+  get preconditions() {
+    return this.o.preconditions;
   }
 
   // ------------------------------------------------------------ KYC
@@ -203,16 +219,28 @@ export class KazepayState {
       identity: { ...input },
     };
     this.cardholders.set(email, holder);
-    this.o.scheduler.after(this.o.timings.kycReviewMs, () => this.finishKyc(email));
+    if (variant !== 'hosted' || this.hostedKycTimer)
+      this.o.scheduler.after(this.o.timings.kycReviewMs, () => {
+        this.finishKyc(email);
+      });
     return holder;
   }
 
-  /** Ends a review now (the scheduler calls this; tests may too). */
-  finishKyc(email: string): void {
+  /**
+   * Ends a review now: with `outcome` (the hosted page's reviewer) or as scripted, PASSED by
+   * default (the scheduler). False when there is no review in progress.
+   */
+  finishKyc(email: string, outcome?: 'PASSED' | 'REJECTED'): boolean {
     const holder = this.cardholders.get(email.toLowerCase());
-    if (!holder || holder.kycStatus !== 'WAITING_KYC') return;
-    holder.kycStatus = this.kycScript.get(holder.email) ?? 'PASSED';
+    if (!holder || holder.kycStatus !== 'WAITING_KYC') return false;
+    holder.kycStatus = outcome ?? this.kycScript.get(holder.email) ?? 'PASSED';
     this.o.onEvent({ event: 'kycStatusNotify', body: { email: holder.email, status: holder.kycStatus } });
+    return true;
+  }
+
+  /** The applicant behind a hosted kycUrl (its latest submission only). */
+  hostedKycApplicant(token: string): Cardholder | undefined {
+    return [...this.cardholders.values()].find((h) => h.kycVariant === 'hosted' && h.kycToken === token);
   }
 
   private requireFile(fileId: string | undefined, email: string, field: string) {
@@ -237,7 +265,8 @@ export class KazepayState {
 
   setUserKyc(input: SandboxRequestOf<'setUserKyc'>) {
     const holder = this.startKyc(input, 'hosted');
-    holder.kycUrl = `${this.o.baseUrl()}/_sandbox/hosted-kyc/${randomUUID()}`;
+    holder.kycToken = randomUUID();
+    holder.kycUrl = `${this.o.baseUrl()}${HOSTED_KYC_PATH}${holder.kycToken}`;
     return { encrypt: 'SUCCESS', kycUrl: holder.kycUrl };
   }
 
@@ -257,7 +286,9 @@ export class KazepayState {
 
   ucardAssign(input: SandboxRequestOf<'ucardAssign'>) {
     const holder = this.cardholders.get(input.email.toLowerCase());
-    if (!holder || holder.kycStatus !== 'PASSED')
+    // A user KazePay never heard of (no KYC submitted) has no mobile number to put on the card.
+    if (!holder) throw new SandboxBusinessError(E.userNotFound, 'no KYC submitted for this user');
+    if (this.preconditions.kycBeforeAssign && holder.kycStatus !== 'PASSED')
       throw new SandboxBusinessError(E.kycNotPassed, 'the user has not passed KYC');
     if (!this.stock.has(input.cardNumber)) {
       const assigned = [...this.cards.values()].some((c) => c.cardNo === input.cardNumber);
@@ -301,7 +332,6 @@ export class KazepayState {
 
   private beginActivation(card: Card) {
     card.status = 'ACTIVE_PROCESSING';
-    card.activationCode = undefined;
     this.o.scheduler.after(this.o.timings.activationMs, () => this.finishActivation(card.cardID));
   }
 
@@ -318,17 +348,19 @@ export class KazepayState {
     const holder = this.cardholders.get(card.email);
     if (!holder || holder.kycStatus !== 'PASSED')
       throw new SandboxBusinessError(E.kycNotPassed, 'the cardholder has not passed KYC');
-    if (card.status !== this.o.statusNames.cardAwaitingActivation)
+    const awaiting = card.status === this.o.statusNames.cardAwaitingActivation;
+    if (!awaiting && this.preconditions.awaitingActivationBeforeActivate)
       throw new SandboxBusinessError(E.cardStatusError, `the card is ${card.status}`);
     if (!card.activationCode || input.activationCode !== card.activationCode)
       throw new SandboxBusinessError(E.activationCodeError, 'wrong activation code');
-    this.beginActivation(card);
+    // Not awaiting (a repeat after a lost answer): the card's own state, nothing restarted.
+    if (awaiting) this.beginActivation(card);
     return { encrypt: 'SUCCESS', cardID: card.cardID, status: card.status };
   }
 
   cardSetPin(input: SandboxRequestOf<'cardSetPin'>) {
     const card = this.card(input.cardID);
-    if (card.status !== 'ACTIVE' && card.status !== 'INACTIVE')
+    if (this.preconditions.activeCardForPin && card.status !== 'ACTIVE' && card.status !== 'INACTIVE')
       throw new SandboxBusinessError(E.cardStatusError, `the card is ${card.status}`);
     card.pinHash = sha256(`${card.cardID}:${input.pin}`);
     return { encrypt: 'SUCCESS' };

@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import type { CliCommand, CliIO } from '../../cli/command';
+// Key encoding only (bare base64 DER): a format helper, no assumption about WasabiCard.
 import { toBase64Der } from '../../providers/keys';
 import { envValue, parseEnv } from '../../runtime/env';
 import { createLogger, type Logger } from '../../runtime/logger';

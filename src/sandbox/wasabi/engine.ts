@@ -5,14 +5,14 @@
 import type { z } from 'zod';
 import { randomUUID, type KeyObject } from 'node:crypto';
 import { Decimal } from '../../contract/money';
-import { WASABI_PATHS } from '../../providers/wasabi/paths';
-import * as req from '../../providers/wasabi/schemas/requests';
 import { InsufficientFundsError, type Ledger } from '../common/ledger';
 import { seededRandom } from '../common/random';
 import type { Scheduler } from '../common/scheduler';
 import type { SandboxCardType } from './catalogue';
 import type { WasabiSandboxSwitches, WasabiSandboxTimings } from './options';
+import { SANDBOX_PATHS } from './paths';
 import { CITIES, MOBILE_AREA_CODES, OCCUPATIONS, REGIONS } from './reference-data';
+import * as rules from './request-rules';
 import * as seed from './seed-rules';
 import { encryptForMerchant } from './sensitive';
 
@@ -271,12 +271,12 @@ export class WasabiSandboxEngine {
   // --- request handlers by path ----------------------------------------------------------------
 
   readonly handlers: Record<string, (params: Record<string, unknown>) => unknown> = {
-    [WASABI_PATHS.cardTypesV2]: () =>
+    [SANDBOX_PATHS.cardTypesV2]: () =>
       this.deps.catalogue.map((t) => ({
         ...CARD_TYPE_PUBLIC_KEYS(t),
         cardTypeId: t.cardTypeId,
       })),
-    [WASABI_PATHS.cardTypesV1]: () =>
+    [SANDBOX_PATHS.cardTypesV1]: () =>
       this.deps.catalogue.map((t) => ({
         cardTypeId: t.cardTypeId,
         organization: t.organization,
@@ -301,14 +301,14 @@ export class WasabiSandboxEngine {
           ],
         },
       })),
-    [WASABI_PATHS.openCard]: (p) => [this.wireOrder(this.openCard(p, 'v1'))],
-    [WASABI_PATHS.createCardV2]: (p) => this.wireOrder(this.openCard(p, 'v2')),
-    [WASABI_PATHS.cardInfo]: (p) => {
+    [SANDBOX_PATHS.openCard]: (p) => [this.wireOrder(this.openCard(p, 'v1'))],
+    [SANDBOX_PATHS.createCardV2]: (p) => this.wireOrder(this.openCard(p, 'v2')),
+    [SANDBOX_PATHS.cardInfo]: (p) => {
       const { cardNo, onlySimpleInfo } = this.check(seed.cardInfo, p);
       return this.wireCard(this.card(cardNo), onlySimpleInfo ?? true);
     },
-    [WASABI_PATHS.sensitive]: (p) => {
-      const card = this.card(this.check(req.cardNoRequest, p).cardNo);
+    [SANDBOX_PATHS.sensitive]: (p) => {
+      const card = this.card(this.check(rules.sensitive, p).cardNo);
       const enc = (v: string) => {
         const b64 = encryptForMerchant(v, this.deps.merchantPublicKey);
         return this.deps.switches.sensitiveEncoding === 'url-encoded' ? encodeURIComponent(b64) : b64;
@@ -321,9 +321,9 @@ export class WasabiSandboxEngine {
           card.cardType.category === 'GIFT' ? enc(`https://gift.sandbox.test/${card.cardNo}`) : null,
       };
     },
-    [WASABI_PATHS.balance]: (p) => this.balanceInfo(this.card(this.check(seed.cardNoOnly, p).cardNo)),
-    [WASABI_PATHS.cardList]: (p) => {
-      const q = this.check(req.cardListRequest, p);
+    [SANDBOX_PATHS.balance]: (p) => this.balanceInfo(this.card(this.check(seed.cardNoOnly, p).cardNo)),
+    [SANDBOX_PATHS.cardList]: (p) => {
+      const q = this.check(rules.cardList, p);
       const rows = [...this.cards.values()].filter(
         (c) =>
           c.visible &&
@@ -336,15 +336,15 @@ export class WasabiSandboxEngine {
       );
       return this.paged(rows, q.pageNum, q.pageSize, (c) => this.wireCard(c, false));
     },
-    [WASABI_PATHS.freezeV1]: (p) => this.freezeV1(this.check(seed.cardNoOnly, p).cardNo, true),
-    [WASABI_PATHS.unfreezeV1]: (p) => this.freezeV1(this.check(seed.cardNoOnly, p).cardNo, false),
-    [WASABI_PATHS.freezeV2]: (p) => this.wireOrder(this.freezeV2(this.check(seed.freezeV2, p), true)),
-    [WASABI_PATHS.unfreezeV2]: (p) => this.wireOrder(this.freezeV2(this.check(seed.freezeV2, p), false)),
-    [WASABI_PATHS.deposit]: (p) => this.wireOrder(this.deposit(this.check(seed.deposit, p))),
-    [WASABI_PATHS.withdraw]: (p) => this.wireOrder(this.withdraw(this.check(req.withdrawRequest, p))),
-    [WASABI_PATHS.cancel]: (p) => this.wireOrder(this.cancel(this.check(req.cardOrderRequest, p))),
-    [WASABI_PATHS.activeCard]: (p) => {
-      const order = this.activeCard(this.check(req.activeCardRequest, p));
+    [SANDBOX_PATHS.freezeV1]: (p) => this.freezeV1(this.check(seed.cardNoOnly, p).cardNo, true),
+    [SANDBOX_PATHS.unfreezeV1]: (p) => this.freezeV1(this.check(seed.cardNoOnly, p).cardNo, false),
+    [SANDBOX_PATHS.freezeV2]: (p) => this.wireOrder(this.freezeV2(this.check(seed.freezeV2, p), true)),
+    [SANDBOX_PATHS.unfreezeV2]: (p) => this.wireOrder(this.freezeV2(this.check(seed.freezeV2, p), false)),
+    [SANDBOX_PATHS.deposit]: (p) => this.wireOrder(this.deposit(this.check(seed.deposit, p))),
+    [SANDBOX_PATHS.withdraw]: (p) => this.wireOrder(this.withdraw(this.check(rules.withdraw, p))),
+    [SANDBOX_PATHS.cancel]: (p) => this.wireOrder(this.cancel(this.check(rules.cancel, p))),
+    [SANDBOX_PATHS.activeCard]: (p) => {
+      const order = this.activeCard(this.check(rules.activeCard, p));
       return {
         merchantOrderNo: order.merchantOrderNo,
         cardNo: order.cardNo,
@@ -354,10 +354,10 @@ export class WasabiSandboxEngine {
         remark: order.remark,
       };
     },
-    [WASABI_PATHS.updatePin]: (p) => this.wireOrder(this.updatePin(this.check(req.updatePinRequest, p))),
-    [WASABI_PATHS.transactionV1]: (p) => this.orderLog(this.check(seed.cardTransaction, p), 'v1'),
-    [WASABI_PATHS.transactionV2]: (p) => this.orderLog(this.check(req.transactionQueryRequest, p), 'v2'),
-    [WASABI_PATHS.authTransaction]: (p) => {
+    [SANDBOX_PATHS.updatePin]: (p) => this.wireOrder(this.updatePin(this.check(rules.updatePin, p))),
+    [SANDBOX_PATHS.transactionV1]: (p) => this.orderLog(this.check(seed.cardTransaction, p), 'v1'),
+    [SANDBOX_PATHS.transactionV2]: (p) => this.orderLog(this.check(rules.transactionV2, p), 'v2'),
+    [SANDBOX_PATHS.authTransaction]: (p) => {
       const q = this.check(seed.authTransaction, p);
       const rows = this.auths.filter(
         (a) =>
@@ -368,8 +368,8 @@ export class WasabiSandboxEngine {
       );
       return this.paged(rows, q.pageNum, q.pageSize, wireAuth);
     },
-    [WASABI_PATHS.authFeeTransaction]: (p) => {
-      const q = this.check(req.authFeeTransactionQueryRequest, p);
+    [SANDBOX_PATHS.authFeeTransaction]: (p) => {
+      const q = this.check(rules.authFeeTransaction, p);
       const rows = this.fees.filter(
         (f) =>
           (q.tradeType === undefined || f.type === q.tradeType) &&
@@ -380,7 +380,7 @@ export class WasabiSandboxEngine {
       );
       return this.paged(rows, q.pageNum, q.pageSize, (f) => ({ ...f }));
     },
-    [WASABI_PATHS.third3dsTransaction]: (p) => {
+    [SANDBOX_PATHS.third3dsTransaction]: (p) => {
       const q = this.check(seed.threeDsTransaction, p);
       const rows = this.threeDs.filter(
         (r) =>
@@ -391,17 +391,17 @@ export class WasabiSandboxEngine {
       );
       return this.paged(rows, q.pageNum, q.pageSize, (r) => ({ ...r }));
     },
-    [WASABI_PATHS.simulateAuth]: (p) => {
-      this.simulateAuth(this.check(req.simulateAuthRequest, p));
+    [SANDBOX_PATHS.simulateAuth]: (p) => {
+      this.simulateAuth(this.check(rules.simulateAuth, p));
       return {};
     },
-    [WASABI_PATHS.holderOccupations]: () => OCCUPATIONS,
-    [WASABI_PATHS.holderCreateV2]: (p) =>
-      this.wireHolderResult(this.createHolder(this.check(req.holderCreateRequest, p))),
-    [WASABI_PATHS.holderUpdateV2]: (p) =>
-      this.wireHolderResult(this.updateHolder(this.check(req.holderUpdateRequest, p))),
-    [WASABI_PATHS.holderQuery]: (p) => {
-      const q = this.check(req.holderQueryRequest, p);
+    [SANDBOX_PATHS.holderOccupations]: () => OCCUPATIONS,
+    [SANDBOX_PATHS.holderCreateV2]: (p) =>
+      this.wireHolderResult(this.createHolder(this.check(rules.holderCreate, p))),
+    [SANDBOX_PATHS.holderUpdateV2]: (p) =>
+      this.wireHolderResult(this.updateHolder(this.check(rules.holderUpdate, p))),
+    [SANDBOX_PATHS.holderQuery]: (p) => {
+      const q = this.check(rules.holderQuery, p);
       const rows = [...this.holders.values()].filter(
         (h) =>
           (q.holderId === undefined || h.holderId === q.holderId) &&
@@ -412,10 +412,10 @@ export class WasabiSandboxEngine {
       );
       return this.paged(rows, q.pageNum, q.pageSize, (h) => this.wireHolderRecord(h));
     },
-    [WASABI_PATHS.holderUpdateEmail]: (p) => this.updateEmail(this.check(req.holderUpdateEmailRequest, p)),
-    [WASABI_PATHS.accountInfo]: () => [...this.accounts.values()].map((a) => this.wireAccount(a)),
-    [WASABI_PATHS.accountList]: (p) => {
-      const q = this.check(req.accountListRequest, p);
+    [SANDBOX_PATHS.holderUpdateEmail]: (p) => this.updateEmail(this.check(rules.holderUpdateEmail, p)),
+    [SANDBOX_PATHS.accountInfo]: () => [...this.accounts.values()].map((a) => this.wireAccount(a)),
+    [SANDBOX_PATHS.accountList]: (p) => {
+      const q = this.check(rules.accountList, p);
       const rows = [...this.accounts.values()].filter(
         (a) =>
           (q.accountId === undefined || q.accountId === a.accountId) &&
@@ -423,10 +423,10 @@ export class WasabiSandboxEngine {
       );
       return this.paged(rows, q.pageNum, q.pageSize, (a) => this.wireAccount(a));
     },
-    [WASABI_PATHS.accountQuery]: (p) =>
-      this.wireAccount(this.account(this.check(req.accountQueryRequest, p).accountId)),
-    [WASABI_PATHS.accountCreate]: (p) => {
-      const q = this.check(req.accountCreateRequest, p);
+    [SANDBOX_PATHS.accountQuery]: (p) =>
+      this.wireAccount(this.account(this.check(rules.accountQuery, p).accountId)),
+    [SANDBOX_PATHS.accountCreate]: (p) => {
+      const q = this.check(rules.accountCreate, p);
       const account: SandboxAccount = {
         accountId: this.longId(),
         accountName: q.accountName,
@@ -436,8 +436,8 @@ export class WasabiSandboxEngine {
       this.deps.ledger.ensureAccount(`wallet:${account.accountId}`, 'USD');
       return this.wireAccount(account);
     },
-    [WASABI_PATHS.accountTransfer]: (p) => {
-      const q = this.check(req.accountTransferRequest, p);
+    [SANDBOX_PATHS.accountTransfer]: (p) => {
+      const q = this.check(rules.accountTransfer, p);
       this.account(q.payerAccountId);
       this.account(q.payeeAccountId);
       if (q.payerAccountId === q.payeeAccountId) throw new SandboxError(400, 'Payer and payee must differ');
@@ -451,8 +451,8 @@ export class WasabiSandboxEngine {
       this.move(from, `wallet:${q.payeeAccountId}`, new Decimal(q.amount), kind, q.merchantOrderNo);
       return true;
     },
-    [WASABI_PATHS.purchaseTransaction]: (p) => {
-      const q = this.check(req.purchaseTransactionRequest, p);
+    [SANDBOX_PATHS.purchaseTransaction]: (p) => {
+      const q = this.check(rules.purchaseTransaction, p);
       const rows = this.orders.filter(
         (o) =>
           o.type === 'create' &&
@@ -478,14 +478,13 @@ export class WasabiSandboxEngine {
         };
       });
     },
-    [WASABI_PATHS.accountTransaction]: (p) =>
-      this.accountLedger(this.check(req.accountTransactionRequest, p)),
-    [WASABI_PATHS.regions]: () => REGIONS,
-    [WASABI_PATHS.cities]: (p) => {
-      const q = this.check(req.cityRequest, p);
+    [SANDBOX_PATHS.accountTransaction]: (p) => this.accountLedger(this.check(rules.accountTransaction, p)),
+    [SANDBOX_PATHS.regions]: () => REGIONS,
+    [SANDBOX_PATHS.cities]: (p) => {
+      const q = this.check(rules.city, p);
       return CITIES.filter((c) => q.regionCode === undefined || c.country === q.regionCode);
     },
-    [WASABI_PATHS.mobileAreaCodes]: () => MOBILE_AREA_CODES,
+    [SANDBOX_PATHS.mobileAreaCodes]: () => MOBILE_AREA_CODES,
   };
 
   /** The provider validates too: 400 naming the first field and rule. */
@@ -582,7 +581,7 @@ export class WasabiSandboxEngine {
   // --- opening ---------------------------------------------------------------------------------
 
   private openCard(params: Record<string, unknown>, api: 'v1' | 'v2'): SandboxOrder {
-    const q = api === 'v2' ? this.check(req.createCardRequest, params) : this.check(seed.openCard, params);
+    const q = api === 'v2' ? this.check(rules.createCardV2, params) : this.check(seed.openCard, params);
     const type = this.cardType(q.cardTypeId);
     if (type.status !== 'online' || !type.enableActiveCard)
       throw new SandboxError(400, 'Card type is not available');
@@ -1175,7 +1174,7 @@ export class WasabiSandboxEngine {
 
   // --- cardholders -----------------------------------------------------------------------------
 
-  private createHolder(q: z.output<typeof req.holderCreateRequest>): SandboxHolder {
+  private createHolder(q: z.output<typeof rules.holderCreate>): SandboxHolder {
     this.cardType(q.cardTypeId);
     this.assertEmailFree(q.cardTypeId, q.email);
     this.claimOrderNo('holder', q.merchantOrderNo);
@@ -1205,7 +1204,7 @@ export class WasabiSandboxEngine {
         throw new SandboxError(400, 'Cardholder email is in use for this card type');
   }
 
-  private updateHolder(q: z.output<typeof req.holderUpdateRequest>): SandboxHolder {
+  private updateHolder(q: z.output<typeof rules.holderUpdate>): SandboxHolder {
     const holder = this.holders.get(q.holderId);
     if (!holder) throw new SandboxError(404, 'Cardholder not found');
     if (holder.status !== 'reject' || holder.statusFlowLocation !== 'admin')
@@ -1310,7 +1309,7 @@ export class WasabiSandboxEngine {
   // --- reads -----------------------------------------------------------------------------------
 
   private orderLog(
-    q: Omit<z.output<typeof req.transactionQueryRequest>, 'type'> & { type?: string | undefined },
+    q: Omit<z.output<typeof rules.transactionV2>, 'type'> & { type?: string | undefined },
     api: 'v1' | 'v2',
   ): unknown {
     const rows = this.orders.filter(
@@ -1343,7 +1342,7 @@ export class WasabiSandboxEngine {
     };
   }
 
-  private accountLedger(q: z.output<typeof req.accountTransactionRequest>): unknown {
+  private accountLedger(q: z.output<typeof rules.accountTransaction>): unknown {
     if (q.accountId !== undefined) this.account(q.accountId);
     const running = new Map<string, Decimal>();
     const rows: Array<Record<string, unknown>> = [];

@@ -23,6 +23,12 @@ export interface WasabiSandboxSwitches {
   businessErrorHttpStatus: number;
   /** UNCONFIRMED (§1.4): what counts as an acknowledgement: `code-200` (default: HTTP 200 and a JSON body with code 200) or `strict-body` (exactly the English doc's body). */
   webhookAck: 'code-200' | 'strict-body';
+  /**
+   * The acknowledgement body `strict-body` expects. Default: the English Notification page's
+   * `{"success":true,"code":200,"msg":null,"data":null}` (spec §1.4; seed 002 shows none; the
+   * Chinese page writes `"msg":"Success"`).
+   */
+  webhookAckBody: string;
   /** UNCONFIRMED (§1.2): whether file upload requires the `category` form field (default false). */
   uploadRequiresCategory: boolean;
 }
@@ -37,6 +43,7 @@ export const DEFAULT_SWITCHES: WasabiSandboxSwitches = {
   duplicateOrderMsg: 'Duplicate merchant order number, do not submit again',
   businessErrorHttpStatus: 200,
   webhookAck: 'code-200',
+  webhookAckBody: '{"success":true,"code":200,"msg":null,"data":null}',
   uploadRequiresCategory: false,
 };
 

@@ -5,51 +5,21 @@
 // read the way a Java (Jackson) service reads JSON: a Long or Integer may come as a number or a
 // digit string, a BigDecimal as a number or a decimal string.
 //
-// Operations outside the seed still use the shared rules (engine.ts); see
-// docs/providers/seed-conformance.md.
+// Operations outside the seed follow spec providers.md §1.2 in request-rules.ts.
 import { z } from 'zod';
-import { Decimal } from '../../contract/money';
-
-const text = () => z.string({ message: 'required' });
-/** "String true": present, a string, not blank. */
-const requiredText = () => text().refine((v) => v.trim().length > 0, 'required');
-/** Long: a JSON integer or a digit string; kept as text (19-digit ids exceed doubles). */
-const long = () =>
-  z
-    .union([z.string(), z.number().int().nonnegative()], { message: 'a Long' })
-    .transform((v) => String(v))
-    .pipe(z.string().regex(/^\d{1,19}$/, 'a Long'));
-/** BigDecimal: a JSON number (read losslessly, so it may arrive as its text) or a decimal string. */
-const bigDecimal = () =>
-  z.union([z.string(), z.number()], { message: 'a BigDecimal' }).transform((v, ctx) => {
-    try {
-      const d = new Decimal(typeof v === 'number' ? v : v.trim());
-      if (!d.isFinite()) throw new Error('not finite');
-      return d.toFixed();
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'a BigDecimal' });
-      return z.NEVER;
-    }
-  });
-/** Integer with the table's default ("Current page. Default is 1"). */
-const integer = (fallback: number) =>
-  z
-    .union([z.number().int(), z.string().regex(/^-?\d+$/)], { message: 'an Integer' })
-    .transform((v) => Number(v))
-    .default(fallback);
-const epochMs = () =>
-  z
-    .union([z.number().int().nonnegative(), z.string().regex(/^\d+$/)], { message: 'a Long' })
-    .transform((v) => Number(v));
-const orderNo = (min: number, max: number) =>
-  text().refine((v) => v.length >= min && v.length <= max, `length[${min}...${max}]`);
-const pageNum = () => integer(1).pipe(z.number().min(1, 'at least 1'));
-/** "Number of pages per page. Default 10, maximum 100". */
-const pageSize = () => integer(10).pipe(z.number().min(1, 'at least 1').max(100, 'maximum 100'));
-const oneOf = (values: readonly string[]) => {
-  const lower = new Set(values.map((v) => v.toLowerCase()));
-  return text().refine((v) => lower.has(v.toLowerCase()), `one of ${values.join(', ')}`);
-};
+import {
+  bigDecimal,
+  bool,
+  epochMs,
+  long,
+  oneOf,
+  orderNo,
+  pageNum,
+  pageSize,
+  requiredText,
+  text,
+  textUpTo,
+} from './field-rules';
 
 /** POST /card/openCard: merchantOrderNo length[20...40], holderId?, cardTypeId, amount?. */
 export const openCard = z.object({
@@ -65,7 +35,7 @@ export const openCard = z.object({
 /** POST /card/info: cardNo, onlySimpleInfo? (default true). */
 export const cardInfo = z.object({
   cardNo: requiredText(),
-  onlySimpleInfo: z.boolean({ message: 'a Boolean' }).optional(),
+  onlySimpleInfo: bool().optional(),
 });
 
 /** POST /card/balanceInfo, /card/freeze, /card/unfreeze: cardNo. */
@@ -75,9 +45,7 @@ export const cardNoOnly = z.object({ cardNo: requiredText() });
 export const freezeV2 = z.object({
   cardNo: requiredText(),
   merchantOrderNo: orderNo(20, 40),
-  clientRemark: text()
-    .refine((v) => v.length <= 50, 'length[0...50]')
-    .optional(),
+  clientRemark: textUpTo(50).optional(),
 });
 
 /** POST /card/deposit: cardNo, merchantOrderNo length[20...35], amount. */

@@ -3,10 +3,8 @@
 // merchant key, responses and webhooks signed with the platform key), the `{success, code, msg,
 // data}` envelope, faults, and a sandbox-only control surface under /_sandbox/.
 import { createPublicKey, randomUUID, type KeyObject } from 'node:crypto';
-import { parseProviderJson } from '../../providers/json';
+// Key loading only (PEM / bare base64 DER): a format helper, no assumption about WasabiCard.
 import { loadPrivateKey, loadPublicKey, toBase64Der } from '../../providers/keys';
-import { WASABI_PATHS } from '../../providers/wasabi/paths';
-import { WASABI_WEBHOOK_ACK } from '../../providers/wasabi/webhooks';
 import { FaultInjector, type FaultKind, type FaultRates } from '../common/faults';
 import {
   HANG_UP,
@@ -28,6 +26,8 @@ import {
   type WasabiSandboxSwitches,
   type WasabiSandboxTimings,
 } from './options';
+import { SANDBOX_PATHS } from './paths';
+import { jsonCode, parseRequestJson } from './request-json';
 import {
   API_KEY_HEADER,
   CATEGORY_HEADER,
@@ -124,9 +124,10 @@ export async function startWasabiSandbox(options: WasabiSandboxOptions): Promise
     timeScale: options.webhookTimeScale ?? timeScale,
     isAccepted: (status, body) => {
       if (status !== 200) return false;
-      if (switches.webhookAck === 'strict-body') return body.toString('utf8').trim() === WASABI_WEBHOOK_ACK;
+      if (switches.webhookAck === 'strict-body')
+        return body.toString('utf8').trim() === switches.webhookAckBody;
       try {
-        return (parseProviderJson(body.toString('utf8')) as { code?: unknown }).code === 200;
+        return jsonCode(body.toString('utf8')) === '200';
       } catch {
         return false;
       }
@@ -266,7 +267,7 @@ export async function startWasabiSandbox(options: WasabiSandboxOptions): Promise
       return answer(switches.businessErrorHttpStatus, 401, 'Signature verification failed');
 
     const handler = engine.handlers[path];
-    if (!handler && path !== WASABI_PATHS.fileUpload) return answer(404, 404, 'Not found');
+    if (!handler && path !== SANDBOX_PATHS.fileUpload) return answer(404, 404, 'Not found');
 
     const decision = faults.decide(path);
     log.fault = decision.kind;
@@ -276,7 +277,7 @@ export async function startWasabiSandbox(options: WasabiSandboxOptions): Promise
       // The request "is still being processed" when the client gives up; it lands afterwards.
       setTimeout(() => {
         try {
-          handler(parseProviderJson(request.rawBody.toString('utf8')) as Record<string, unknown>);
+          handler(parseRequestJson(request.rawBody.toString('utf8')) as Record<string, unknown>);
         } catch (error) {
           if (!(error instanceof SandboxError)) onError(error);
         }
@@ -291,7 +292,7 @@ export async function startWasabiSandbox(options: WasabiSandboxOptions): Promise
       else {
         let params: unknown;
         try {
-          params = parseProviderJson(request.rawBody.toString('utf8'));
+          params = parseRequestJson(request.rawBody.toString('utf8'));
         } catch {
           throw new SandboxError(400, 'Request body is not JSON');
         }

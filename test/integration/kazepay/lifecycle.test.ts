@@ -13,7 +13,11 @@ let client: KazepayClient;
 
 before(async () => {
   // Real-time timings (seconds): every transition in these tests is driven by control.advance().
-  sandbox = await startSandbox({ merchantBalance: '10000.00' });
+  // The invented preconditions are on: the path below checks their refusals too.
+  sandbox = await startSandbox({
+    merchantBalance: '10000.00',
+    preconditions: { kycBeforeAssign: true, awaitingActivationBeforeActivate: true, activeCardForPin: true },
+  });
   client = clientFor(sandbox);
 });
 after(() => sandbox.close());
@@ -136,7 +140,7 @@ describe('physical card: assign, activate with the inbox code, PIN, freeze', () 
   test('the whole path, with the activation code readable once', async () => {
     const email = uniqueEmail('card');
     const cardNumber = sandbox.control.physicalCardStock()[0]!;
-    // Assignment needs KYC PASSED.
+    // Assignment needs KYC PASSED (preconditions.kycBeforeAssign).
     await submitKyc(client, email);
     await assert.rejects(
       client.ucardAssign({ email, cardNumber, autoActive: false }),
@@ -172,7 +176,7 @@ describe('physical card: assign, activate with the inbox code, PIN, freeze', () 
     );
     const activating = await client.ucardActive({ cardID, activationCode });
     assert.deepEqual(activating, { encrypt: 'SUCCESS', cardID, status: 'ACTIVE_PROCESSING' });
-    // No PIN while activation is processing.
+    // No PIN while activation is processing (preconditions.activeCardForPin).
     await assert.rejects(client.cardSetPin({ cardID, pin: '482915' }), rejectedWith('CARD_STATUS_ERROR'));
     await sandbox.control.advance();
     const card = await client.queryCard({ cardID });

@@ -1,7 +1,7 @@
 // WasabiCard activities. Every call that creates something carries a merchantOrderNo derived
 // from the workflow id and step, and each attempt first looks that key up: a retry after a lost
 // answer finds the order instead of sending it twice (and WasabiCard refuses a reused key anyway).
-import type { Applicant } from '../src/contract';
+import { type Applicant, unknownStatus, WASABI_ORDER_STATES } from '../src/contract';
 import type { DocumentStore } from '../src/documents/document-store';
 import { setTimeout as delay } from 'node:timers/promises';
 import {
@@ -17,7 +17,7 @@ import { V1_TRANSACTION_TYPES, type V1TransactionType } from '../src/providers/w
 import type { SecretStore } from '../src/security/secret-store';
 import { useSecret } from './secrets';
 import type { CardflowActivities, KycFileIds, WasabiOrderSummary } from './interface';
-import { preconditionFailed, stillPending } from './still-pending';
+import { preconditionFailed, stillPending, unknownStatusPending } from './still-pending';
 
 type WasabiActivities = {
   [K in keyof CardflowActivities as K extends `wasabi${string}` ? K : never]: CardflowActivities[K];
@@ -299,6 +299,8 @@ export function createWasabiActivities(deps: WasabiActivityDependencies): Wasabi
         FINAL_ORDER.has(order.status) &&
         !(needCardNo && order.status === 'success' && !order.cardNo);
       if (untilFinal && !final) {
+        if (order && unknownStatus(order.status, WASABI_ORDER_STATES))
+          throw unknownStatusPending(`order ${merchantOrderNo}`, order.status);
         throw stillPending(`order ${merchantOrderNo} (${order?.status ?? 'not listed yet'})`);
       }
       // An order the flow sent but the listing does not show yet is still pending, never "none".

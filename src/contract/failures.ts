@@ -32,6 +32,13 @@ export type FailureType = (typeof FAILURE_TYPES)[keyof typeof FAILURE_TYPES];
 /** Activity failure types meaning "the provider has not finished yet" (benign, retried). */
 export const STILL_PENDING = 'StillPending';
 
+/**
+ * Activity failure type for "the provider answered a status the profile does not know": retried
+ * like StillPending (never an outcome), but a money-moving wait that reaches its deadline on it
+ * ends in NEEDS_RECONCILIATION for a person, not DeadlineExceeded.
+ */
+export const UNKNOWN_STATUS = 'UnknownProviderStatus';
+
 /** The CardState a flow ends in when it fails, by failure type; searchable in the Web UI. */
 export const FAILURE_STATE_BY_TYPE = {
   DeadlineExceeded: 'TIMED_OUT',

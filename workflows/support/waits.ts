@@ -1,9 +1,23 @@
 // Waiting for a provider: polling by activity retries, cut short by a webhook notification.
-import { ApplicationFailure, CancellationScope, condition, setHandler } from '@temporalio/workflow';
-import { FAILURE_TYPES } from '../../src/contract/failures';
-import { type ProviderNotification, providerNotificationSignal } from '../../src/contract/messages';
+import { ApplicationFailure, CancellationScope, condition, patched, setHandler } from '@temporalio/workflow';
+import type { ReconcileOptions } from '../../src/contract/common';
+import { FAILURE_TYPES, UNKNOWN_STATUS } from '../../src/contract/failures';
+import {
+  type OutcomeResolution,
+  type ProviderNotification,
+  providerNotificationSignal,
+} from '../../src/contract/messages';
 import type { CardflowActivities } from '../../activities/interface';
 import { polling } from './activities';
+import { activityErrorType, applicationCause, isDeadline } from './failures';
+import type { FlowTracker } from './flow-tracker';
+import { awaitOperator } from './reconcile';
+
+/**
+ * Marks histories in which a wait whose deadline passed on a status the profile does not know
+ * went to NEEDS_RECONCILIATION (before: DeadlineExceeded).
+ */
+export const UNKNOWN_STATUS_AT_DEADLINE_PATCH = 'unknown-status-at-deadline';
 
 /** How many recent notifications a flow keeps to match against its waits. */
 const RECENT_NOTIFICATIONS = 50;
@@ -72,6 +86,20 @@ export interface WaitSpec<T> {
   isFinal: (value: T) => boolean;
   /** Which notifications wake this wait (see `about`). */
   about: (notification: ProviderNotification) => boolean;
+  /**
+   * For waits where money may have moved: when the deadline passes and the provider's last
+   * answer was a status the profile does not know, a person decides (NEEDS_RECONCILIATION).
+   */
+  unknownAtDeadline?: UnknownAtDeadline<T>;
+}
+
+export interface UnknownAtDeadline<T> {
+  tracker: FlowTracker<string>;
+  options?: ReconcileOptions;
+  /** The status of a read when the profile does not know it, else undefined. */
+  unknownStatusOf: (value: T) => string | undefined;
+  /** The final value the operator's resolution stands for (or a typed failure). */
+  fromResolution: (resolution: OutcomeResolution) => Promise<T> | T;
 }
 
 export function deadlineFailure(what: string): ApplicationFailure {
@@ -91,23 +119,19 @@ export async function waitForProvider<T>(spec: WaitSpec<T>): Promise<T> {
   // A notification that arrived after the request was sent but before this wait began wakes it too.
   const { notifications } = spec;
   let seen = notifications.consumed;
+  /** Why the last answer was not known (a status the profile does not know), if it was not. */
+  let lastUnknown: string | undefined;
   for (;;) {
     const remaining = spec.deadlineAt - Date.now();
-    if (remaining <= 0) throw deadlineFailure(spec.what);
-    const outcome = await CancellationScope.cancellable(async () => {
-      const polled = spec
-        .poll(polling(remaining, spec.pollIntervalMs))
-        .then((value) => ({ woke: false as const, value }));
-      const woke = condition(() => notifications.arrivedAfter(seen, spec.about)).then(() => ({
-        woke: true as const,
-      }));
-      // The loser is cancelled with the scope; its rejection is expected and ignored.
-      polled.catch(() => undefined);
-      woke.catch(() => undefined);
-      const first = await Promise.race([polled, woke]);
-      CancellationScope.current().cancel();
-      return first;
-    });
+    if (remaining <= 0) return atDeadline(spec, lastUnknown, deadlineFailure(spec.what));
+    let outcome: { woke: false; value: T } | { woke: true };
+    try {
+      outcome = await pollOrWake(spec, remaining, seen);
+    } catch (error) {
+      const unknown = isDeadline(error) && activityErrorType(error) === UNKNOWN_STATUS;
+      if (unknown) return atDeadline(spec, applicationCause(error)?.message, error);
+      throw error;
+    }
     if (!outcome.woke) {
       notifications.consumed = notifications.count;
       return outcome.value;
@@ -116,5 +140,44 @@ export async function waitForProvider<T>(spec: WaitSpec<T>): Promise<T> {
     notifications.consumed = seen;
     const now = await spec.read();
     if (spec.isFinal(now)) return now;
+    const status = spec.unknownAtDeadline?.unknownStatusOf(now);
+    lastUnknown = status === undefined ? undefined : `status "${status}" is not one the profile knows`;
   }
+}
+
+/**
+ * The deadline passed. When the last answer was a status the profile does not know and money may
+ * have moved, a person resolves it; otherwise the wait fails as it always did.
+ */
+async function atDeadline<T>(spec: WaitSpec<T>, unknown: string | undefined, failure: unknown): Promise<T> {
+  const decide = spec.unknownAtDeadline;
+  if (!decide || unknown === undefined || !patched(UNKNOWN_STATUS_AT_DEADLINE_PATCH)) throw failure;
+  const resolution = await awaitOperator(
+    { what: spec.what, tracker: decide.tracker, ...(decide.options ? { options: decide.options } : {}) },
+    `the deadline passed on an unknown status (${unknown})`,
+  );
+  return decide.fromResolution(resolution);
+}
+
+/** One round: the poll until final, or a notification about this wait, whichever comes first. */
+function pollOrWake<T>(
+  spec: WaitSpec<T>,
+  remaining: number,
+  seen: number,
+): Promise<{ woke: false; value: T } | { woke: true }> {
+  const { notifications } = spec;
+  return CancellationScope.cancellable(async () => {
+    const polled = spec
+      .poll(polling(remaining, spec.pollIntervalMs))
+      .then((value) => ({ woke: false as const, value }));
+    const woke = condition(() => notifications.arrivedAfter(seen, spec.about)).then(() => ({
+      woke: true as const,
+    }));
+    // The loser is cancelled with the scope; its rejection is expected and ignored.
+    polled.catch(() => undefined);
+    woke.catch(() => undefined);
+    const first = await Promise.race([polled, woke]);
+    CancellationScope.current().cancel();
+    return first;
+  });
 }

@@ -25,6 +25,11 @@ export interface WasabiSandboxSwitches {
   webhookAck: 'code-200' | 'strict-body';
   /** UNCONFIRMED (§1.2): whether file upload requires the `category` form field (default false). */
   uploadRequiresCategory: boolean;
+  /**
+   * Order statuses answered under other names (e.g. `{ success: 'succeeded' }`), so a test can
+   * show the engine a status its profile does not know. Default: none renamed.
+   */
+  orderStatusNames: Readonly<Record<string, string>>;
 }
 
 export const DEFAULT_SWITCHES: WasabiSandboxSwitches = {
@@ -38,6 +43,7 @@ export const DEFAULT_SWITCHES: WasabiSandboxSwitches = {
   businessErrorHttpStatus: 200,
   webhookAck: 'code-200',
   uploadRequiresCategory: false,
+  orderStatusNames: {},
 };
 
 /** Unscaled durations in ms; the scheduler multiplies them by `timeScale`. */

@@ -32,6 +32,8 @@ type KazepayActivities = {
 export interface KazepayConventions {
   cardClosed: string;
   cardActivationFailed: string;
+  /** A card assigned without autoActive, waiting for ucardActive (not in the seed). */
+  cardAwaitingActivation: string;
   transactionSuccess: string;
   transactionFailed: string;
   /** `transType` of a recharge row in queryTransactions (compared case-insensitively). */
@@ -47,6 +49,7 @@ export interface KazepayConventions {
 export const DEFAULT_KAZEPAY_CONVENTIONS: KazepayConventions = {
   cardClosed: KAZEPAY_STATUS_NAMES.cardClosed,
   cardActivationFailed: KAZEPAY_STATUS_NAMES.cardActivationFailed,
+  cardAwaitingActivation: KAZEPAY_STATUS_NAMES.cardAwaitingActivation,
   transactionSuccess: KAZEPAY_STATUS_NAMES.transactionSuccess,
   transactionFailed: KAZEPAY_STATUS_NAMES.transactionFailed,
   rechargeTransType: KAZEPAY_TRANSACTION_TYPES.recharge,
@@ -114,6 +117,7 @@ export function createKazepayActivities(deps: KazepayActivityDependencies): Kaze
     const s = upper(status);
     if (s === upper(names.cardClosed)) return 'CLOSED';
     if (s === upper(names.cardActivationFailed)) return 'ACTIVE_FAILED';
+    if (s === upper(names.cardAwaitingActivation)) return 'WAITING_ACTIVE';
     return s;
   };
   const normaliseTxnStatus = (status: string) => {

@@ -8,6 +8,7 @@ export type CipherMode = 'ecb' | 'cbc-zero-iv';
 export type SignedContent = 'business-json' | 'head-and-business-json';
 export type SignatureHash = 'sha256' | 'sha1';
 export type BinaryEncoding = 'hex' | 'base64';
+export type KeyPadding = 'pkcs1' | 'oaep-sha1' | 'oaep-sha256';
 
 export interface CryptoProfile {
   /** UNCONFIRMED: AES key size of the per-message session key (default 16 = AES-128). */
@@ -30,6 +31,11 @@ export interface CryptoProfile {
   keyEncEncoding: BinaryEncoding;
   /** CONFIRMED by the seed's fileUpload example: standard base64. */
   ciphertextEncoding: BinaryEncoding;
+  /**
+   * UNCONFIRMED: RSA padding of `keyEnc`. The seed shows only its size (256 bytes, which every
+   * padding gives with a 2048-bit key). Default PKCS#1 v1.5 (Java `RSA/ECB/PKCS1Padding`).
+   */
+  keyPadding: KeyPadding;
 }
 
 export const DEFAULT_CRYPTO_PROFILE: Readonly<CryptoProfile> = Object.freeze({
@@ -40,6 +46,7 @@ export const DEFAULT_CRYPTO_PROFILE: Readonly<CryptoProfile> = Object.freeze({
   signatureEncoding: 'hex',
   keyEncEncoding: 'hex',
   ciphertextEncoding: 'base64',
+  keyPadding: 'pkcs1',
 });
 
 export function cryptoProfile(overrides: Partial<CryptoProfile> = {}): CryptoProfile {

@@ -16,7 +16,14 @@ import {
 import { z } from 'zod';
 import { rsaModulusBytes } from '../keys';
 import { parseProviderJson } from '../json';
-import { cipherIv, cipherName, type CryptoProfile, decodeBinary, encodeBinary } from './crypto-profile';
+import {
+  cipherIv,
+  cipherName,
+  type CryptoProfile,
+  decodeBinary,
+  encodeBinary,
+  type KeyPadding,
+} from './crypto-profile';
 
 /** The head fields that travel in clear. `code`/`detail` only on responses. */
 export interface EnvelopeHead {
@@ -112,7 +119,13 @@ export function sealEnvelope(options: SealOptions): Envelope {
   const cipher = createCipheriv(cipherName(profile), sessionKey, cipherIv(profile));
   const ciphertext = Buffer.concat([cipher.update(business), cipher.final()]);
   const wrappedKey = publicEncrypt(
-    { key: options.receiverPublicKey, padding: constants.RSA_PKCS1_PADDING },
+    profile.keyPadding === 'pkcs1'
+      ? { key: options.receiverPublicKey, padding: constants.RSA_PKCS1_PADDING }
+      : {
+          key: options.receiverPublicKey,
+          padding: constants.RSA_PKCS1_OAEP_PADDING,
+          oaepHash: oaepHash(profile.keyPadding),
+        },
     sessionKey,
   );
   const signature = createSign(profile.signatureHash)
@@ -158,6 +171,26 @@ function unwrapSessionKey(privateKey: KeyObject, wrapped: Buffer, keyBytes: numb
   return valid ? em.subarray(separator + 1) : fallback;
 }
 
+const oaepHash = (padding: Exclude<KeyPadding, 'pkcs1'>) => (padding === 'oaep-sha1' ? 'sha1' : 'sha256');
+
+/** OAEP decryption of the session key (KAZEPAY_KEY_PADDING); a failure reads as a wrong key, as above. */
+function unwrapOaepSessionKey(privateKey: KeyObject, wrapped: Buffer, profile: CryptoProfile): Buffer {
+  try {
+    const key = privateDecrypt(
+      {
+        key: privateKey,
+        padding: constants.RSA_PKCS1_OAEP_PADDING,
+        oaepHash: oaepHash(profile.keyPadding as Exclude<KeyPadding, 'pkcs1'>),
+      },
+      wrapped,
+    );
+    if (key.length === profile.sessionKeyBytes) return key;
+  } catch {
+    // fall through to a random key: the body then fails to decrypt like any other wrong key
+  }
+  return randomBytes(profile.sessionKeyBytes);
+}
+
 export interface OpenOptions {
   profile: CryptoProfile;
   receiverPrivateKey: KeyObject;
@@ -181,7 +214,10 @@ export function openParsedEnvelope(parsed: ParsedEnvelope, options: OpenOptions)
   const signature = decodeBinary(head.sign, profile.signatureEncoding);
   if (!wrapped || !ciphertext || !signature)
     throw new EnvelopeError('malformed', 'keyEnc, sign or body.encrypt is not in the expected encoding');
-  const sessionKey = unwrapSessionKey(options.receiverPrivateKey, wrapped, profile.sessionKeyBytes);
+  const sessionKey =
+    profile.keyPadding === 'pkcs1'
+      ? unwrapSessionKey(options.receiverPrivateKey, wrapped, profile.sessionKeyBytes)
+      : unwrapOaepSessionKey(options.receiverPrivateKey, wrapped, profile);
   let business: Buffer;
   try {
     const decipher = createDecipheriv(cipherName(profile), sessionKey, cipherIv(profile));

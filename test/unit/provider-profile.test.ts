@@ -11,7 +11,11 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { createKazepayActivities } from '../../activities/kazepay-activities';
 import { createWasabiActivities } from '../../activities/wasabi-activities';
 import { kazepayTarget, wasabiTarget } from '../../src/api/server';
-import { ProviderDuplicateOrderError, ProviderRejectedError } from '../../src/providers/errors';
+import {
+  ProviderDuplicateOrderError,
+  ProviderRejectedError,
+  ProviderResponseIntegrityError,
+} from '../../src/providers/errors';
 import { KazepayClient } from '../../src/providers/kazepay/client';
 import * as kazepayConfig from '../../src/providers/kazepay/config';
 import { cryptoProfile } from '../../src/providers/kazepay/crypto-profile';
@@ -133,6 +137,81 @@ describe('KazePay settings', () => {
       () => kazepayEnv({ KAZEPAY_CARD_AWAITING_ACTIVATION_STATUS: 'WAIT{ACTIVE}' }),
       'KAZEPAY_CARD_AWAITING_ACTIVATION_STATUS',
     );
+  });
+
+  test('KAZEPAY_SESSION_KEY_FORM=base64: keyEnc wraps the key as base64 text, which the raw form cannot open', () => {
+    const settings = { KAZEPAY_KEY_PADDING: 'oaep-sha256', KAZEPAY_SESSION_KEY_FORM: 'base64' };
+    const profile = cryptoProfile(kazepayConfig.kazepayClientOptionsFromEnv(kazepayEnv(settings)).profile);
+    const business = Buffer.from('{"cardID":"C2"}');
+    const envelope = sealEnvelope({
+      profile,
+      head: { apiCode: 'queryCard', sysId: '1', requestNo: '1', version: '1.0' },
+      business,
+      senderPrivateKey: loadPrivateKey(merchant.privatePem, 'merchant'),
+      receiverPublicKey: loadPublicKey(platform.publicPem, 'platform'),
+    });
+    // Checked without the envelope code: the wrapped bytes are 24 base64 characters of a 16-byte key.
+    const wrapped = privateDecrypt(
+      { key: platform.privatePem, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
+      Buffer.from(envelope.head.keyEnc, 'hex'),
+    ).toString('latin1');
+    assert.match(wrapped, /^[A-Za-z0-9+/]{22}==$/);
+    const decipher = createDecipheriv('aes-128-ecb', Buffer.from(wrapped, 'base64'), null);
+    const ciphertext = Buffer.from(envelope.body?.encrypt ?? '', 'base64');
+    assert.deepEqual(Buffer.concat([decipher.update(ciphertext), decipher.final()]), business);
+    const open = (p: typeof profile) =>
+      openEnvelope(JSON.stringify(envelope), {
+        profile: p,
+        receiverPrivateKey: loadPrivateKey(platform.privatePem, 'platform'),
+        senderPublicKey: loadPublicKey(merchant.publicPem, 'merchant'),
+      });
+    assert.deepEqual(open(profile).business, business);
+    assert.throws(() => open({ ...profile, sessionKeyForm: 'raw' }));
+    refusesNaming(() => kazepayEnv({ KAZEPAY_SESSION_KEY_FORM: 'base32' }), 'KAZEPAY_SESSION_KEY_FORM');
+  });
+
+  describe('KAZEPAY_ERROR_ANSWER_SIGNATURE, against a gateway answering an unsigned error', () => {
+    let url = '';
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        const head = {
+          apiCode: 'queryCard',
+          sysId: KAZEPAY_CREDENTIALS.KAZEPAY_SYS_ID,
+          requestNo: '1',
+          version: '1.0',
+        };
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(
+            JSON.stringify({ head: { ...head, code: 'CARD_NOT_FOUND', detail: 'no such card' }, body: null }),
+          );
+      });
+    });
+    before(async () => {
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/gateway`;
+    });
+    after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+    test('an unsigned error is taken as the answer by default, refused as untrusted when signatures are required', async () => {
+      const query = (settings: Record<string, string>) =>
+        new KazepayClient(
+          kazepayConfig.kazepayClientOptionsFromEnv(kazepayEnv({ KAZEPAY_BASE_URL: url, ...settings })),
+        ).queryCard({ cardID: 'C1' });
+      await assert.rejects(
+        query({}),
+        (e: unknown) => e instanceof ProviderRejectedError && e.code === 'CARD_NOT_FOUND',
+      );
+      await assert.rejects(
+        query({ KAZEPAY_ERROR_ANSWER_SIGNATURE: 'required' }),
+        ProviderResponseIntegrityError,
+      );
+      refusesNaming(
+        () => kazepayEnv({ KAZEPAY_ERROR_ANSWER_SIGNATURE: 'yes' }),
+        'KAZEPAY_ERROR_ANSWER_SIGNATURE',
+      );
+    });
   });
 
   describe('KAZEPAY_UPLOAD_*_FIELD', () => {

@@ -99,6 +99,11 @@ export interface KazepayClientOptions {
   authenticationErrorCodes?: readonly string[] | undefined;
   /** UNCONFIRMED (spec §0.3): fileUpload's multipart field names (default head, body, file). */
   uploadFields?: Partial<UploadFieldNames>;
+  /**
+   * UNCONFIRMED: an error answer (head.code not SUCCESS) is taken as it comes (`optional`,
+   * default) or must open and verify like any other answer (`required`).
+   */
+  errorAnswerSignature?: 'optional' | 'required';
   /** UNCONFIRMED (spec §0.6): how a webhook is acknowledged (default a signed SUCCESS envelope). */
   webhookAck?: Partial<WebhookAckSettings>;
   logger?: KazepayLogger;
@@ -349,25 +354,13 @@ export class KazepayClient {
     const code = head.code ?? '';
     if (!isSuccess(code)) {
       const detail = head.detail ?? '';
+      if (this.options.errorAnswerSignature === 'required') this.openAnswer(parsed, context);
       if (this.authCodes.has(code.toUpperCase()))
         throw new ProviderAuthenticationError(`credentials refused (${code}): ${detail}`, context);
       throw new ProviderRejectedError(code || 'UNKNOWN', detail, context);
     }
 
-    let businessText: string;
-    let parsedBusiness: unknown;
-    try {
-      const opened = openParsedEnvelope(parsed, {
-        profile: this.profile,
-        receiverPrivateKey: this.merchantPrivateKey,
-        senderPublicKey: this.platformPublicKey,
-      });
-      businessText = opened.business.toString('utf8');
-      parsedBusiness = parseProviderJson(businessText);
-    } catch (error) {
-      const reason = error instanceof EnvelopeError ? error.reason : 'malformed business JSON';
-      throw new ProviderResponseIntegrityError(`answer not trusted: ${reason}`, { ...context, cause: error });
-    }
+    const { businessText, parsedBusiness } = this.openAnswer(parsed, context);
     if (
       parsedBusiness !== null &&
       typeof parsedBusiness === 'object' &&
@@ -392,6 +385,22 @@ export class KazepayClient {
           : value;
     }
     return stringify(encoded) ?? '{}';
+  }
+
+  /** Decrypts and verifies an answer; anything that does not verify is ResponseIntegrity. */
+  private openAnswer(parsed: ParsedEnvelope, context: ProviderErrorContext) {
+    try {
+      const opened = openParsedEnvelope(parsed, {
+        profile: this.profile,
+        receiverPrivateKey: this.merchantPrivateKey,
+        senderPublicKey: this.platformPublicKey,
+      });
+      const businessText = opened.business.toString('utf8');
+      return { businessText, parsedBusiness: parseProviderJson(businessText) as unknown };
+    } catch (error) {
+      const reason = error instanceof EnvelopeError ? error.reason : 'malformed business JSON';
+      throw new ProviderResponseIntegrityError(`answer not trusted: ${reason}`, { ...context, cause: error });
+    }
   }
 
   // ------------------------------------------------------------ webhooks

@@ -55,6 +55,13 @@ export const kazepayEnvSchema = z.object({
   KAZEPAY_CIPHERTEXT_ENCODING: z.enum(['hex', 'base64']).default('base64'),
   /** UNCONFIRMED: RSA padding of keyEnc (the seed shows only its 256-byte size). */
   KAZEPAY_KEY_PADDING: z.enum(['pkcs1', 'oaep-sha1', 'oaep-sha256']).default('pkcs1'),
+  /** UNCONFIRMED: keyEnc wraps the session key's raw bytes, or its base64 / hex text. */
+  KAZEPAY_SESSION_KEY_FORM: z.enum(['raw', 'base64', 'hex']).default('raw'),
+  /**
+   * UNCONFIRMED (the seed shows no error answer): an answer whose head.code is not SUCCESS is
+   * taken as it comes (`optional`, default), or must carry a signed envelope (`required`).
+   */
+  KAZEPAY_ERROR_ANSWER_SIGNATURE: z.enum(['optional', 'required']).default('optional'),
   /** UNCONFIRMED (spec §0.3): fileUpload's multipart field names. */
   KAZEPAY_UPLOAD_HEAD_FIELD: fieldName().default('head'),
   KAZEPAY_UPLOAD_BODY_FIELD: fieldName().default('body'),
@@ -122,7 +129,9 @@ export function kazepayClientOptionsFromEnv(env: KazepayEnv): KazepayClientOptio
       keyEncEncoding: env.KAZEPAY_KEY_ENC_ENCODING,
       ciphertextEncoding: env.KAZEPAY_CIPHERTEXT_ENCODING,
       keyPadding: env.KAZEPAY_KEY_PADDING,
+      sessionKeyForm: env.KAZEPAY_SESSION_KEY_FORM,
     },
+    errorAnswerSignature: env.KAZEPAY_ERROR_ANSWER_SIGNATURE,
     uploadFields: {
       head: env.KAZEPAY_UPLOAD_HEAD_FIELD,
       body: env.KAZEPAY_UPLOAD_BODY_FIELD,

@@ -23,6 +23,9 @@ import {
   decodeBinary,
   encodeBinary,
   type KeyPadding,
+  sessionKeyFromMaterial,
+  sessionKeyMaterial,
+  sessionKeyMaterialLength,
 } from './crypto-profile';
 
 /** The head fields that travel in clear. `code`/`detail` only on responses. */
@@ -126,7 +129,7 @@ export function sealEnvelope(options: SealOptions): Envelope {
           padding: constants.RSA_PKCS1_OAEP_PADDING,
           oaepHash: oaepHash(profile.keyPadding),
         },
-    sessionKey,
+    sessionKeyMaterial(sessionKey, profile.sessionKeyForm),
   );
   const signature = createSign(profile.signatureHash)
     .update(signedBytes(profile, head, business))
@@ -152,8 +155,10 @@ export function envelopeBytes(envelope: Envelope): Buffer {
  * problem a random key of the expected size is returned instead (implicit rejection), so a
  * bad `keyEnc` fails later in the same way as a bad ciphertext: no padding oracle.
  */
-function unwrapSessionKey(privateKey: KeyObject, wrapped: Buffer, keyBytes: number): Buffer {
+function unwrapSessionKey(privateKey: KeyObject, wrapped: Buffer, profile: CryptoProfile): Buffer {
+  const keyBytes = profile.sessionKeyBytes;
   const fallback = randomBytes(keyBytes);
+  const materialBytes = sessionKeyMaterialLength(keyBytes, profile.sessionKeyForm);
   const k = rsaModulusBytes(privateKey);
   if (wrapped.length !== k) return fallback;
   let em: Buffer;
@@ -167,8 +172,9 @@ function unwrapSessionKey(privateKey: KeyObject, wrapped: Buffer, keyBytes: numb
   for (let i = 2; i < em.length; i++) {
     if (em[i] === 0 && separator < 0) separator = i;
   }
-  const valid = em[0] === 0 && em[1] === 2 && separator >= 10 && em.length - separator - 1 === keyBytes;
-  return valid ? em.subarray(separator + 1) : fallback;
+  const valid = em[0] === 0 && em[1] === 2 && separator >= 10 && em.length - separator - 1 === materialBytes;
+  const key = valid ? sessionKeyFromMaterial(em.subarray(separator + 1), profile.sessionKeyForm) : undefined;
+  return key?.length === keyBytes ? key : fallback;
 }
 
 const oaepHash = (padding: Exclude<KeyPadding, 'pkcs1'>) => (padding === 'oaep-sha1' ? 'sha1' : 'sha256');
@@ -176,7 +182,7 @@ const oaepHash = (padding: Exclude<KeyPadding, 'pkcs1'>) => (padding === 'oaep-s
 /** OAEP decryption of the session key (KAZEPAY_KEY_PADDING); a failure reads as a wrong key, as above. */
 function unwrapOaepSessionKey(privateKey: KeyObject, wrapped: Buffer, profile: CryptoProfile): Buffer {
   try {
-    const key = privateDecrypt(
+    const material = privateDecrypt(
       {
         key: privateKey,
         padding: constants.RSA_PKCS1_OAEP_PADDING,
@@ -184,7 +190,8 @@ function unwrapOaepSessionKey(privateKey: KeyObject, wrapped: Buffer, profile: C
       },
       wrapped,
     );
-    if (key.length === profile.sessionKeyBytes) return key;
+    const key = sessionKeyFromMaterial(material, profile.sessionKeyForm);
+    if (key?.length === profile.sessionKeyBytes) return key;
   } catch {
     // fall through to a random key: the body then fails to decrypt like any other wrong key
   }
@@ -216,7 +223,7 @@ export function openParsedEnvelope(parsed: ParsedEnvelope, options: OpenOptions)
     throw new EnvelopeError('malformed', 'keyEnc, sign or body.encrypt is not in the expected encoding');
   const sessionKey =
     profile.keyPadding === 'pkcs1'
-      ? unwrapSessionKey(options.receiverPrivateKey, wrapped, profile.sessionKeyBytes)
+      ? unwrapSessionKey(options.receiverPrivateKey, wrapped, profile)
       : unwrapOaepSessionKey(options.receiverPrivateKey, wrapped, profile);
   let business: Buffer;
   try {

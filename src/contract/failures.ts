@@ -34,8 +34,8 @@ export const STILL_PENDING = 'StillPending';
 
 /**
  * Activity failure type for "the provider answered a status the profile does not know": retried
- * like StillPending (never an outcome), but a money-moving wait that reaches its deadline on it
- * ends in NEEDS_RECONCILIATION for a person, not DeadlineExceeded.
+ * like StillPending (never an outcome), and told apart from it in the poll's last failure (Web UI,
+ * `describe`). A money-moving wait that reaches its deadline on such a status goes to a person.
  */
 export const UNKNOWN_STATUS = 'UnknownProviderStatus';
 

@@ -1,7 +1,7 @@
 // Waiting for a provider: polling by activity retries, cut short by a webhook notification.
 import { ApplicationFailure, CancellationScope, condition, patched, setHandler } from '@temporalio/workflow';
 import type { ReconcileOptions } from '../../src/contract/common';
-import { FAILURE_TYPES, UNKNOWN_STATUS } from '../../src/contract/failures';
+import { FAILURE_TYPES } from '../../src/contract/failures';
 import {
   type OutcomeResolution,
   type ProviderNotification,
@@ -9,13 +9,13 @@ import {
 } from '../../src/contract/messages';
 import type { CardflowActivities } from '../../activities/interface';
 import { polling } from './activities';
-import { activityErrorType, applicationCause, isDeadline } from './failures';
+import { isDeadline } from './failures';
 import type { FlowTracker } from './flow-tracker';
 import { awaitOperator } from './reconcile';
 
 /**
- * Marks histories in which a wait whose deadline passed on a status the profile does not know
- * went to NEEDS_RECONCILIATION (before: DeadlineExceeded).
+ * Marks histories in which a money-moving wait reads the provider once more at its deadline and
+ * goes to NEEDS_RECONCILIATION on a status the profile does not know (before: DeadlineExceeded).
  */
 export const UNKNOWN_STATUS_AT_DEADLINE_PATCH = 'unknown-status-at-deadline';
 
@@ -119,17 +119,14 @@ export async function waitForProvider<T>(spec: WaitSpec<T>): Promise<T> {
   // A notification that arrived after the request was sent but before this wait began wakes it too.
   const { notifications } = spec;
   let seen = notifications.consumed;
-  /** Why the last answer was not known (a status the profile does not know), if it was not. */
-  let lastUnknown: string | undefined;
   for (;;) {
     const remaining = spec.deadlineAt - Date.now();
-    if (remaining <= 0) return atDeadline(spec, lastUnknown, deadlineFailure(spec.what));
+    if (remaining <= 0) return atDeadline(spec, deadlineFailure(spec.what));
     let outcome: { woke: false; value: T } | { woke: true };
     try {
       outcome = await pollOrWake(spec, remaining, seen);
     } catch (error) {
-      const unknown = isDeadline(error) && activityErrorType(error) === UNKNOWN_STATUS;
-      if (unknown) return atDeadline(spec, applicationCause(error)?.message, error);
+      if (isDeadline(error)) return atDeadline(spec, error);
       throw error;
     }
     if (!outcome.woke) {
@@ -140,21 +137,30 @@ export async function waitForProvider<T>(spec: WaitSpec<T>): Promise<T> {
     notifications.consumed = seen;
     const now = await spec.read();
     if (spec.isFinal(now)) return now;
-    const status = spec.unknownAtDeadline?.unknownStatusOf(now);
-    lastUnknown = status === undefined ? undefined : `status "${status}" is not one the profile knows`;
   }
 }
 
 /**
- * The deadline passed. When the last answer was a status the profile does not know and money may
- * have moved, a person resolves it; otherwise the wait fails as it always did.
+ * The deadline passed. Where money may have moved, the provider is read once more (the poll's
+ * last answer does not survive a schedule-to-close timeout): a final state is the outcome; a
+ * status the profile does not know goes to a person; anything else fails as it always did.
  */
-async function atDeadline<T>(spec: WaitSpec<T>, unknown: string | undefined, failure: unknown): Promise<T> {
+async function atDeadline<T>(spec: WaitSpec<T>, failure: unknown): Promise<T> {
   const decide = spec.unknownAtDeadline;
-  if (!decide || unknown === undefined || !patched(UNKNOWN_STATUS_AT_DEADLINE_PATCH)) throw failure;
+  if (!decide || !patched(UNKNOWN_STATUS_AT_DEADLINE_PATCH)) throw failure;
+  let last: T;
+  try {
+    last = await spec.read();
+  } catch {
+    // The provider cannot be read either: the deadline's own failure says more.
+    throw failure;
+  }
+  if (spec.isFinal(last)) return last;
+  const status = decide.unknownStatusOf(last);
+  if (status === undefined) throw failure;
   const resolution = await awaitOperator(
     { what: spec.what, tracker: decide.tracker, ...(decide.options ? { options: decide.options } : {}) },
-    `the deadline passed on an unknown status (${unknown})`,
+    `the deadline passed on status "${status}", which the profile does not know`,
   );
   return decide.fromResolution(resolution);
 }

@@ -18,15 +18,7 @@ const codeList = () =>
 const fieldName = () => z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'expected a form field name');
 /** Comma-separated event names (at least one). */
 const eventList = () =>
-  z
-    .string()
-    .transform((v) =>
-      v
-        .split(',')
-        .map((c) => c.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'expected event names')).min(1));
+  codeList().pipe(z.array(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'expected event names')).min(1));
 
 export const kazepayEnvSchema = z.object({
   /** The gateway URL every envelope is posted to (base URL and path are UNCONFIRMED: configuration). */

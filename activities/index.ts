@@ -10,7 +10,7 @@ import type { SecretStore } from '../src/security/secret-store';
 import { followDeposit } from './existing-deposit';
 import type { CardflowActivities } from './interface';
 import { createKazepayActivities, type KazepayConventions } from './kazepay-activities';
-import { createWasabiActivities } from './wasabi-activities';
+import { createWasabiActivities, type WasabiConventions } from './wasabi-activities';
 
 export type { CardflowActivities } from './interface';
 
@@ -18,6 +18,7 @@ export interface ActivityDependencies {
   kazepay?: KazepayClient;
   kazepayConventions?: Partial<KazepayConventions>;
   wasabi?: WasabiClient;
+  wasabiConventions?: Partial<WasabiConventions>;
   documents: DocumentStore;
   secrets: SecretStore;
 }
@@ -50,7 +51,12 @@ export function createActivities(deps: ActivityDependencies): CardflowActivities
       })
     : undefined;
   const wasabi = deps.wasabi
-    ? createWasabiActivities({ client: deps.wasabi, documents, secrets })
+    ? createWasabiActivities({
+        client: deps.wasabi,
+        documents,
+        secrets,
+        ...(deps.wasabiConventions ? { conventions: deps.wasabiConventions } : {}),
+      })
     : undefined;
   // The names come from a configured instance when there is one; both sets are plain objects.
   const kazepayNames = Object.keys(kazepay ?? createKazepayActivities({} as never));

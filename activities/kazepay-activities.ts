@@ -1,6 +1,6 @@
 // KazePay U-Card activities: one provider call or one check each, on the typed client.
 import { Context } from '@temporalio/activity';
-import { Decimal } from '../src/contract';
+import { Decimal, KAZEPAY_CARD_STATES, unknownStatus } from '../src/contract';
 import type { Applicant } from '../src/contract';
 import type { DocumentStore } from '../src/documents/document-store';
 import {
@@ -19,7 +19,7 @@ import type { SecretStore } from '../src/security/secret-store';
 import { useSecret } from './secrets';
 import { sendUnkeyed } from './unkeyed-send';
 import type { CardflowActivities, KazepayRechargeRecord } from './interface';
-import { preconditionFailed, stillPending } from './still-pending';
+import { preconditionFailed, stillPending, unknownStatusPending } from './still-pending';
 
 type KazepayActivities = {
   [K in keyof CardflowActivities as K extends `kazepay${string}` ? K : never]: CardflowActivities[K];
@@ -32,6 +32,8 @@ type KazepayActivities = {
 export interface KazepayConventions {
   cardClosed: string;
   cardActivationFailed: string;
+  /** A card assigned without autoActive, waiting for ucardActive (not in the seed). */
+  cardAwaitingActivation: string;
   transactionSuccess: string;
   transactionFailed: string;
   /** `transType` of a recharge row in queryTransactions (compared case-insensitively). */
@@ -47,6 +49,7 @@ export interface KazepayConventions {
 export const DEFAULT_KAZEPAY_CONVENTIONS: KazepayConventions = {
   cardClosed: KAZEPAY_STATUS_NAMES.cardClosed,
   cardActivationFailed: KAZEPAY_STATUS_NAMES.cardActivationFailed,
+  cardAwaitingActivation: KAZEPAY_STATUS_NAMES.cardAwaitingActivation,
   transactionSuccess: KAZEPAY_STATUS_NAMES.transactionSuccess,
   transactionFailed: KAZEPAY_STATUS_NAMES.transactionFailed,
   rechargeTransType: KAZEPAY_TRANSACTION_TYPES.recharge,
@@ -114,6 +117,7 @@ export function createKazepayActivities(deps: KazepayActivityDependencies): Kaze
     const s = upper(status);
     if (s === upper(names.cardClosed)) return 'CLOSED';
     if (s === upper(names.cardActivationFailed)) return 'ACTIVE_FAILED';
+    if (s === upper(names.cardAwaitingActivation)) return 'WAITING_ACTIVE';
     return s;
   };
   const normaliseTxnStatus = (status: string) => {
@@ -259,7 +263,11 @@ export function createKazepayActivities(deps: KazepayActivityDependencies): Kaze
       const { userBankCardStatus } = await client.queryCard({ cardID: cardId });
       const status = normaliseCardStatus(userBankCardStatus);
       if (failOn?.includes(status)) throw preconditionFailed(`card ${cardId} is ${status}`);
-      if (until && !until.includes(status)) throw stillPending(`card ${cardId} (${status})`);
+      if (until && !until.includes(status)) {
+        // A status the profile does not know is waited out too, but marked as such (UNKNOWN_STATUS).
+        if (unknownStatus(status, KAZEPAY_CARD_STATES)) throw unknownStatusPending(`card ${cardId}`, status);
+        throw stillPending(`card ${cardId} (${status})`);
+      }
       return { status };
     },
 
@@ -340,10 +348,13 @@ export function createKazepayActivities(deps: KazepayActivityDependencies): Kaze
       const record = rowToRecord(row, normaliseTxnStatus);
       // Only the configured final names end the wait: an unknown status is never read as SETTLED
       // or FAILED (KAZEPAY_TRANSACTION_SUCCESS_STATUS / _FAILED_STATUS name them).
-      if (untilFinal && !isFinalTransaction(record.status))
-        throw stillPending(
-          `transaction ${transactionId} (${record.status === 'PENDING' ? 'PENDING' : `status "${record.status}" is not a configured final state`})`,
+      if (untilFinal && !isFinalTransaction(record.status)) {
+        if (record.status === 'PENDING') throw stillPending(`transaction ${transactionId} (PENDING)`);
+        throw unknownStatusPending(
+          `transaction ${transactionId} (not a configured final state)`,
+          record.status,
         );
+      }
       return record;
     },
 

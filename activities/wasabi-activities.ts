@@ -1,7 +1,7 @@
 // WasabiCard activities. Every call that creates something carries a merchantOrderNo derived
 // from the workflow id and step, and each attempt first looks that key up: a retry after a lost
 // answer finds the order instead of sending it twice (and WasabiCard refuses a reused key anyway).
-import type { Applicant } from '../src/contract';
+import { type Applicant, unknownStatus, WASABI_ORDER_STATES } from '../src/contract';
 import type { DocumentStore } from '../src/documents/document-store';
 import { setTimeout as delay } from 'node:timers/promises';
 import {
@@ -17,16 +17,36 @@ import { V1_TRANSACTION_TYPES, type V1TransactionType } from '../src/providers/w
 import type { SecretStore } from '../src/security/secret-store';
 import { useSecret } from './secrets';
 import type { CardflowActivities, KycFileIds, WasabiOrderSummary } from './interface';
-import { preconditionFailed, stillPending } from './still-pending';
+import { preconditionFailed, stillPending, unknownStatusPending } from './still-pending';
 
 type WasabiActivities = {
   [K in keyof CardflowActivities as K extends `wasabi${string}` ? K : never]: CardflowActivities[K];
+};
+
+/**
+ * WasabiCard's names the seed does not show (its Card Management pages list no cardholder or
+ * activation states): configured per environment, mapped here onto the names the workflows read.
+ */
+export interface WasabiConventions {
+  /** A cardholder that passed review (workflows read `pass_audit`). */
+  holderApproved: string;
+  /** A cardholder refused by review (workflows read `reject`). */
+  holderRejected: string;
+  /** A physical card waiting for activeCard. */
+  cardAwaitingActivation: string;
+}
+
+export const DEFAULT_WASABI_CONVENTIONS: WasabiConventions = {
+  holderApproved: 'pass_audit',
+  holderRejected: 'reject',
+  cardAwaitingActivation: 'un_activated',
 };
 
 export interface WasabiActivityDependencies {
   client: WasabiClient;
   documents: DocumentStore;
   secrets: SecretStore;
+  conventions?: Partial<WasabiConventions>;
 }
 
 const lower = (s: string) => s.toLowerCase();
@@ -106,6 +126,15 @@ function holderFields(applicant: Applicant, cardTypeId: string, fileIds: KycFile
 
 export function createWasabiActivities(deps: WasabiActivityDependencies): WasabiActivities {
   const { client, documents, secrets } = deps;
+  const names = { ...DEFAULT_WASABI_CONVENTIONS, ...deps.conventions };
+  /** A holder status as the workflows read it: the configured decided names become pass_audit / reject. */
+  const holderStatus = (status: string) => {
+    const s = lower(status);
+    if (s === lower(names.holderApproved)) return 'pass_audit';
+    if (s === lower(names.holderRejected)) return 'reject';
+    // The default names are no decision once others are configured: kept apart from them.
+    return s === 'pass_audit' || s === 'reject' ? `${s} (not configured as decided)` : s;
+  };
 
   /** `v1Types`: the v1 log's required `type` values to ask (default: every one the seed lists). */
   const findOrder = async (
@@ -151,18 +180,18 @@ export function createWasabiActivities(deps: WasabiActivityDependencies): Wasabi
       const find = async () =>
         (await client.queryHolders({ merchantOrderNo, pageNum: 1, pageSize: 10 })).records[0];
       const existing = await find();
-      if (existing) return { holderId: existing.holderId, status: lower(existing.status) };
+      if (existing) return { holderId: existing.holderId, status: holderStatus(existing.status) };
       try {
         const created = await client.createHolder({
           cardHolderModel,
           merchantOrderNo,
           ...holderFields(applicant, cardTypeId, fileIds),
         });
-        return { holderId: created.holderId, status: lower(created.status) };
+        return { holderId: created.holderId, status: holderStatus(created.status) };
       } catch (error) {
         const found = error instanceof ProviderDuplicateOrderError ? await find() : undefined;
         if (!found) throw error;
-        return { holderId: found.holderId, status: lower(found.status) };
+        return { holderId: found.holderId, status: holderStatus(found.status) };
       }
     },
 
@@ -172,13 +201,13 @@ export function createWasabiActivities(deps: WasabiActivityDependencies): Wasabi
         holderId,
         ...holderFields(applicant, cardTypeId, fileIds),
       });
-      return { status: lower(updated.status) };
+      return { status: holderStatus(updated.status) };
     },
 
     async wasabiHolderStatus({ holderId, untilDecided }) {
       const [holder] = (await client.queryHolders({ holderId, pageNum: 1, pageSize: 10 })).records;
       if (!holder) throw preconditionFailed(`no cardholder ${holderId}`);
-      const status = lower(holder.status);
+      const status = holderStatus(holder.status);
       if (untilDecided && status !== 'pass_audit' && status !== 'reject')
         throw stillPending(`cardholder review (${status})`);
       return {
@@ -269,7 +298,7 @@ export function createWasabiActivities(deps: WasabiActivityDependencies): Wasabi
             if (!(error instanceof ProviderRejectedError) || error instanceof ProviderDuplicateOrderError)
               throw error;
             const info = await client.cardInfo({ cardNo });
-            if (lower(info.status) !== 'un_activated') throw error;
+            if (lower(info.status) !== lower(names.cardAwaitingActivation)) throw error;
             return {
               orderNo: '',
               merchantOrderNo,
@@ -299,6 +328,8 @@ export function createWasabiActivities(deps: WasabiActivityDependencies): Wasabi
         FINAL_ORDER.has(order.status) &&
         !(needCardNo && order.status === 'success' && !order.cardNo);
       if (untilFinal && !final) {
+        if (order && unknownStatus(order.status, WASABI_ORDER_STATES))
+          throw unknownStatusPending(`order ${merchantOrderNo}`, order.status);
         throw stillPending(`order ${merchantOrderNo} (${order?.status ?? 'not listed yet'})`);
       }
       // An order the flow sent but the listing does not show yet is still pending, never "none".

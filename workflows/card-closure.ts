@@ -14,6 +14,7 @@ import { endWithFailure } from './support/failures';
 import { FlowTracker } from './support/flow-tracker';
 import { parseInput } from './support/input';
 import { sendReconciled } from './support/reconcile';
+import { kazepayCloseUnknown, wasabiOrderUnknown } from './support/unknown-status';
 import { about, Notifications, waitForProvider } from './support/waits';
 
 const COMPLETION_DEFAULTS = { deadline: '24h', pollInterval: '30s' };
@@ -81,6 +82,7 @@ async function kazepayClose(
       read: () => reads.kazepayCardStatus({ cardId }),
       isFinal: (s) => s.status === 'CLOSED',
       about: about.kazepayCard(cardId),
+      unknownAtDeadline: kazepayCloseUnknown(tracker, input.reconcile),
     });
   }
   tracker.set('CLOSED', `refund ${record.refundAmount} ${record.currency}`);
@@ -111,6 +113,7 @@ async function wasabiClose(
     read: () => reads.wasabiOrder({ merchantOrderNo, untilFinal: false }),
     isFinal: (o) => o.status === 'success' || o.status === 'fail',
     about: about.order(sent),
+    unknownAtDeadline: wasabiOrderUnknown(tracker, merchantOrderNo, input.reconcile),
   });
   if (order.status !== 'success') {
     throw ApplicationFailure.create({

@@ -15,6 +15,7 @@ import { endWithFailure, failFlow } from './support/failures';
 import { FlowTracker } from './support/flow-tracker';
 import { parseInput } from './support/input';
 import { sendReconciled } from './support/reconcile';
+import { kazepayRechargeUnknown, wasabiOrderUnknown } from './support/unknown-status';
 import { about, Notifications, waitForProvider } from './support/waits';
 
 /** How a deposit waits for settlement when its input says nothing (the account follows it the same way). */
@@ -105,6 +106,7 @@ async function kazepayPrepare(input: DepositParsedInput, tracker: Tracker): Prom
             reads.kazepayRechargeStatus({ cardId, transactionId: sent.transactionId, untilFinal: false }),
           isFinal,
           about: about.kazepayTransaction(cardId, sent.transactionId),
+          unknownAtDeadline: kazepayRechargeUnknown(tracker, sent, input.reconcile),
         });
     return finish(tracker, {
       outcome: final.status === 'SUCCESS' ? 'SETTLED' : 'FAILED',
@@ -164,6 +166,7 @@ async function wasabiPrepare(input: DepositParsedInput, tracker: Tracker): Promi
       read: () => reads.wasabiOrder({ merchantOrderNo, untilFinal: false }),
       isFinal: (o) => o.status === 'success' || o.status === 'fail',
       about: about.order(sent),
+      unknownAtDeadline: wasabiOrderUnknown(tracker, merchantOrderNo, input.reconcile),
     });
     return finish(tracker, {
       outcome: order.status === 'success' ? 'SETTLED' : 'FAILED',

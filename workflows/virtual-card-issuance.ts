@@ -15,6 +15,7 @@ import { waitSettings } from './support/durations';
 import { endWithFailure, failFlow } from './support/failures';
 import { FlowTracker } from './support/flow-tracker';
 import { parseInput } from './support/input';
+import { wasabiOrderUnknown } from './support/unknown-status';
 import { about, Notifications, waitForProvider } from './support/waits';
 
 const ORDER_DEFAULTS = { deadline: '1h', pollInterval: '15s' };
@@ -85,6 +86,7 @@ async function openAndFollow(
     // A success that names no card yet is not an outcome: the card exists, its number follows.
     isFinal: (o) => (o.status === 'success' && o.cardNo !== undefined) || o.status === 'fail',
     about: about.order(sent),
+    unknownAtDeadline: wasabiOrderUnknown(tracker, merchantOrderNo, undefined, true),
   });
   const common = {
     provider: 'wasabi' as const,

@@ -21,9 +21,13 @@ import type { CliCommand } from '../cli/command';
 import { stopRequested } from '../cli/support';
 import { FileDocumentStore } from '../documents/file-document-store';
 import { KazepayClient } from '../providers/kazepay/client';
-import { kazepayClientOptionsFromEnv, kazepayEnvSchema } from '../providers/kazepay/config';
+import {
+  kazepayClientOptionsFromEnv,
+  kazepayEnvSchema,
+  kazepayWebhookEventsFromEnv,
+} from '../providers/kazepay/config';
 import { WasabiClient } from '../providers/wasabi/client';
-import { wasabiClientOptions, wasabiEnvSchema } from '../providers/wasabi/config';
+import { wasabiClientOptions, wasabiEnvSchema, wasabiWebhookSettings } from '../providers/wasabi/config';
 import { coreEnvSchema } from '../runtime/config';
 import {
   ConfigError,
@@ -138,9 +142,16 @@ export async function startApiServer(
     wasabi,
     kazepay,
     ...(settings.wasabi
-      ? { wasabiWebhook: { platformPublicKey: settings.wasabi.WASABI_PLATFORM_PUBLIC_KEY } }
+      ? {
+          wasabiWebhook: {
+            platformPublicKey: settings.wasabi.WASABI_PLATFORM_PUBLIC_KEY,
+            ...wasabiWebhookSettings(settings.wasabi),
+          },
+        }
       : {}),
-    ...(kazepay ? { kazepayWebhook: { client: kazepay } } : {}),
+    ...(kazepay && settings.kazepay
+      ? { kazepayWebhook: { client: kazepay, events: kazepayWebhookEventsFromEnv(settings.kazepay) } }
+      : {}),
     bodyLimitBytes: api.CARDFLOW_API_BODY_LIMIT,
     documentLimitBytes: api.CARDFLOW_API_DOCUMENT_LIMIT,
     webhookJournalSize: api.CARDFLOW_API_WEBHOOK_JOURNAL,

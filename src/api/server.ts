@@ -58,10 +58,12 @@ import { storedInput } from '../client/stored-input';
 import { DocumentNotFoundError, type DocumentStore } from '../documents/document-store';
 import { ProviderError, ProviderRejectedError, ProviderValidationError } from '../providers/errors';
 import type { KazepayClient } from '../providers/kazepay/client';
+import { KAZEPAY_WEBHOOK_EVENTS, type KazepayWebhookEvents } from '../providers/kazepay/conventions';
 import type { WasabiClient } from '../providers/wasabi/client';
 import {
   createWasabiWebhookHandler,
   InMemoryDedupeStore,
+  type WasabiWebhookOptions,
   type WebhookDedupeStore,
 } from '../providers/wasabi/webhooks';
 import type { Logger } from '../runtime/logger';
@@ -120,9 +122,10 @@ export interface BuildApiOptions {
     platformPublicKey: string | KeyObject;
     dedupe?: WebhookDedupeStore;
     ackVariant?: 'english-doc' | 'chinese-doc';
+    categoryAliases?: WasabiWebhookOptions['categoryAliases'];
   };
   /** Enables `/webhooks/kazepay`: the client whose keys open the envelope. */
-  kazepayWebhook?: { client: KazepayClient; dedupe?: WebhookDedupeStore };
+  kazepayWebhook?: { client: KazepayClient; dedupe?: WebhookDedupeStore; events?: KazepayWebhookEvents };
   taskQueue?: string;
   bodyLimitBytes?: number;
   documentLimitBytes?: number;
@@ -892,6 +895,9 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
         platformPublicKey: options.wasabiWebhook.platformPublicKey,
         dedupe: options.wasabiWebhook.dedupe ?? new InMemoryDedupeStore(),
         ackVariant: options.wasabiWebhook.ackVariant,
+        ...(options.wasabiWebhook.categoryAliases
+          ? { categoryAliases: options.wasabiWebhook.categoryAliases }
+          : {}),
       });
       define(
         scope,
@@ -969,12 +975,18 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
             return reply.code(401).send({ error: 'not_verified', message: 'notification not verified' });
           }
           const { head, business } = opened;
-          const { target, note } = kazepayTarget(head.apiCode, business as Record<string, unknown>);
+          const { target, note } = kazepayTarget(
+            head.apiCode,
+            business as Record<string, unknown>,
+            options.kazepayWebhook?.events,
+          );
           const keys = [`rid|${head.requestNo}`, `biz|${note.event}|${note.key}|${note.status ?? ''}`];
           const claimed: string[] = [];
           for (const key of keys) if (await dedupe.claim(key)) claimed.push(key);
-          const ack = () =>
-            reply.code(200).header('content-type', 'application/json').send(kazepay.webhookAck(head));
+          const ack = () => {
+            const { contentType, body } = kazepay.webhookAck(head);
+            return reply.code(200).header('content-type', contentType).send(body);
+          };
           if (claimed.length < keys.length) {
             router.journal.record({ provider: 'kazepay', ...note, outcome: 'duplicate' });
             return ack();
@@ -1072,10 +1084,12 @@ export function wasabiTarget(
 export function kazepayTarget(
   event: string,
   b: Record<string, unknown>,
+  events: KazepayWebhookEvents = KAZEPAY_WEBHOOK_EVENTS,
 ): { target: NotificationTarget; note: ReturnType<typeof notification> } {
   const cardID = text(b.cardID);
-  switch (event) {
-    case 'kycStatusNotify': {
+  const named = (names: readonly string[]) => names.some((n) => n.toLowerCase() === event.toLowerCase());
+  switch (named(events.kyc) ? 'kyc' : named(events.card) ? 'card' : 'other') {
+    case 'kyc': {
       const email = text(b.email);
       const digest = email ? createHash('sha256').update(email.trim().toLowerCase()).digest('hex') : '-';
       return {
@@ -1083,9 +1097,7 @@ export function kazepayTarget(
         note: notification(event, `kyc-${String(digest).slice(0, 24)}`, b.status),
       };
     }
-    case 'cardStatusNotify':
-    case 'rechargeNotify':
-    case 'closeCardNotify':
+    case 'card':
       return {
         target: cardID ? { kind: 'card', provider: 'kazepay', cardRef: cardID } : { kind: 'none' },
         note: notification(

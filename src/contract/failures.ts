@@ -32,6 +32,13 @@ export type FailureType = (typeof FAILURE_TYPES)[keyof typeof FAILURE_TYPES];
 /** Activity failure types meaning "the provider has not finished yet" (benign, retried). */
 export const STILL_PENDING = 'StillPending';
 
+/**
+ * Activity failure type for "the provider answered a status the profile does not know": retried
+ * like StillPending (never an outcome), and told apart from it in the poll's last failure (Web UI,
+ * `describe`). A money-moving wait that reaches its deadline on such a status goes to a person.
+ */
+export const UNKNOWN_STATUS = 'UnknownProviderStatus';
+
 /** The CardState a flow ends in when it fails, by failure type; searchable in the Web UI. */
 export const FAILURE_STATE_BY_TYPE = {
   DeadlineExceeded: 'TIMED_OUT',

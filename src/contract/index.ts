@@ -10,6 +10,7 @@ export * from './issuance';
 export * from './kyc';
 export * from './messages';
 export * from './money';
+export * from './provider-statuses';
 export * from './search-attributes';
 export * from './summaries';
 export * from './workflow-ids';

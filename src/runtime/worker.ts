@@ -40,7 +40,12 @@ import {
   kazepayNamesFromEnv,
 } from '../providers/kazepay/config';
 import { WasabiClient } from '../providers/wasabi/client';
-import { wasabiClientOptions, type WasabiEnv, wasabiEnvSchema } from '../providers/wasabi/config';
+import {
+  wasabiClientOptions,
+  type WasabiEnv,
+  wasabiEnvSchema,
+  wasabiNamesFromEnv,
+} from '../providers/wasabi/config';
 import { type CodecKeyring, loadCodecKeyring } from '../security/codec-keys';
 import { createDataConverter } from '../security/data-converter';
 import type { SecretStore } from '../security/secret-store';
@@ -310,6 +315,7 @@ export async function startWorker(
         documents,
         secrets,
         ...(settings.kazepay ? { kazepayConventions: kazepayNamesFromEnv(settings.kazepay) } : {}),
+        ...(settings.wasabi ? { wasabiConventions: wasabiNamesFromEnv(settings.wasabi) } : {}),
       }),
       dataConverter: deps.dataConverter ?? createDataConverter(settings.keyring),
       maxCachedWorkflows: settings.worker.CARDFLOW_WORKER_MAX_CACHED_WORKFLOWS,

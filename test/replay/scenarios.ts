@@ -623,6 +623,27 @@ const deposit: Scenario[] = [
   },
   {
     type: 'cardDeposit',
+    name: 'wasabi-unknown-status-at-deadline-resolved',
+    async run(life) {
+      const cardNo = await openCard(life, '111002', '10');
+      // The order settles under a name the profile does not know: the deadline passes on it.
+      life.wasabi.control.setSwitches({ orderStatusNames: { success: 'succeeded' } });
+      const { workflowId, input } = wasabiDeposit(life, cardNo, '20', {
+        deadline: '1500ms',
+        pollInterval: '300ms',
+      });
+      const handle = await start(life, 'cardDeposit', workflowId, input);
+      try {
+        await untilState(handle, 'NEEDS_RECONCILIATION');
+      } finally {
+        life.wasabi.control.setSwitches({ orderStatusNames: {} });
+      }
+      await handle.executeUpdate(resolveOutcomeUpdate, { args: [{ applied: true, note: 'checked' }] });
+      return outcome(handle, 'SETTLED');
+    },
+  },
+  {
+    type: 'cardDeposit',
     name: 'wasabi-amount-invalid',
     async run(life) {
       const cardNo = await openCard(life, '111002', '10');

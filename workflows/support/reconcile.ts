@@ -92,7 +92,10 @@ async function readTwice<T>(spec: ReconcileSpec<T>, settleMs: number): Promise<R
 }
 
 /** Waits in NEEDS_RECONCILIATION for an operator's resolution, bounded by `resolveWithin`. */
-async function awaitOperator<T>(spec: ReconcileSpec<T>, why: string): Promise<OutcomeResolution> {
+export async function awaitOperator(
+  spec: Pick<ReconcileSpec<unknown>, 'what' | 'tracker' | 'options' | 'needsTransactionId'>,
+  why: string,
+): Promise<OutcomeResolution> {
   let resolution: OutcomeResolution | undefined;
   setHandler(
     resolveOutcomeUpdate,

@@ -1,9 +1,23 @@
 // Waiting for a provider: polling by activity retries, cut short by a webhook notification.
-import { ApplicationFailure, CancellationScope, condition, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, condition, patched, setHandler } from '@temporalio/workflow';
+import type { ReconcileOptions } from '../../src/contract/common';
 import { FAILURE_TYPES } from '../../src/contract/failures';
-import { type ProviderNotification, providerNotificationSignal } from '../../src/contract/messages';
+import {
+  type OutcomeResolution,
+  type ProviderNotification,
+  providerNotificationSignal,
+} from '../../src/contract/messages';
 import type { CardflowActivities } from '../../activities/interface';
 import { polling } from './activities';
+import { isDeadline } from './failures';
+import type { FlowTracker } from './flow-tracker';
+import { awaitOperator } from './reconcile';
+
+/**
+ * Marks histories in which a money-moving wait reads the provider once more at its deadline and
+ * goes to NEEDS_RECONCILIATION on a status the profile does not know (before: DeadlineExceeded).
+ */
+export const UNKNOWN_STATUS_AT_DEADLINE_PATCH = 'unknown-status-at-deadline';
 
 /** How many recent notifications a flow keeps to match against its waits. */
 const RECENT_NOTIFICATIONS = 50;
@@ -72,6 +86,20 @@ export interface WaitSpec<T> {
   isFinal: (value: T) => boolean;
   /** Which notifications wake this wait (see `about`). */
   about: (notification: ProviderNotification) => boolean;
+  /**
+   * For waits where money may have moved: when the deadline passes and the provider's last
+   * answer was a status the profile does not know, a person decides (NEEDS_RECONCILIATION).
+   */
+  unknownAtDeadline?: UnknownAtDeadline<T>;
+}
+
+export interface UnknownAtDeadline<T> {
+  tracker: FlowTracker<string>;
+  options?: ReconcileOptions;
+  /** The status of a read when the profile does not know it, else undefined. */
+  unknownStatusOf: (value: T) => string | undefined;
+  /** The final value the operator's resolution stands for (or a typed failure). */
+  fromResolution: (resolution: OutcomeResolution) => Promise<T> | T;
 }
 
 export function deadlineFailure(what: string): ApplicationFailure {
@@ -93,21 +121,14 @@ export async function waitForProvider<T>(spec: WaitSpec<T>): Promise<T> {
   let seen = notifications.consumed;
   for (;;) {
     const remaining = spec.deadlineAt - Date.now();
-    if (remaining <= 0) throw deadlineFailure(spec.what);
-    const outcome = await CancellationScope.cancellable(async () => {
-      const polled = spec
-        .poll(polling(remaining, spec.pollIntervalMs))
-        .then((value) => ({ woke: false as const, value }));
-      const woke = condition(() => notifications.arrivedAfter(seen, spec.about)).then(() => ({
-        woke: true as const,
-      }));
-      // The loser is cancelled with the scope; its rejection is expected and ignored.
-      polled.catch(() => undefined);
-      woke.catch(() => undefined);
-      const first = await Promise.race([polled, woke]);
-      CancellationScope.current().cancel();
-      return first;
-    });
+    if (remaining <= 0) return atDeadline(spec, deadlineFailure(spec.what));
+    let outcome: { woke: false; value: T } | { woke: true };
+    try {
+      outcome = await pollOrWake(spec, remaining, seen);
+    } catch (error) {
+      if (isDeadline(error)) return atDeadline(spec, error);
+      throw error;
+    }
     if (!outcome.woke) {
       notifications.consumed = notifications.count;
       return outcome.value;
@@ -117,4 +138,52 @@ export async function waitForProvider<T>(spec: WaitSpec<T>): Promise<T> {
     const now = await spec.read();
     if (spec.isFinal(now)) return now;
   }
+}
+
+/**
+ * The deadline passed. Where money may have moved, the provider is read once more (the poll's
+ * last answer does not survive a schedule-to-close timeout): a final state is the outcome; a
+ * status the profile does not know goes to a person; anything else fails as it always did.
+ */
+async function atDeadline<T>(spec: WaitSpec<T>, failure: unknown): Promise<T> {
+  const decide = spec.unknownAtDeadline;
+  if (!decide || !patched(UNKNOWN_STATUS_AT_DEADLINE_PATCH)) throw failure;
+  let last: T;
+  try {
+    last = await spec.read();
+  } catch {
+    // The provider cannot be read either: the deadline's own failure says more.
+    throw failure;
+  }
+  if (spec.isFinal(last)) return last;
+  const status = decide.unknownStatusOf(last);
+  if (status === undefined) throw failure;
+  const resolution = await awaitOperator(
+    { what: spec.what, tracker: decide.tracker, ...(decide.options ? { options: decide.options } : {}) },
+    `the deadline passed on status "${status}", which the profile does not know`,
+  );
+  return decide.fromResolution(resolution);
+}
+
+/** One round: the poll until final, or a notification about this wait, whichever comes first. */
+function pollOrWake<T>(
+  spec: WaitSpec<T>,
+  remaining: number,
+  seen: number,
+): Promise<{ woke: false; value: T } | { woke: true }> {
+  const { notifications } = spec;
+  return CancellationScope.cancellable(async () => {
+    const polled = spec
+      .poll(polling(remaining, spec.pollIntervalMs))
+      .then((value) => ({ woke: false as const, value }));
+    const woke = condition(() => notifications.arrivedAfter(seen, spec.about)).then(() => ({
+      woke: true as const,
+    }));
+    // The loser is cancelled with the scope; its rejection is expected and ignored.
+    polled.catch(() => undefined);
+    woke.catch(() => undefined);
+    const first = await Promise.race([polled, woke]);
+    CancellationScope.current().cancel();
+    return first;
+  });
 }

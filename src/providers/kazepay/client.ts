@@ -97,6 +97,15 @@ export interface KazepayClientOptions {
   requestNoDigits?: 8 | 9 | 10;
   requestNoUtcOffsetMinutes?: number;
   authenticationErrorCodes?: readonly string[] | undefined;
+  /** UNCONFIRMED (spec §0.3): fileUpload's multipart field names (default head, body, file). */
+  uploadFields?: Partial<UploadFieldNames>;
+  /**
+   * UNCONFIRMED: an error answer (head.code not SUCCESS) is taken as it comes (`optional`,
+   * default) or must open and verify like any other answer (`required`).
+   */
+  errorAnswerSignature?: 'optional' | 'required';
+  /** UNCONFIRMED (spec §0.6): how a webhook is acknowledged (default a signed SUCCESS envelope). */
+  webhookAck?: Partial<WebhookAckSettings>;
   logger?: KazepayLogger;
   now?: () => Date;
 }
@@ -110,6 +119,24 @@ export interface KazepayRawResult {
   /** That text parsed losslessly (decimals stay exact). */
   business: unknown;
 }
+
+/** The multipart parts of a fileUpload: the envelope's head and body (JSON text) and the image. */
+export interface UploadFieldNames {
+  head: string;
+  body: string;
+  file: string;
+}
+export const DEFAULT_UPLOAD_FIELDS: Readonly<UploadFieldNames> = { head: 'head', body: 'body', file: 'file' };
+
+/**
+ * The answer to a webhook: `envelope` (a signed envelope whose head code and `encrypt` carry
+ * `code`), `json` (`{"code":"<code>"}`) or `text` (the code alone).
+ */
+export interface WebhookAckSettings {
+  form: 'envelope' | 'json' | 'text';
+  code: string;
+}
+export const DEFAULT_WEBHOOK_ACK: Readonly<WebhookAckSettings> = { form: 'envelope', code: 'SUCCESS' };
 
 export interface UploadFile {
   fileName: string;
@@ -258,11 +285,12 @@ export class KazepayClient {
     if (file) {
       // UNCONFIRMED multipart layout (spec §0.3): form fields `head` and `body` hold the JSON
       // envelope parts, `file` the image. The image bytes themselves are not signed.
+      const fields = { ...DEFAULT_UPLOAD_FIELDS, ...this.options.uploadFields };
       const form = new FormData();
-      form.set('head', JSON.stringify(envelope.head));
-      form.set('body', JSON.stringify(envelope.body));
+      form.set(fields.head, JSON.stringify(envelope.head));
+      form.set(fields.body, JSON.stringify(envelope.body));
       const type = sniffImageType(file.content) ?? 'application/octet-stream';
-      form.set('file', new Blob([Buffer.from(file.content)], { type }), file.fileName);
+      form.set(fields.file, new Blob([Buffer.from(file.content)], { type }), file.fileName);
       body = form;
       headers = { accept: 'application/json' };
     } else {
@@ -326,25 +354,13 @@ export class KazepayClient {
     const code = head.code ?? '';
     if (!isSuccess(code)) {
       const detail = head.detail ?? '';
+      if (this.options.errorAnswerSignature === 'required') this.openAnswer(parsed, context);
       if (this.authCodes.has(code.toUpperCase()))
         throw new ProviderAuthenticationError(`credentials refused (${code}): ${detail}`, context);
       throw new ProviderRejectedError(code || 'UNKNOWN', detail, context);
     }
 
-    let businessText: string;
-    let parsedBusiness: unknown;
-    try {
-      const opened = openParsedEnvelope(parsed, {
-        profile: this.profile,
-        receiverPrivateKey: this.merchantPrivateKey,
-        senderPublicKey: this.platformPublicKey,
-      });
-      businessText = opened.business.toString('utf8');
-      parsedBusiness = parseProviderJson(businessText);
-    } catch (error) {
-      const reason = error instanceof EnvelopeError ? error.reason : 'malformed business JSON';
-      throw new ProviderResponseIntegrityError(`answer not trusted: ${reason}`, { ...context, cause: error });
-    }
+    const { businessText, parsedBusiness } = this.openAnswer(parsed, context);
     if (
       parsedBusiness !== null &&
       typeof parsedBusiness === 'object' &&
@@ -369,6 +385,22 @@ export class KazepayClient {
           : value;
     }
     return stringify(encoded) ?? '{}';
+  }
+
+  /** Decrypts and verifies an answer; anything that does not verify is ResponseIntegrity. */
+  private openAnswer(parsed: ParsedEnvelope, context: ProviderErrorContext) {
+    try {
+      const opened = openParsedEnvelope(parsed, {
+        profile: this.profile,
+        receiverPrivateKey: this.merchantPrivateKey,
+        senderPublicKey: this.platformPublicKey,
+      });
+      const businessText = opened.business.toString('utf8');
+      return { businessText, parsedBusiness: parseProviderJson(businessText) as unknown };
+    } catch (error) {
+      const reason = error instanceof EnvelopeError ? error.reason : 'malformed business JSON';
+      throw new ProviderResponseIntegrityError(`answer not trusted: ${reason}`, { ...context, cause: error });
+    }
   }
 
   // ------------------------------------------------------------ webhooks
@@ -396,8 +428,12 @@ export class KazepayClient {
     }
   }
 
-  /** The SUCCESS envelope that acknowledges a webhook (UNCONFIRMED; spec §0.6 default). */
-  webhookAck(head: Pick<EnvelopeHead, 'apiCode' | 'requestNo'>): Buffer {
+  /** What acknowledges a webhook (UNCONFIRMED; spec §0.6 default: a signed SUCCESS envelope). */
+  webhookAck(head: Pick<EnvelopeHead, 'apiCode' | 'requestNo'>): { contentType: string; body: Buffer } {
+    const { form, code } = { ...DEFAULT_WEBHOOK_ACK, ...this.options.webhookAck };
+    if (form === 'text') return { contentType: 'text/plain; charset=utf-8', body: Buffer.from(code, 'utf8') };
+    if (form === 'json')
+      return { contentType: 'application/json', body: Buffer.from(JSON.stringify({ code }), 'utf8') };
     const envelope = sealEnvelope({
       profile: this.profile,
       head: {
@@ -405,14 +441,14 @@ export class KazepayClient {
         sysId: this.options.sysId,
         requestNo: head.requestNo,
         version: this.options.version ?? '1.0',
-        code: 'SUCCESS',
-        detail: 'SUCCESS',
+        code,
+        detail: code,
       },
-      business: Buffer.from('{"encrypt":"SUCCESS"}', 'utf8'),
+      business: Buffer.from(JSON.stringify({ encrypt: code }), 'utf8'),
       senderPrivateKey: this.merchantPrivateKey,
       receiverPublicKey: this.platformPublicKey,
     });
-    return envelopeBytes(envelope);
+    return { contentType: 'application/json', body: envelopeBytes(envelope) };
   }
 }
 

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { envValue, parseEnv } from '../../runtime/env';
 import type { KazepayClientOptions } from './client';
+import type { KazepayWebhookEvents } from './conventions';
 import { DEFAULT_RESPONSE_REQUEST_NO_POLICY } from './request-no';
 
 const codeList = () =>
@@ -12,6 +13,12 @@ const codeList = () =>
       .map((c) => c.trim())
       .filter(Boolean),
   );
+
+/** A multipart field name: a token (letters, digits, `_`, `-`, `.`). */
+const fieldName = () => z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'expected a form field name');
+/** Comma-separated event names (at least one). */
+const eventList = () =>
+  codeList().pipe(z.array(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'expected event names')).min(1));
 
 export const kazepayEnvSchema = z.object({
   /** The gateway URL every envelope is posted to (base URL and path are UNCONFIRMED: configuration). */
@@ -38,6 +45,28 @@ export const kazepayEnvSchema = z.object({
   KAZEPAY_SIGNATURE_ENCODING: z.enum(['hex', 'base64']).default('hex'),
   KAZEPAY_KEY_ENC_ENCODING: z.enum(['hex', 'base64']).default('hex'),
   KAZEPAY_CIPHERTEXT_ENCODING: z.enum(['hex', 'base64']).default('base64'),
+  /** UNCONFIRMED: RSA padding of keyEnc (the seed shows only its 256-byte size). */
+  KAZEPAY_KEY_PADDING: z.enum(['pkcs1', 'oaep-sha1', 'oaep-sha256']).default('pkcs1'),
+  /** UNCONFIRMED: keyEnc wraps the session key's raw bytes, or its base64 / hex text. */
+  KAZEPAY_SESSION_KEY_FORM: z.enum(['raw', 'base64', 'hex']).default('raw'),
+  /**
+   * UNCONFIRMED (the seed shows no error answer): an answer whose head.code is not SUCCESS is
+   * taken as it comes (`optional`, default), or must carry a signed envelope (`required`).
+   */
+  KAZEPAY_ERROR_ANSWER_SIGNATURE: z.enum(['optional', 'required']).default('optional'),
+  /** UNCONFIRMED (spec §0.3): fileUpload's multipart field names. */
+  KAZEPAY_UPLOAD_HEAD_FIELD: fieldName().default('head'),
+  KAZEPAY_UPLOAD_BODY_FIELD: fieldName().default('body'),
+  KAZEPAY_UPLOAD_FILE_FIELD: fieldName().default('file'),
+  /** UNCONFIRMED (spec §0.6): notification apiCodes routed to a KYC flow / to a card's flows. */
+  KAZEPAY_WEBHOOK_KYC_EVENTS: eventList().default(['kycStatusNotify']),
+  KAZEPAY_WEBHOOK_CARD_EVENTS: eventList().default(['cardStatusNotify', 'rechargeNotify', 'closeCardNotify']),
+  /** UNCONFIRMED (spec §0.6): the acknowledgement's form and the code it carries. */
+  KAZEPAY_WEBHOOK_ACK: z.enum(['envelope', 'json', 'text']).default('envelope'),
+  KAZEPAY_WEBHOOK_ACK_CODE: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,32}$/, 'expected a code such as SUCCESS')
+    .default('SUCCESS'),
   // Client behaviour knobs.
   /** UNCONFIRMED: amounts sent as JSON numbers (the seed shows `5000.00`) or as strings. */
   KAZEPAY_AMOUNT_ENCODING: z.enum(['number', 'string']).default('number'),
@@ -54,6 +83,10 @@ export const kazepayEnvSchema = z.object({
   // KazePay's names the seed does not show (conventions.ts has the defaults; docs/providers/kazepay.md).
   KAZEPAY_CARD_CLOSED_STATUS: envValue.string().optional(),
   KAZEPAY_CARD_ACTIVATION_FAILED_STATUS: envValue.string().optional(),
+  KAZEPAY_CARD_AWAITING_ACTIVATION_STATUS: z
+    .string()
+    .regex(/^[A-Za-z0-9_ -]{1,64}$/, 'expected a status name')
+    .optional(),
   KAZEPAY_TRANSACTION_SUCCESS_STATUS: envValue.string().optional(),
   KAZEPAY_TRANSACTION_FAILED_STATUS: envValue.string().optional(),
   KAZEPAY_RECHARGE_TRANS_TYPE: envValue.string().optional(),
@@ -87,7 +120,16 @@ export function kazepayClientOptionsFromEnv(env: KazepayEnv): KazepayClientOptio
       signatureEncoding: env.KAZEPAY_SIGNATURE_ENCODING,
       keyEncEncoding: env.KAZEPAY_KEY_ENC_ENCODING,
       ciphertextEncoding: env.KAZEPAY_CIPHERTEXT_ENCODING,
+      keyPadding: env.KAZEPAY_KEY_PADDING,
+      sessionKeyForm: env.KAZEPAY_SESSION_KEY_FORM,
     },
+    errorAnswerSignature: env.KAZEPAY_ERROR_ANSWER_SIGNATURE,
+    uploadFields: {
+      head: env.KAZEPAY_UPLOAD_HEAD_FIELD,
+      body: env.KAZEPAY_UPLOAD_BODY_FIELD,
+      file: env.KAZEPAY_UPLOAD_FILE_FIELD,
+    },
+    webhookAck: { form: env.KAZEPAY_WEBHOOK_ACK, code: env.KAZEPAY_WEBHOOK_ACK_CODE },
     amountEncoding: env.KAZEPAY_AMOUNT_ENCODING,
     responseRequestNo: env.KAZEPAY_RESPONSE_REQUEST_NO,
     requestNoDigits: env.KAZEPAY_REQUEST_NO_DIGITS as 8 | 9 | 10,
@@ -100,6 +142,7 @@ export function kazepayClientOptionsFromEnv(env: KazepayEnv): KazepayClientOptio
 export interface KazepayNamesFromEnv {
   cardClosed?: string;
   cardActivationFailed?: string;
+  cardAwaitingActivation?: string;
   transactionSuccess?: string;
   transactionFailed?: string;
   rechargeTransType?: string;
@@ -113,6 +156,7 @@ export function kazepayNamesFromEnv(env: KazepayEnv): KazepayNamesFromEnv {
   const names: KazepayNamesFromEnv = {
     cardClosed: env.KAZEPAY_CARD_CLOSED_STATUS,
     cardActivationFailed: env.KAZEPAY_CARD_ACTIVATION_FAILED_STATUS,
+    cardAwaitingActivation: env.KAZEPAY_CARD_AWAITING_ACTIVATION_STATUS,
     transactionSuccess: env.KAZEPAY_TRANSACTION_SUCCESS_STATUS,
     transactionFailed: env.KAZEPAY_TRANSACTION_FAILED_STATUS,
     rechargeTransType: env.KAZEPAY_RECHARGE_TRANS_TYPE,
@@ -122,4 +166,9 @@ export function kazepayNamesFromEnv(env: KazepayEnv): KazepayNamesFromEnv {
     activationCodeErrorCodes: env.KAZEPAY_ACTIVATION_CODE_ERROR_CODES,
   };
   return Object.fromEntries(Object.entries(names).filter(([, v]) => v !== undefined)) as KazepayNamesFromEnv;
+}
+
+/** The notification names the API routes (KAZEPAY_WEBHOOK_KYC_EVENTS / _CARD_EVENTS). */
+export function kazepayWebhookEventsFromEnv(env: KazepayEnv): KazepayWebhookEvents {
+  return { kyc: env.KAZEPAY_WEBHOOK_KYC_EVENTS, card: env.KAZEPAY_WEBHOOK_CARD_EVENTS };
 }

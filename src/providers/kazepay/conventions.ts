@@ -50,3 +50,18 @@ export const KAZEPAY_ERROR_CODES = {
 
 /** `transType` of the queryTransactions rows a recharge and a close refund produce (UNCONFIRMED). */
 export const KAZEPAY_TRANSACTION_TYPES = { recharge: 'Recharge', closeRefund: 'Refund' } as const;
+
+/**
+ * UNCONFIRMED (spec §0.6): the `head.apiCode` of KazePay's notifications, by what they are about:
+ * a KYC decision (keyed by email) or a card, recharge or close (keyed by cardID). Compared
+ * case-insensitively; any other event is journalled, not routed.
+ */
+export interface KazepayWebhookEvents {
+  kyc: readonly string[];
+  card: readonly string[];
+}
+
+export const KAZEPAY_WEBHOOK_EVENTS: KazepayWebhookEvents = {
+  kyc: ['kycStatusNotify'],
+  card: ['cardStatusNotify', 'rechargeNotify', 'closeCardNotify'],
+};

@@ -8,6 +8,8 @@ export type CipherMode = 'ecb' | 'cbc-zero-iv';
 export type SignedContent = 'business-json' | 'head-and-business-json';
 export type SignatureHash = 'sha256' | 'sha1';
 export type BinaryEncoding = 'hex' | 'base64';
+export type KeyPadding = 'pkcs1' | 'oaep-sha1' | 'oaep-sha256';
+export type SessionKeyForm = 'raw' | 'base64' | 'hex';
 
 export interface CryptoProfile {
   /** UNCONFIRMED: AES key size of the per-message session key (default 16 = AES-128). */
@@ -30,6 +32,16 @@ export interface CryptoProfile {
   keyEncEncoding: BinaryEncoding;
   /** CONFIRMED by the seed's fileUpload example: standard base64. */
   ciphertextEncoding: BinaryEncoding;
+  /**
+   * UNCONFIRMED: RSA padding of `keyEnc`. The seed shows only its size (256 bytes, which every
+   * padding gives with a 2048-bit key). Default PKCS#1 v1.5 (Java `RSA/ECB/PKCS1Padding`).
+   */
+  keyPadding: KeyPadding;
+  /**
+   * UNCONFIRMED: what `keyEnc` wraps: the session key's raw bytes (default), or its base64 or hex
+   * text (as Java code that wraps `Base64.encode(key.getEncoded())` does).
+   */
+  sessionKeyForm: SessionKeyForm;
 }
 
 export const DEFAULT_CRYPTO_PROFILE: Readonly<CryptoProfile> = Object.freeze({
@@ -40,6 +52,8 @@ export const DEFAULT_CRYPTO_PROFILE: Readonly<CryptoProfile> = Object.freeze({
   signatureEncoding: 'hex',
   keyEncEncoding: 'hex',
   ciphertextEncoding: 'base64',
+  keyPadding: 'pkcs1',
+  sessionKeyForm: 'raw',
 });
 
 export function cryptoProfile(overrides: Partial<CryptoProfile> = {}): CryptoProfile {
@@ -69,4 +83,20 @@ export function decodeBinary(text: string, encoding: BinaryEncoding): Buffer | u
   }
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0) return undefined;
   return Buffer.from(text, 'base64');
+}
+
+/** The bytes `keyEnc` wraps for a session key. */
+export function sessionKeyMaterial(key: Buffer, form: SessionKeyForm): Buffer {
+  return form === 'raw' ? key : Buffer.from(key.toString(form), 'latin1');
+}
+
+/** How many bytes the wrapped material of a `keyBytes` session key has. */
+export function sessionKeyMaterialLength(keyBytes: number, form: SessionKeyForm): number {
+  if (form === 'raw') return keyBytes;
+  return form === 'hex' ? keyBytes * 2 : Math.ceil(keyBytes / 3) * 4;
+}
+
+/** The session key from unwrapped material, or undefined when it is not in the form. */
+export function sessionKeyFromMaterial(material: Buffer, form: SessionKeyForm): Buffer | undefined {
+  return form === 'raw' ? material : decodeBinary(material.toString('latin1'), form);
 }

@@ -16,7 +16,17 @@ import {
 import { z } from 'zod';
 import { rsaModulusBytes } from '../keys';
 import { parseProviderJson } from '../json';
-import { cipherIv, cipherName, type CryptoProfile, decodeBinary, encodeBinary } from './crypto-profile';
+import {
+  cipherIv,
+  cipherName,
+  type CryptoProfile,
+  decodeBinary,
+  encodeBinary,
+  type KeyPadding,
+  sessionKeyFromMaterial,
+  sessionKeyMaterial,
+  sessionKeyMaterialLength,
+} from './crypto-profile';
 
 /** The head fields that travel in clear. `code`/`detail` only on responses. */
 export interface EnvelopeHead {
@@ -112,8 +122,14 @@ export function sealEnvelope(options: SealOptions): Envelope {
   const cipher = createCipheriv(cipherName(profile), sessionKey, cipherIv(profile));
   const ciphertext = Buffer.concat([cipher.update(business), cipher.final()]);
   const wrappedKey = publicEncrypt(
-    { key: options.receiverPublicKey, padding: constants.RSA_PKCS1_PADDING },
-    sessionKey,
+    profile.keyPadding === 'pkcs1'
+      ? { key: options.receiverPublicKey, padding: constants.RSA_PKCS1_PADDING }
+      : {
+          key: options.receiverPublicKey,
+          padding: constants.RSA_PKCS1_OAEP_PADDING,
+          oaepHash: oaepHash(profile.keyPadding),
+        },
+    sessionKeyMaterial(sessionKey, profile.sessionKeyForm),
   );
   const signature = createSign(profile.signatureHash)
     .update(signedBytes(profile, head, business))
@@ -139,8 +155,10 @@ export function envelopeBytes(envelope: Envelope): Buffer {
  * problem a random key of the expected size is returned instead (implicit rejection), so a
  * bad `keyEnc` fails later in the same way as a bad ciphertext: no padding oracle.
  */
-function unwrapSessionKey(privateKey: KeyObject, wrapped: Buffer, keyBytes: number): Buffer {
+function unwrapSessionKey(privateKey: KeyObject, wrapped: Buffer, profile: CryptoProfile): Buffer {
+  const keyBytes = profile.sessionKeyBytes;
   const fallback = randomBytes(keyBytes);
+  const materialBytes = sessionKeyMaterialLength(keyBytes, profile.sessionKeyForm);
   const k = rsaModulusBytes(privateKey);
   if (wrapped.length !== k) return fallback;
   let em: Buffer;
@@ -154,8 +172,30 @@ function unwrapSessionKey(privateKey: KeyObject, wrapped: Buffer, keyBytes: numb
   for (let i = 2; i < em.length; i++) {
     if (em[i] === 0 && separator < 0) separator = i;
   }
-  const valid = em[0] === 0 && em[1] === 2 && separator >= 10 && em.length - separator - 1 === keyBytes;
-  return valid ? em.subarray(separator + 1) : fallback;
+  const valid = em[0] === 0 && em[1] === 2 && separator >= 10 && em.length - separator - 1 === materialBytes;
+  const key = valid ? sessionKeyFromMaterial(em.subarray(separator + 1), profile.sessionKeyForm) : undefined;
+  return key?.length === keyBytes ? key : fallback;
+}
+
+const oaepHash = (padding: Exclude<KeyPadding, 'pkcs1'>) => (padding === 'oaep-sha1' ? 'sha1' : 'sha256');
+
+/** OAEP decryption of the session key (KAZEPAY_KEY_PADDING); a failure reads as a wrong key, as above. */
+function unwrapOaepSessionKey(privateKey: KeyObject, wrapped: Buffer, profile: CryptoProfile): Buffer {
+  try {
+    const material = privateDecrypt(
+      {
+        key: privateKey,
+        padding: constants.RSA_PKCS1_OAEP_PADDING,
+        oaepHash: oaepHash(profile.keyPadding as Exclude<KeyPadding, 'pkcs1'>),
+      },
+      wrapped,
+    );
+    const key = sessionKeyFromMaterial(material, profile.sessionKeyForm);
+    if (key?.length === profile.sessionKeyBytes) return key;
+  } catch {
+    // fall through to a random key: the body then fails to decrypt like any other wrong key
+  }
+  return randomBytes(profile.sessionKeyBytes);
 }
 
 export interface OpenOptions {
@@ -181,7 +221,10 @@ export function openParsedEnvelope(parsed: ParsedEnvelope, options: OpenOptions)
   const signature = decodeBinary(head.sign, profile.signatureEncoding);
   if (!wrapped || !ciphertext || !signature)
     throw new EnvelopeError('malformed', 'keyEnc, sign or body.encrypt is not in the expected encoding');
-  const sessionKey = unwrapSessionKey(options.receiverPrivateKey, wrapped, profile.sessionKeyBytes);
+  const sessionKey =
+    profile.keyPadding === 'pkcs1'
+      ? unwrapSessionKey(options.receiverPrivateKey, wrapped, profile)
+      : unwrapOaepSessionKey(options.receiverPrivateKey, wrapped, profile);
   let business: Buffer;
   try {
     const decipher = createDecipheriv(cipherName(profile), sessionKey, cipherIv(profile));

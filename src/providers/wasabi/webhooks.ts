@@ -83,8 +83,16 @@ const CATEGORIES = {
 
 export type WasabiWebhookCategory = keyof typeof CATEGORIES;
 
-/** Category header values mapped to our names. UNCONFIRMED: the 3DS category is also seen as `card_3ds_transaction`. */
-const CATEGORY_ALIASES: Record<string, WasabiWebhookCategory> = { card_3ds_transaction: 'card_3ds' };
+/** The categories the handler parses (and routes where a flow waits on them). */
+export const WASABI_WEBHOOK_CATEGORIES = Object.keys(CATEGORIES) as WasabiWebhookCategory[];
+
+/**
+ * Category header values read as one of ours. UNCONFIRMED: the 3DS category is also seen as
+ * `card_3ds_transaction`; WASABI_WEBHOOK_CATEGORY_ALIASES replaces this list.
+ */
+export const DEFAULT_CATEGORY_ALIASES: Readonly<Record<string, WasabiWebhookCategory>> = {
+  card_3ds_transaction: 'card_3ds',
+};
 
 export type WasabiWebhookEvent =
   | { category: 'card_transaction'; payload: card.WasabiOrder }
@@ -127,6 +135,8 @@ export interface WasabiWebhookOptions {
   dedupe?: WebhookDedupeStore;
   /** UNCONFIRMED (spec §1.4): English docs' `"msg":null` (default) or the Chinese page's `"msg":"Success"`. */
   ackVariant?: 'english-doc' | 'chinese-doc';
+  /** Other header values for our categories (default DEFAULT_CATEGORY_ALIASES). */
+  categoryAliases?: Readonly<Record<string, WasabiWebhookCategory>>;
 }
 
 export interface WebhookHttpResponse {
@@ -178,6 +188,7 @@ export function createWasabiWebhookHandler(options: WasabiWebhookOptions) {
   const publicKey = loadPublicKey(options.platformPublicKey, 'WasabiCard platform public key');
   const dedupe = options.dedupe ?? new InMemoryDedupeStore();
   const ackBody = options.ackVariant === 'chinese-doc' ? WASABI_WEBHOOK_ACK_CN : WASABI_WEBHOOK_ACK;
+  const aliases: Readonly<Record<string, string>> = options.categoryAliases ?? DEFAULT_CATEGORY_ALIASES;
   const ack: WebhookHttpResponse = {
     status: 200,
     headers: { 'Content-Type': 'application/json' },
@@ -211,7 +222,7 @@ export function createWasabiWebhookHandler(options: WasabiWebhookOptions) {
       );
 
     const headerCategory = header(request.headers, WASABI_CATEGORY_HEADER)?.trim() ?? '';
-    const category = CATEGORY_ALIASES[headerCategory] ?? headerCategory;
+    const category = aliases[headerCategory] ?? headerCategory;
     const requestId = header(request.headers, WASABI_REQUEST_ID_HEADER);
     let raw: unknown;
     try {

@@ -1393,7 +1393,7 @@ export class WasabiSandboxEngine {
 
   wireOrder(o: SandboxOrder): Record<string, unknown> {
     const { internal: _internal, ...wire } = o;
-    return { ...wire };
+    return { ...wire, status: this.deps.switches.orderStatusNames[o.status] ?? o.status };
   }
 
   /** A sensitive value as the provider sends it: encrypted to the merchant (switch: URL-encoded). */

@@ -31,6 +31,11 @@ export interface WasabiSandboxSwitches {
   webhookAckBody: string;
   /** UNCONFIRMED (§1.2): whether file upload requires the `category` form field (default false). */
   uploadRequiresCategory: boolean;
+  /**
+   * Order statuses answered under other names (e.g. `{ success: 'succeeded' }`), so a test can
+   * show the engine a status its profile does not know. Default: none renamed.
+   */
+  orderStatusNames: Readonly<Record<string, string>>;
 }
 
 export const DEFAULT_SWITCHES: WasabiSandboxSwitches = {
@@ -45,6 +50,7 @@ export const DEFAULT_SWITCHES: WasabiSandboxSwitches = {
   webhookAck: 'code-200',
   webhookAckBody: '{"success":true,"code":200,"msg":null,"data":null}',
   uploadRequiresCategory: false,
+  orderStatusNames: {},
 };
 
 /** Unscaled durations in ms; the scheduler multiplies them by `timeScale`. */

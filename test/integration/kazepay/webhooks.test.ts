@@ -30,7 +30,7 @@ before(async () => {
       received.push({ at: Date.now(), body });
       if (received.length <= failFirst) return res.writeHead(500).end('not now');
       const { head } = client.openWebhook(body);
-      res.writeHead(200, { 'content-type': 'application/json' }).end(client.webhookAck(head));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(client.webhookAck(head).body);
     });
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));

@@ -98,8 +98,9 @@ describe('KazePay recharge reconciliation', () => {
       }),
       (e: unknown) =>
         e instanceof ApplicationFailure &&
-        e.type === 'StillPending' &&
-        /not a configured final state/.test(e.message),
+        e.type === 'UnknownProviderStatus' &&
+        /not a configured final state/.test(e.message) &&
+        /COMPLETED/.test(e.message),
     );
     const configured = activitiesOver(rows, { transactionSuccess: 'Completed' }).activities;
     const record = await configured.kazepayRechargeStatus({

@@ -13,7 +13,7 @@ import {
   WorkflowExecutionAlreadyStartedError,
   type WorkflowHandle,
 } from '@temporalio/client';
-import type { SearchAttributePair, WorkflowIdReusePolicy } from '@temporalio/common';
+import type { SearchAttributePair } from '@temporalio/common';
 import { z } from 'zod';
 import {
   accountDepositSchema,
@@ -76,7 +76,10 @@ import {
   type WorkflowType,
 } from '../contract';
 import { type CodecKeyring, loadCodecKeyring } from '../security/codec-keys';
+import { idStanding, REUSE_POLICY, startPolicy } from './reuse';
 import { storedInput } from './stored-input';
+
+export { REUSE_POLICY, REUSE_RULE, type ReuseRule, idStanding } from './reuse';
 import { createDataConverter } from '../security/data-converter';
 import { connectClient, type TemporalTarget, temporalTarget } from '../runtime/temporal-connection';
 
@@ -167,21 +170,6 @@ export interface CardKey {
   cardRef: string;
 }
 
-/**
- * Id reuse per flow once a run has closed. A completed flow stays finished (its outcome is the
- * answer: a second start returns the same workflow); a flow that failed or timed out may be
- * started again where nothing was moved by money: KYC, activation, closure. Deposits, card
- * orders and card accounts never start twice under one id.
- */
-export const REUSE_POLICY: Record<WorkflowType, WorkflowIdReusePolicy> = {
-  kycVerification: 'ALLOW_DUPLICATE_FAILED_ONLY',
-  physicalCardActivation: 'ALLOW_DUPLICATE_FAILED_ONLY',
-  virtualCardIssuance: 'REJECT_DUPLICATE',
-  cardDeposit: 'REJECT_DUPLICATE',
-  cardClosure: 'ALLOW_DUPLICATE_FAILED_ONLY',
-  cardAccount: 'REJECT_DUPLICATE',
-};
-
 /** A depositRef was used before with another amount or currency: nothing was started or moved. */
 export class DepositConflictError extends Error {
   override readonly name = 'DepositConflictError';
@@ -234,18 +222,25 @@ export function createCardflowClient({ client, taskQueue = TASK_QUEUE }: Cardflo
     taskQueue,
     args: [input],
     workflowIdConflictPolicy: 'USE_EXISTING' as const,
-    workflowIdReusePolicy: REUSE_POLICY[type],
     typedSearchAttributes: attributes(type, provider, refs),
     staticSummary: summary,
   });
 
-  /** Starts, or answers the flow already under that id (running, or closed and not reusable). */
+  /**
+   * Starts, or answers the flow already under that id: running, or closed without freeing its
+   * reference (`reuse.ts`: a money flow is started again only after failing before any send).
+   */
   async function start<R, S = FlowStatus>(
     type: WorkflowType,
     options: ReturnType<typeof startOptions>,
   ): Promise<Flow<R, S>> {
+    const standing = await idStanding(client, type, options.workflowId);
+    if (standing.kind === 'running' || (standing.kind === 'closed' && !standing.reusable))
+      return flow<R, S>(client.workflow.getHandle(options.workflowId));
     try {
-      return flow<R, S>(await client.workflow.start(type, options));
+      return flow<R, S>(
+        await client.workflow.start(type, { ...options, workflowIdReusePolicy: startPolicy(type, standing) }),
+      );
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError)
         return flow<R, S>(client.workflow.getHandle(options.workflowId));
@@ -265,7 +260,13 @@ export function createCardflowClient({ client, taskQueue = TASK_QUEUE }: Cardflo
       { customerRef: parsed.customerRef, cardRef: parsed.cardRef },
       flowSummary('cardAccount', parsed),
     );
-    return { options, operation: () => new WithStartWorkflowOperation(WORKFLOW_TYPES.cardAccount, options) };
+    const operation = () =>
+      new WithStartWorkflowOperation(WORKFLOW_TYPES.cardAccount, {
+        ...options,
+        // A closed account is never reopened by a late update.
+        workflowIdReusePolicy: REUSE_POLICY.cardAccount,
+      });
+    return { options, operation };
   };
 
   return {

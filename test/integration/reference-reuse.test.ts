@@ -120,6 +120,27 @@ describe('a reference is freed by a failure before anything was sent', () => {
     assert.equal(life.kazepay.control.cardBalance(cardId), '4');
     await cardflow.cardAccount({ provider: 'kazepay', cardRef: cardId }).handle.cancel();
   });
+
+  test('typed client: an issuance refused by its own check is started again under its requestRef, once', async () => {
+    const cardflow = createCardflowClient({ client: life.client });
+    const input = {
+      provider: 'wasabi' as const,
+      customerRef: uniqueRef('cust'),
+      requestRef: uniqueRef('req'),
+      cardTypeId: '111002',
+      order: { pollInterval: '100ms' },
+    };
+    const orders = () => life.wasabi.control.state().orders.length;
+    const ordersBefore = orders();
+    // Below the card type's minimum first deposit (10): refused before any order is sent.
+    const first = await cardflow.startIssuance({ ...input, initialDeposit: '5' });
+    assert.equal(await failureType(first.workflowId), 'ValidationFailed');
+    assert.equal(orders(), ordersBefore);
+    const corrected = await cardflow.startIssuance({ ...input, initialDeposit: '15' });
+    assert.equal(corrected.workflowId, first.workflowId);
+    assert.equal((await corrected.result()).outcome, 'ISSUED');
+    assert.equal(orders() - ordersBefore, 1, 'one card order');
+  });
 });
 
 describe('a reference stays burnt once something may have moved, or the flow was cancelled', () => {

@@ -4,8 +4,9 @@
 import { Context } from '@temporalio/activity';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { Decimal, FAILURE_TYPES } from '../src/contract';
+import { Decimal, FAILURE_TYPES, REFERENCE_FREE, WORKFLOW_TYPES } from '../src/contract';
 import { type DepositResult, type DepositTerms, depositInputSchema } from '../src/contract/deposit';
+import { idStanding } from '../src/client/reuse';
 import { storedInput } from '../src/client/stored-input';
 import { stillPending } from './still-pending';
 
@@ -20,9 +21,19 @@ function conflict(workflowId: string, first: DepositTerms): ApplicationFailure {
   });
 }
 
-/** The first deposit's result once it has ended (StillPending while it runs). */
+/**
+ * The first deposit's result once it has ended (StillPending while it runs; ReferenceFree when it
+ * failed before sending anything, so the ref may be deposited again, whatever its terms were).
+ */
 export async function followDeposit(input: { workflowId: string } & DepositTerms): Promise<DepositResult> {
   const client = Context.current().client;
+  const standing = await idStanding(client, WORKFLOW_TYPES.cardDeposit, input.workflowId);
+  if (standing.kind === 'closed' && standing.reusable)
+    throw ApplicationFailure.create({
+      type: REFERENCE_FREE,
+      message: `deposit ${input.workflowId} failed before anything was sent`,
+      nonRetryable: true,
+    });
   const handle = client.workflow.getHandle(input.workflowId);
   const description = await handle.describe();
   const first = depositInputSchema.safeParse(await storedInput(client, input.workflowId, description.runId));

@@ -6,6 +6,7 @@ import {
   continueAsNew,
   executeChild,
   ParentClosePolicy,
+  patched,
   setHandler,
   WorkflowIdReusePolicy,
   workflowInfo,
@@ -28,12 +29,12 @@ import {
 import { type ClosureResult } from '../src/contract/closure';
 import { TASK_QUEUE } from '../src/contract/common';
 import { type DepositResult } from '../src/contract/deposit';
-import { FAILURE_TYPES } from '../src/contract/failures';
+import { FAILURE_TYPES, REFERENCE_FREE } from '../src/contract/failures';
 import { addMoney, Decimal } from '../src/contract/money';
 import { providerOrderKey, workflowIds } from '../src/contract/workflow-ids';
 import { idempotentSends, polling, reads, unkeyedSends } from './support/activities';
 import { waitSettings } from './support/durations';
-import { applicationCause, classify, isDeadline } from './support/failures';
+import { activityErrorType, applicationCause, classify, isDeadline } from './support/failures';
 import { FlowTracker } from './support/flow-tracker';
 import { parseInput } from './support/input';
 import { sendReconciled } from './support/reconcile';
@@ -202,10 +203,18 @@ class Account {
       result = await this.startDeposit(workflowId, depositRef, amount);
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw childReason(error);
-      // This ref already has a deposit flow (another door, or a repeat): never a second one.
-      result = await this.followDeposit(workflowId, terms);
-      this.remember('deposit', depositRef, `${result.outcome} (repeat)`);
-      return result;
+      // This ref already has a deposit flow (another door, or a repeat): never a second one,
+      // unless that flow failed before sending anything (its ref is free again).
+      const followed = await this.followDeposit(workflowId, terms);
+      if (followed === REFERENCE_FREED && patched('account-redeposits-freed-ref')) {
+        result = await this.startDeposit(workflowId, depositRef, amount, true).catch((again: unknown) => {
+          throw childReason(again);
+        });
+      } else {
+        if (followed === REFERENCE_FREED) throw referenceFreedBeforePatch(workflowId);
+        this.remember('deposit', depositRef, `${followed.outcome} (repeat)`);
+        return followed;
+      }
     }
     if (result.outcome === 'SETTLED') {
       this.carry.depositsSettled++;
@@ -215,11 +224,19 @@ class Account {
     return result;
   }
 
-  private startDeposit(workflowId: string, depositRef: string, amount: string): Promise<DepositResult> {
+  /** `freed`: the ref's earlier flow failed before sending anything (src/client/reuse.ts). */
+  private startDeposit(
+    workflowId: string,
+    depositRef: string,
+    amount: string,
+    freed = false,
+  ): Promise<DepositResult> {
     return executeChild(cardDeposit, {
       workflowId,
       taskQueue: TASK_QUEUE,
-      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      workflowIdReusePolicy: freed
+        ? WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY
+        : WorkflowIdReusePolicy.REJECT_DUPLICATE,
       args: [
         {
           provider: this.input.provider,
@@ -241,11 +258,12 @@ class Account {
   private async followDeposit(
     workflowId: string,
     terms: { amount: string; currency: string },
-  ): Promise<DepositResult> {
+  ): Promise<DepositResult | typeof REFERENCE_FREED> {
     const wait = waitSettings(this.input.settlement, SETTLEMENT_DEFAULTS);
     try {
       return await polling(wait.deadlineMs, wait.pollIntervalMs).followDeposit({ workflowId, ...terms });
     } catch (error) {
+      if (activityErrorType(error) === REFERENCE_FREE) return REFERENCE_FREED;
       throw ApplicationFailure.create({
         type: classify(error),
         message: applicationCause(error)?.message ?? `deposit ${workflowId} could not be followed`,
@@ -340,6 +358,18 @@ class Account {
  * A child flow's failure as the caller should see it: the child's own type and reason
  * (PreconditionFailed: card is INACTIVE), not "Child Workflow execution failed".
  */
+/** followDeposit's answer when the ref's earlier flow failed before sending anything. */
+const REFERENCE_FREED = Symbol('reference freed');
+
+/** A replayed run from before the account re-deposited freed refs answers as it did then. */
+function referenceFreedBeforePatch(workflowId: string): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: FAILURE_TYPES.providerUnavailable,
+    message: `deposit ${workflowId} could not be followed`,
+    nonRetryable: true,
+  });
+}
+
 function childReason(error: unknown): unknown {
   if (!(error instanceof ChildWorkflowFailure)) return error;
   const cause = applicationCause(error.cause);

@@ -35,18 +35,21 @@ export async function cardDeposit(rawInput: DepositInput): Promise<DepositResult
     ...(input.customerRef ? { customerRef: input.customerRef } : {}),
   });
   const notifications = new Notifications();
+  // Until the send starts the flow has only read the provider: a failure then frees the depositRef.
+  let sending = false;
   try {
     const send =
       input.provider === 'kazepay'
         ? await kazepayPrepare(input, tracker)
         : await wasabiPrepare(input, tracker);
+    sending = true;
     // From here on money may move: shielded from cancellation, still bounded by its deadline.
     const result = await CancellationScope.nonCancellable(() => send(notifications));
     const cancelRequested = CancellationScope.current().consideredCancelled;
     return cancelRequested ? { ...result, cancelRequested } : result;
   } catch (error) {
     if (isCancellation(error)) tracker.set('CANCELLED', 'cancelled before anything was sent');
-    endWithFailure(tracker, error, `deposit in state ${tracker.state}`);
+    endWithFailure(tracker, error, `deposit in state ${tracker.state}`, { nothingSent: !sending });
   }
 }
 

@@ -1,4 +1,4 @@
-import { condition, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { FAILURE_TYPES } from '../src/contract/failures';
 import {
   type Applicant,
@@ -121,7 +121,12 @@ async function kazepayKyc(
   });
   const outcome = decided.status === 'PASSED' ? 'PASSED' : 'REJECTED';
   tracker.set(outcome, `KazePay answered ${decided.status}`);
-  return { outcome, provider: 'kazepay', customerRef: input.customerRef, submissions: 1 };
+  const result: KycResult = { outcome, provider: 'kazepay', customerRef: input.customerRef, submissions: 1 };
+  // KazePay's KYC status has no reason field (seed): a rejection says that much. Results recorded
+  // before this carried no reason and must replay so.
+  if (outcome === 'REJECTED' && patched('kazepay-rejection-reason'))
+    return { ...result, reason: `KazePay answered ${decided.status} (KazePay states no reason)` };
+  return result;
 }
 
 async function wasabiKyc(

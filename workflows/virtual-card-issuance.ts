@@ -27,6 +27,8 @@ export async function virtualCardIssuance(rawInput: IssuanceInput): Promise<Issu
     customerRef: input.customerRef,
   });
   const notifications = new Notifications();
+  // Until the order is sent the flow has only read the provider: a failure then frees the requestRef.
+  let sending = false;
   try {
     const cardType = await reads.wasabiCardType({ cardTypeId: input.cardTypeId });
     checkAgainstCardType(tracker, cardType, input.initialDeposit);
@@ -50,13 +52,14 @@ export async function virtualCardIssuance(rawInput: IssuanceInput): Promise<Issu
 
     // From here on money moves (card price, initial deposit): shielded from cancellation, still
     // bounded by the order's deadline, and reported with `cancelRequested`.
+    sending = true;
     const result = await CancellationScope.nonCancellable(() =>
       openAndFollow(input, tracker, notifications, cardType),
     );
     const cancelRequested = CancellationScope.current().consideredCancelled;
     return cancelRequested ? { ...result, cancelRequested } : result;
   } catch (error) {
-    endWithFailure(tracker, error, `issuance in state ${tracker.state}`);
+    endWithFailure(tracker, error, `issuance in state ${tracker.state}`, { nothingSent: !sending });
   }
 }
 

@@ -54,6 +54,7 @@ import {
   workflowIds,
   type Provider,
 } from '../contract';
+import { idStanding, REUSE_POLICY, startPolicy } from '../client/reuse';
 import { storedInput } from '../client/stored-input';
 import { DocumentNotFoundError, type DocumentStore } from '../documents/document-store';
 import { ProviderError, ProviderRejectedError, ProviderValidationError } from '../providers/errors';
@@ -386,10 +387,13 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
       const applicant = input.applicant as { email: string };
       router.rememberKyc(workflowId, input.provider as Provider, applicant.email);
     }
-    const existing = await describe(workflowId);
-    if (existing) {
-      await assertSameRequest(spec, workflowId, existing.runId, input);
-      return { workflowId, runId: existing.runId, started: false, status: existing.status.name };
+    // The typed client's id policy (src/client/reuse.ts): a run going, or one that ended without
+    // freeing its reference, is answered; a freed reference starts a new run, whatever it asked.
+    const standing = await idStanding(client, spec.type, workflowId);
+    if (standing.kind === 'running' || (standing.kind === 'closed' && !standing.reusable)) {
+      await assertSameRequest(spec, workflowId, standing.runId, input);
+      const status = standing.kind === 'running' ? 'RUNNING' : standing.status;
+      return { workflowId, runId: standing.runId, started: false, status };
     }
     const args = await spec.args(input, secrets);
     try {
@@ -398,7 +402,7 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
         taskQueue,
         args: [args],
         workflowIdConflictPolicy: 'USE_EXISTING',
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        workflowIdReusePolicy: startPolicy(spec.type, standing),
         typedSearchAttributes: searchAttributes(spec, input),
         staticSummary: flowSummary(spec.type, input),
       });
@@ -707,7 +711,7 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
         args: [input],
         workflowIdConflictPolicy: 'USE_EXISTING',
         // A closed account is never reopened by a late update.
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        workflowIdReusePolicy: REUSE_POLICY.cardAccount,
         typedSearchAttributes: searchAttributes(FLOW_SPECS['card-account'], input),
         staticSummary: flowSummary(WORKFLOW_TYPES.cardAccount, input),
       });

@@ -4,6 +4,8 @@
 export interface CliIO {
   out: (line: string) => void;
   err: (line: string) => void;
+  /** The whole of standard input (`--input -`); process.stdin when not given. */
+  readStdin?: () => Promise<string>;
 }
 
 export interface CliCommand {

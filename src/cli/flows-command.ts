@@ -1,15 +1,17 @@
 // `cardflow flows ...`: an operator's view of the flows over the typed client (the same rules as
-// the API): list by search attribute, read one, cancel one, and resolve a flow that waits in
-// NEEDS_RECONCILIATION. Connection and codec keys come from the environment (TEMPORAL_*,
+// the API): list by search attribute, read one, start one from a JSON input, cancel one, and
+// resolve a flow that waits in NEEDS_RECONCILIATION. Connection and codec keys come from the environment (TEMPORAL_*,
 // CARDFLOW_CODEC_KEYS...), as for the worker.
 import { parseArgs } from 'node:util';
 import { type CardflowClient, connectCardflowClient, type ListFilter } from '../client';
 import type { OutcomeResolution } from '../contract';
 import { type CliCommand, type CliIO, UsageError } from './command';
+import { FLOWS_START_USAGE, startChecked, startRequest } from './flows-start';
 
 const USAGE = [
   'cardflow flows list [--state S] [--flow TYPE] [--provider P] [--card REF] [--customer REF] [--running] [--limit N]',
   'cardflow flows get <workflowId>',
+  FLOWS_START_USAGE,
   'cardflow flows cancel <workflowId>',
   'cardflow flows resolve <workflowId> (--applied [--transaction ID] | --not-applied) [--note TEXT]',
 ].join('\n       ');
@@ -54,6 +56,23 @@ const subcommands: Record<string, Run> = {
     const state = description.status.name === 'RUNNING' ? await handle.state() : undefined;
     io.out(JSON.stringify({ workflowId: id, status: description.status.name, state }, null, 2));
     return 0;
+  },
+  async start(client, args, io) {
+    const { values, positionals } = parse(() =>
+      parseArgs({
+        args,
+        strict: true,
+        allowPositionals: true,
+        options: { input: { type: 'string' }, wait: { type: 'boolean' } },
+      }),
+    );
+    const [type, ...extra] = positionals;
+    if (!type) throw new UsageError('a flow type is required');
+    if (extra.length) throw new UsageError(`unexpected ${extra.join(' ')}`);
+    if (values.input === undefined) throw new UsageError('--input <file|-> is required');
+    // Checked before connecting: a bad input is refused with nothing sent.
+    const request = await startRequest(type, values.input, io);
+    return startChecked(await client(), request, values.wait ?? false, io);
   },
   async cancel(client, args, io) {
     const id = onlyId(args);
@@ -108,8 +127,16 @@ function onlyId(args: string[]): string {
   return id;
 }
 
-export const flowsCommand: CliCommand = {
-  summary: 'list, read, cancel and resolve flows (typed client; TEMPORAL_* and codec keys from the env)',
+/** A cardflow client and the connection to close when the command is done. */
+export type ConnectCardflow = () => Promise<{
+  cardflow: CardflowClient;
+  connection: { close(): Promise<void> };
+}>;
+
+/** The flows command over `connect` (the environment's Temporal and codec keys by default). */
+export const flowsCommandWith = (connect: ConnectCardflow): CliCommand => ({
+  summary:
+    'list, read, start, cancel and resolve flows (typed client; TEMPORAL_* and codec keys from the env)',
   usage: USAGE,
   async run(args, io) {
     const [name, ...rest] = args;
@@ -123,12 +150,14 @@ export const flowsCommand: CliCommand = {
       io.out(`usage: ${USAGE}`);
       return 0;
     }
-    let connected: Awaited<ReturnType<typeof connectCardflowClient>> | undefined;
-    const client = async () => (connected ??= await connectCardflowClient()).cardflow;
+    let connected: Awaited<ReturnType<ConnectCardflow>> | undefined;
+    const client = async () => (connected ??= await connect()).cardflow;
     try {
       return await sub(client, rest, io);
     } finally {
       await connected?.connection.close();
     }
   },
-};
+});
+
+export const flowsCommand: CliCommand = flowsCommandWith(() => connectCardflowClient());

@@ -13,7 +13,7 @@ import {
   WorkflowExecutionAlreadyStartedError,
   type WorkflowHandle,
 } from '@temporalio/client';
-import type { SearchAttributePair, WorkflowIdReusePolicy } from '@temporalio/common';
+import type { SearchAttributePair } from '@temporalio/common';
 import { z } from 'zod';
 import {
   accountDepositSchema,
@@ -76,7 +76,10 @@ import {
   type WorkflowType,
 } from '../contract';
 import { type CodecKeyring, loadCodecKeyring } from '../security/codec-keys';
+import { idStanding, REUSE_POLICY, startPolicy } from './reuse';
 import { storedInput } from './stored-input';
+
+export { REUSE_POLICY, REUSE_RULE, type ReuseRule, idStanding } from './reuse';
 import { createDataConverter } from '../security/data-converter';
 import { connectClient, type TemporalTarget, temporalTarget } from '../runtime/temporal-connection';
 
@@ -91,7 +94,8 @@ export class CardflowInputError extends Error {
   }
 }
 
-function check<S extends z.ZodType>(what: string, schema: S, value: unknown): z.output<S> {
+/** `value` as `schema` reads it, or CardflowInputError naming the fields (the client's own check). */
+export function checkInput<S extends z.ZodType>(what: string, schema: S, value: unknown): z.output<S> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   throw new CardflowInputError(
@@ -167,21 +171,6 @@ export interface CardKey {
   cardRef: string;
 }
 
-/**
- * Id reuse per flow once a run has closed. A completed flow stays finished (its outcome is the
- * answer: a second start returns the same workflow); a flow that failed or timed out may be
- * started again where nothing was moved by money: KYC, activation, closure. Deposits, card
- * orders and card accounts never start twice under one id.
- */
-export const REUSE_POLICY: Record<WorkflowType, WorkflowIdReusePolicy> = {
-  kycVerification: 'ALLOW_DUPLICATE_FAILED_ONLY',
-  physicalCardActivation: 'ALLOW_DUPLICATE_FAILED_ONLY',
-  virtualCardIssuance: 'REJECT_DUPLICATE',
-  cardDeposit: 'REJECT_DUPLICATE',
-  cardClosure: 'ALLOW_DUPLICATE_FAILED_ONLY',
-  cardAccount: 'REJECT_DUPLICATE',
-};
-
 /** A depositRef was used before with another amount or currency: nothing was started or moved. */
 export class DepositConflictError extends Error {
   override readonly name = 'DepositConflictError';
@@ -234,18 +223,25 @@ export function createCardflowClient({ client, taskQueue = TASK_QUEUE }: Cardflo
     taskQueue,
     args: [input],
     workflowIdConflictPolicy: 'USE_EXISTING' as const,
-    workflowIdReusePolicy: REUSE_POLICY[type],
     typedSearchAttributes: attributes(type, provider, refs),
     staticSummary: summary,
   });
 
-  /** Starts, or answers the flow already under that id (running, or closed and not reusable). */
+  /**
+   * Starts, or answers the flow already under that id: running, or closed without freeing its
+   * reference (`reuse.ts`: a money flow is started again only after failing before any send).
+   */
   async function start<R, S = FlowStatus>(
     type: WorkflowType,
     options: ReturnType<typeof startOptions>,
   ): Promise<Flow<R, S>> {
+    const standing = await idStanding(client, type, options.workflowId);
+    if (standing.kind === 'running' || (standing.kind === 'closed' && !standing.reusable))
+      return flow<R, S>(client.workflow.getHandle(options.workflowId));
     try {
-      return flow<R, S>(await client.workflow.start(type, options));
+      return flow<R, S>(
+        await client.workflow.start(type, { ...options, workflowIdReusePolicy: startPolicy(type, standing) }),
+      );
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError)
         return flow<R, S>(client.workflow.getHandle(options.workflowId));
@@ -256,7 +252,7 @@ export function createCardflowClient({ client, taskQueue = TASK_QUEUE }: Cardflo
   const handleOf = (workflowId: string) => client.workflow.getHandle(workflowId);
 
   const accountStart = (input: CardAccountInput) => {
-    const parsed = check('cardAccount', cardAccountInputSchema, input);
+    const parsed = checkInput('cardAccount', cardAccountInputSchema, input);
     const options = startOptions(
       'cardAccount',
       workflowIds.cardAccount(parsed.provider, parsed.cardRef),
@@ -265,7 +261,13 @@ export function createCardflowClient({ client, taskQueue = TASK_QUEUE }: Cardflo
       { customerRef: parsed.customerRef, cardRef: parsed.cardRef },
       flowSummary('cardAccount', parsed),
     );
-    return { options, operation: () => new WithStartWorkflowOperation(WORKFLOW_TYPES.cardAccount, options) };
+    const operation = () =>
+      new WithStartWorkflowOperation(WORKFLOW_TYPES.cardAccount, {
+        ...options,
+        // A closed account is never reopened by a late update.
+        workflowIdReusePolicy: REUSE_POLICY.cardAccount,
+      });
+    return { options, operation };
   };
 
   return {
@@ -274,7 +276,7 @@ export function createCardflowClient({ client, taskQueue = TASK_QUEUE }: Cardflo
     // ---- starting flows (idempotent) ----
 
     async startKyc(input: KycInput): Promise<Flow<KycResult>> {
-      const p = check('kycVerification', kycInputSchema, input);
+      const p = checkInput('kycVerification', kycInputSchema, input);
       return start('kycVerification', {
         ...startOptions(
           'kycVerification',
@@ -288,7 +290,7 @@ export function createCardflowClient({ client, taskQueue = TASK_QUEUE }: Cardflo
     },
 
     async startActivation(input: ActivationInput): Promise<Flow<ActivationResult>> {
-      const p = check('physicalCardActivation', activationInputSchema, input);
+      const p = checkInput('physicalCardActivation', activationInputSchema, input);
       return start(
         'physicalCardActivation',
         startOptions(
@@ -303,7 +305,7 @@ export function createCardflowClient({ client, taskQueue = TASK_QUEUE }: Cardflo
     },
 
     async startIssuance(input: IssuanceInput): Promise<Flow<IssuanceResult>> {
-      const p = check('virtualCardIssuance', issuanceInputSchema, input);
+      const p = checkInput('virtualCardIssuance', issuanceInputSchema, input);
       return start(
         'virtualCardIssuance',
         startOptions(
@@ -323,7 +325,7 @@ export function createCardflowClient({ client, taskQueue = TASK_QUEUE }: Cardflo
      * DepositConflictError.
      */
     async startDeposit(input: DepositInput): Promise<Flow<DepositResult>> {
-      const p = check('cardDeposit', depositInputSchema, input);
+      const p = checkInput('cardDeposit', depositInputSchema, input);
       const terms: DepositTerms = { amount: p.amount, currency: p.currency };
       const deposit = await start<DepositResult>(
         'cardDeposit',
@@ -350,7 +352,7 @@ export function createCardflowClient({ client, taskQueue = TASK_QUEUE }: Cardflo
     },
 
     async startClosure(input: ClosureInput): Promise<Flow<ClosureResult>> {
-      const p = check('cardClosure', closureInputSchema, input);
+      const p = checkInput('cardClosure', closureInputSchema, input);
       return start(
         'cardClosure',
         startOptions(
@@ -376,7 +378,9 @@ export function createCardflowClient({ client, taskQueue = TASK_QUEUE }: Cardflo
     // ---- handles by business key ----
 
     kyc: (provider: Provider, customerRef: string): Flow<KycResult> =>
-      flow(handleOf(workflowIds.kycVerification(check('provider', providerSchema, provider), customerRef))),
+      flow(
+        handleOf(workflowIds.kycVerification(checkInput('provider', providerSchema, provider), customerRef)),
+      ),
     activation: (key: ActivationKey): Flow<ActivationResult> =>
       flow(handleOf(workflowIds.physicalCardActivation(key.provider, key.customerRef, key.requestRef))),
     issuance: (customerRef: string, requestRef: string): Flow<IssuanceResult> =>
@@ -402,14 +406,14 @@ export function createCardflowClient({ client, taskQueue = TASK_QUEUE }: Cardflo
 
     /** WasabiCard: a corrected resubmission after a rejection (only while AWAITING_RESUBMISSION). */
     async resubmitKyc(provider: Provider, customerRef: string, resubmission: KycResubmission) {
-      const p = check('resubmitKyc', kycResubmissionSchema, resubmission);
+      const p = checkInput('resubmitKyc', kycResubmissionSchema, resubmission);
       return handleOf(workflowIds.kycVerification(provider, customerRef)).executeUpdate(resubmitKycUpdate, {
         args: [p],
       });
     },
 
     async submitActivationCode(key: ActivationKey, code: string): Promise<ActivationCodeOutcome> {
-      const p = check('submitActivationCode', activationCodeSchema, { code });
+      const p = checkInput('submitActivationCode', activationCodeSchema, { code });
       return handleOf(
         workflowIds.physicalCardActivation(key.provider, key.customerRef, key.requestRef),
       ).executeUpdate(submitActivationCodeUpdate, { args: [p] });
@@ -417,7 +421,7 @@ export function createCardflowClient({ client, taskQueue = TASK_QUEUE }: Cardflo
 
     /** The PIN as a secret-store handle, never the PIN itself. */
     async providePin(key: ActivationKey, pinHandle: string) {
-      const p = check('providePin', providePinSchema, { pinHandle });
+      const p = checkInput('providePin', providePinSchema, { pinHandle });
       return handleOf(
         workflowIds.physicalCardActivation(key.provider, key.customerRef, key.requestRef),
       ).executeUpdate(providePinUpdate, { args: [p] });
@@ -425,7 +429,7 @@ export function createCardflowClient({ client, taskQueue = TASK_QUEUE }: Cardflo
 
     /** A verified provider notification for a flow: makes it read the provider now. */
     async providerNotification(workflowId: string, notification: ProviderNotification): Promise<void> {
-      const p = check('providerNotification', providerNotificationSchema, notification);
+      const p = checkInput('providerNotification', providerNotificationSchema, notification);
       return handleOf(workflowId).signal(providerNotificationSignal, p);
     },
 
@@ -435,7 +439,7 @@ export function createCardflowClient({ client, taskQueue = TASK_QUEUE }: Cardflo
       account: CardAccountInput,
       deposit: { depositRef: string; amount: string | number },
     ): Promise<DepositResult> {
-      const d = check('deposit', accountDepositSchema, deposit);
+      const d = checkInput('deposit', accountDepositSchema, deposit);
       const operation = accountStart(account).operation();
       return client.workflow.executeUpdateWithStart(depositUpdate, {
         args: [d],
@@ -472,7 +476,7 @@ export function createCardflowClient({ client, taskQueue = TASK_QUEUE }: Cardflo
      * the step follows one) or not applied (the flow sends again). Refused when nothing awaits it.
      */
     async resolveOutcome(workflowId: string, resolution: OutcomeResolution): Promise<{ accepted: true }> {
-      const r = check('resolveOutcome', outcomeResolutionSchema, resolution);
+      const r = checkInput('resolveOutcome', outcomeResolutionSchema, resolution);
       return handleOf(workflowId).executeUpdate(resolveOutcomeUpdate, { args: [r] });
     },
 
@@ -480,7 +484,7 @@ export function createCardflowClient({ client, taskQueue = TASK_QUEUE }: Cardflo
 
     /** Flows by provider, type, state, customer or card reference (search attributes). */
     async list(filter: ListFilter = {}): Promise<FlowSummary[]> {
-      const f = check('list', listFilterSchema, filter);
+      const f = checkInput('list', listFilterSchema, filter);
       const out: FlowSummary[] = [];
       for await (const info of client.workflow.list({
         query: listQuery(f),

@@ -39,6 +39,12 @@ export const STILL_PENDING = 'StillPending';
  */
 export const UNKNOWN_STATUS = 'UnknownProviderStatus';
 
+/**
+ * Activity failure type: the deposit flow found under a depositRef failed before sending anything
+ * (NothingSent), so the account starts the deposit again instead of answering that failure.
+ */
+export const REFERENCE_FREE = 'ReferenceFree';
+
 /** The CardState a flow ends in when it fails, by failure type; searchable in the Web UI. */
 export const FAILURE_STATE_BY_TYPE = {
   DeadlineExceeded: 'TIMED_OUT',
@@ -67,3 +73,17 @@ export const FAILURE_STATES = [
   NEEDS_RECONCILIATION,
 ] as const;
 export type FailureState = (typeof FAILURE_STATES)[number];
+
+/**
+ * Failure details of a flow that ended before any request reached a provider (a check it makes
+ * itself, a precondition, a read that failed): nothing moved, so its reference may be used
+ * again. Set only where the workflow knows no send went out; any other failure keeps it burnt.
+ */
+export interface NothingSent {
+  nothingSent: true;
+}
+export const NOTHING_SENT: NothingSent = { nothingSent: true };
+
+export function isNothingSent(details: unknown): details is NothingSent {
+  return typeof details === 'object' && details !== null && (details as NothingSent).nothingSent === true;
+}

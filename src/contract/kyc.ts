@@ -114,7 +114,7 @@ export interface KycResult {
   submissions: number;
   /** WasabiCard's cardholder id (needed to open cards for this customer). */
   holderId?: string;
-  /** The provider's stated reason, for a rejection. */
+  /** The provider's stated reason, for a rejection (KazePay states none: its result says so). */
   reason?: string;
 }
 

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { Decimal } from '../contract/money';
 import { applicant } from './applicant';
+import { formatMoney } from './money';
 import type { EngineApi, SandboxControl } from './http';
 
 export interface FlowReport {
@@ -147,7 +148,7 @@ export async function runFlow(
 }
 
 const money = (label: string, amount: unknown, currency: unknown) =>
-  amount === undefined ? undefined : `${label} ${String(amount)} ${String(currency ?? '')}`.trim();
+  amount === undefined ? undefined : `${label} ${formatMoney(amount, currency)}`;
 
 /** KazePay: KYC → card assigned → code from the mailer → ACTIVE + PIN → deposit → failed deposit → close. */
 export async function kazepayPhysicalCard(ctx: DemoContext): Promise<FlowReport[]> {
@@ -334,7 +335,7 @@ export async function wasabiVirtualCard(ctx: DemoContext): Promise<FlowReport[]>
     body: { provider: 'wasabi', cardRef: cardNo, completion: QUICK },
     expected: 'CLOSED',
     amounts: (r) =>
-      `${money('refund', r.refundAmount, r.currency)}${r.fee ? ` (fee ${String(r.fee)})` : ''} of ${String(
+      `${money('refund', r.refundAmount, r.currency)}${r.fee ? ` (fee ${formatMoney(r.fee)})` : ''} of ${formatMoney(
         (before.body as { amount?: unknown } | undefined)?.amount,
       )} left`,
   });
@@ -346,7 +347,7 @@ export async function wasabiVirtualCard(ctx: DemoContext): Promise<FlowReport[]>
       new Decimal(String(closure.result.refundAmount ?? 'NaN')).plus(String(closure.result.fee ?? '0')),
     )
   ) {
-    closure.report.outcome = `CLOSED, but refunded ${String(closure.result.refundAmount)} of ${String(balance)}`;
+    closure.report.outcome = `CLOSED, but refunded ${formatMoney(closure.result.refundAmount)} of ${formatMoney(balance)}`;
   }
   reports.push(closure.report);
   return reports;

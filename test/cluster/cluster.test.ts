@@ -32,11 +32,7 @@ import {
 import { HISTORY_SHARDS } from '../../src/dev/cluster/config';
 import { type ClusterStack, startClusterStack } from '../../src/dev/cluster/stack';
 import { countByOwner } from '../../src/dev/cluster/shards';
-import {
-  type ClusterPorts,
-  freePortAtMost,
-  MAX_MEMBERSHIP_PORT,
-} from '../../src/dev/cluster/temporal-cluster';
+import { freeClusterPorts } from '../../src/dev/cluster/temporal-cluster';
 import { freePort } from '../../src/dev/ports';
 import { seededRandom } from '../../src/sandbox/common/random';
 import { loadCodecKeyring } from '../../src/security/codec-keys';
@@ -55,18 +51,6 @@ let world: LifecycleWorld;
 let canaries: CanarySet;
 let bootMs = 0;
 const allRecords: LifecycleRecord[] = [];
-
-async function ports(): Promise<ClusterPorts> {
-  // Membership ports at most 32767 (the server stores them as SMALLINT; the OS picks higher ones).
-  const p = async () => ({ grpc: await freePort(), membership: await freePortAtMost(MAX_MEMBERSHIP_PORT) });
-  return {
-    postgres: await freePort(),
-    frontend: { ...(await p()), http: await freePort() },
-    history: [await p(), await p()],
-    matching: await p(),
-    worker: await p(),
-  };
-}
 
 before(
   async () => {
@@ -103,7 +87,7 @@ before(
       WASABI_TIMEOUT: '5s',
       CARDFLOW_WORKER_SHUTDOWN_GRACE: '2s',
     };
-    stack = await startClusterStack({ env, ports: await ports(), onProgress: log });
+    stack = await startClusterStack({ env, ports: await freeClusterPorts(), onProgress: log });
     bootMs = Date.now() - started;
     log(`booted in ${bootMs} ms: ${JSON.stringify(stack.timings)}`);
 

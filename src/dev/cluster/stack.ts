@@ -33,23 +33,35 @@ export interface StartClusterStackOptions {
   ports?: ClusterPorts;
 }
 
-export async function startClusterStack(options: StartClusterStackOptions = {}): Promise<ClusterStack> {
-  const env = options.env ?? process.env;
-  const progress = options.onProgress ?? (() => undefined);
-  const settings = loadClusterSettings(env);
-  const dev = loadDevStackSettings(env);
-  const host = dev.CARDFLOW_DEV_HOST;
-  const dataDir = resolve(dev.CARDFLOW_DATA_DIR);
-  const timings: Record<string, number> = {};
-  const timed = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
-    const started = Date.now();
-    try {
-      return await work();
-    } finally {
-      timings[name] = Date.now() - started;
-    }
-  };
+export interface ClusterTemporal {
+  install: TemporalServerInstall;
+  cluster: TemporalCluster;
+}
 
+export interface StartClusterTemporalOptions {
+  env: NodeJS.ProcessEnv;
+  /** The cluster's data goes to <dataDir>/cluster, its logs to <dataDir>/logs/cluster. */
+  dataDir: string;
+  host: string;
+  /** Ports instead of the settings' (tests and the benchmark take free ones). */
+  ports?: ClusterPorts;
+  /** The namespace instead of the settings' (the benchmark's workers use `default`). */
+  namespace?: string;
+  onProgress?: (line: string) => void;
+  /** Records how long each phase took (ms). */
+  timed?: <T>(name: string, work: () => Promise<T>) => Promise<T>;
+}
+
+/**
+ * The Temporal half of `cardflow cluster`: prerequisites checked, the pinned server built or
+ * reused, PostgreSQL and the Temporal processes started. Shared by the cluster command, the
+ * cluster suite, the benchmark and the chaos suite, so all of them run the same cluster.
+ */
+export async function startClusterTemporal(options: StartClusterTemporalOptions): Promise<ClusterTemporal> {
+  const { env, host } = options;
+  const progress = options.onProgress ?? (() => undefined);
+  const timed = options.timed ?? (<T>(_name: string, work: () => Promise<T>) => work());
+  const settings = loadClusterSettings(env);
   // Every prerequisite is checked before anything starts.
   const postgresBinDir = findPostgresBinDir(env);
   const temporalCli = requireTemporalBinary('cli', env);
@@ -57,11 +69,10 @@ export async function startClusterStack(options: StartClusterStackOptions = {}):
     ensureTemporalServer({ env, onProgress: progress }),
   );
   progress(`temporal server ${install.version}: ${install.dir}`);
-
   const cluster = await timed('cluster', () =>
     startTemporalCluster({
-      dir: join(dataDir, 'cluster'),
-      logDir: join(dataDir, 'logs', 'cluster'),
+      dir: join(options.dataDir, 'cluster'),
+      logDir: join(options.dataDir, 'logs', 'cluster'),
       host,
       ports:
         options.ports ??
@@ -70,7 +81,7 @@ export async function startClusterStack(options: StartClusterStackOptions = {}):
           settings.CARDFLOW_CLUSTER_FRONTEND_PORT,
           settings.CARDFLOW_CLUSTER_PORT_BASE,
         ),
-      namespace: settings.CARDFLOW_CLUSTER_NAMESPACE,
+      namespace: options.namespace ?? settings.CARDFLOW_CLUSTER_NAMESPACE,
       install,
       postgresBinDir,
       temporalCli,
@@ -83,6 +94,31 @@ export async function startClusterStack(options: StartClusterStackOptions = {}):
       onProgress: progress,
     }),
   );
+  return { install, cluster };
+}
+
+export async function startClusterStack(options: StartClusterStackOptions = {}): Promise<ClusterStack> {
+  const env = options.env ?? process.env;
+  const progress = options.onProgress ?? (() => undefined);
+  const settings = loadClusterSettings(env);
+  const dev = loadDevStackSettings(env);
+  const timings: Record<string, number> = {};
+  const timed = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    const started = Date.now();
+    try {
+      return await work();
+    } finally {
+      timings[name] = Date.now() - started;
+    }
+  };
+  const { install, cluster } = await startClusterTemporal({
+    env,
+    dataDir: resolve(dev.CARDFLOW_DATA_DIR),
+    host: dev.CARDFLOW_DEV_HOST,
+    ...(options.ports ? { ports: options.ports } : {}),
+    onProgress: progress,
+    timed,
+  });
   let engine: DevStack;
   try {
     engine = await timed('engine', () =>

@@ -11,7 +11,8 @@
 //      SIGKILLed and started again, the frontend restarts.
 // After each phase: every lifecycle completed, nothing still running, no workflow task failure,
 // zero duplicate provider effects, both sandbox ledgers balance and match what the flows reported
-// (the chaos suite's checks), no canary secret in any history or log.
+// (the chaos suite's checks), no canary secret in any history or log, and no API answer other than
+// 503 with Retry-After while Temporal was unavailable (no other 5xx, no 404 for a flow it started).
 import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -170,6 +171,9 @@ async function assertAllWell(records: LifecycleRecord[], phase: string): Promise
   assert.equal(checks.ledgersBalanced, true, `both ledgers balance: ${context}`);
   assert.equal(checks.leaks, 0, `no canary in histories or logs: ${context}`);
   assert.equal(checks.canaryControl, true, 'the canary scanner finds a planted canary');
+  // While the cluster restarts the API answers 503 with Retry-After, never another 5xx, and never
+  // a 404 for a flow this suite started.
+  assert.deepEqual((world.api as PatientApi).wrongAnswers, [], `${phase}: API answers under faults`);
   // The lifecycles really ran on this cluster: their workflows are listed by its visibility store.
   assert.ok(
     checks.workflows >= records.length * 4,

@@ -2,7 +2,7 @@
 // `npm run cluster` starts, started the same way (src/dev/cluster/stack.ts) on free loopback ports
 // in a throwaway data folder: PostgreSQL, five Temporal processes (frontend, matching, worker and
 // two history hosts sharing the shards), the namespace and search attributes, then the engine's
-// codec server, sandboxes, API and two worker processes. Then:
+// codec server, sandboxes, API, two worker processes and the Web UI (--ui). Then:
 //   1. the cluster is what it claims: `temporal operator cluster describe` reports postgres12 for
 //      persistence and visibility, five processes are members, both history hosts own shards;
 //   2. complete lifecycles of both providers through the API (the chaos suite's drivers);
@@ -81,6 +81,7 @@ before(
       CARDFLOW_DEV_WASABI_SANDBOX_PORT: String(await freePort()),
       CARDFLOW_DEV_WORKER_HEALTH_PORT: String(await freePort()),
       CARDFLOW_DEV_METRICS_PORT: String(await freePort()),
+      CARDFLOW_DEV_TEMPORAL_UI_PORT: String(await freePort()),
       KAZEPAY_SANDBOX_MERCHANT_BALANCE: '10000000.00',
       WASABI_SANDBOX_MERCHANT_BALANCE: '10000000',
       // An applied-but-unanswered call costs seconds, not half a minute (as in the chaos suite).
@@ -88,7 +89,7 @@ before(
       WASABI_TIMEOUT: '5s',
       CARDFLOW_WORKER_SHUTDOWN_GRACE: '2s',
     };
-    stack = await startClusterStack({ env, ports: await freeClusterPorts(), onProgress: log });
+    stack = await startClusterStack({ env, ports: await freeClusterPorts(), onProgress: log, ui: true });
     bootMs = Date.now() - started;
     log(`booted in ${bootMs} ms: ${JSON.stringify(stack.timings)}`);
 
@@ -217,6 +218,28 @@ test(
     assert.ok(stack.engine.workers.every((w) => w.running));
     log(
       `describe: ${JSON.stringify({ ...describe, supportedClients: undefined })}; shards ${JSON.stringify(owners)}`,
+    );
+  },
+);
+
+test(
+  'the Web UI (--ui): the pinned UI server serves the cluster, its namespace listed',
+  { timeout: 30_000 },
+  async () => {
+    const ui = stack.ui;
+    assert.ok(ui, 'the UI server started');
+    const page = await fetch(ui.url);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /<html/i);
+    // The UI server's own API, answered through the cluster's frontend.
+    const answer = await fetch(`${ui.url}/api/v1/namespaces`);
+    assert.equal(answer.status, 200);
+    const { namespaces } = (await answer.json()) as {
+      namespaces: Array<{ namespaceInfo: { name: string } }>;
+    };
+    assert.ok(
+      namespaces.some((n) => n.namespaceInfo.name === stack.cluster.namespace),
+      JSON.stringify(namespaces.map((n) => n.namespaceInfo.name)),
     );
   },
 );

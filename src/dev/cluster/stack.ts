@@ -2,13 +2,15 @@
 // machine, without containers. The pinned server is built or reused (server-binaries.ts), the
 // cluster starts (temporal-cluster.ts), then the engine's own parts start exactly as `npm start`
 // starts them (src/dev/stack.ts: codec server, sandboxes, API) with two worker processes instead
-// of the in-process worker. Everything listens on loopback; data is kept in <data>/cluster.
+// of the in-process worker, and with `--ui` the Web UI (ui-server.ts). Everything listens on
+// loopback; data is kept in <data>/cluster.
 import { join, resolve } from 'node:path';
 import { requireTemporalBinary } from '../../runtime/temporal-binaries';
 import { type DevStack, startDevStack } from '../stack';
 import { loadDevStackSettings } from '../settings';
 import { findPostgresBinDir } from './postgres';
 import { ensureTemporalServer, type TemporalServerInstall } from './server-binaries';
+import { assertPortsFree } from '../ports';
 import { loadClusterSettings } from './settings';
 import {
   type ClusterPorts,
@@ -16,11 +18,14 @@ import {
   startTemporalCluster,
   type TemporalCluster,
 } from './temporal-cluster';
+import { ensureUiServer, type RunningUiServer, startUiServer } from './ui-server';
 
 export interface ClusterStack {
   install: TemporalServerInstall;
   cluster: TemporalCluster;
   engine: DevStack;
+  /** The Web UI, when asked for (`--ui`). */
+  ui?: RunningUiServer;
   /** How long each phase of the start took (ms). */
   timings: Record<string, number>;
   stop(): Promise<void>;
@@ -31,6 +36,8 @@ export interface StartClusterStackOptions {
   onProgress?: (line: string) => void;
   /** Ports instead of the settings' (tests take free ones). */
   ports?: ClusterPorts;
+  /** Also serve the Web UI (built or reused) on CARDFLOW_DEV_TEMPORAL_UI_PORT. */
+  ui?: boolean;
 }
 
 export interface ClusterTemporal {
@@ -111,6 +118,20 @@ export async function startClusterStack(options: StartClusterStackOptions = {}):
       timings[name] = Date.now() - started;
     }
   };
+  // The UI's port and build are checked before anything starts.
+  const uiPort = dev.CARDFLOW_DEV_TEMPORAL_UI_PORT;
+  if (options.ui)
+    await assertPortsFree([
+      {
+        what: 'Temporal Web UI',
+        host: dev.CARDFLOW_DEV_HOST,
+        port: uiPort,
+        setting: 'CARDFLOW_DEV_TEMPORAL_UI_PORT',
+      },
+    ]);
+  const uiInstall = options.ui
+    ? await timed('ui server build or reuse', () => ensureUiServer({ env, onProgress: progress }))
+    : undefined;
   const { install, cluster } = await startClusterTemporal({
     env,
     dataDir: resolve(dev.CARDFLOW_DATA_DIR),
@@ -137,12 +158,35 @@ export async function startClusterStack(options: StartClusterStackOptions = {}):
     await cluster.stop();
     throw error;
   }
+  let ui: RunningUiServer | undefined;
+  if (uiInstall) {
+    try {
+      ui = await timed('ui', () =>
+        startUiServer({
+          install: uiInstall,
+          host: dev.CARDFLOW_DEV_HOST,
+          port: uiPort,
+          temporalAddress: cluster.address,
+          namespace: cluster.namespace,
+          codecEndpoint: engine.urls.codecServer,
+          logFile: join(resolve(dev.CARDFLOW_DATA_DIR), 'logs', 'cluster', 'temporal-ui.log'),
+        }),
+      );
+      progress(`temporal ui server ${uiInstall.version}: ${ui.url}`);
+    } catch (error) {
+      await engine.stop();
+      await cluster.stop();
+      throw error;
+    }
+  }
   return {
     install,
     cluster,
     engine,
+    ...(ui ? { ui } : {}),
     timings,
     async stop() {
+      await ui?.stop();
       await engine.stop();
       await cluster.stop();
     },

@@ -2,7 +2,8 @@
 // restarting, a history host moving its shards, the namespace briefly unknown).
 //
 // - A transient error (UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ..., once the SDK's own
-//   retries are spent) answers 503 with Retry-After: the caller or provider tries again.
+//   retries are spent) answers 503 with Retry-After: the caller or provider tries again. Any other
+//   unexpected error is a 503 too (never a 500), but logged as an error, not as an outage.
 // - The SDK turns every NOT_FOUND into WorkflowNotFoundError and drops the gRPC status, so "no such
 //   flow" is only believed once a describe of the flow answers NOT_FOUND with Temporal's
 //   NotFoundFailure details (what the server attaches to a workflow it does not have). A NOT_FOUND
@@ -25,8 +26,6 @@ const TRANSIENT_CODES: ReadonlySet<number> = new Set([
   status.RESOURCE_EXHAUSTED,
   status.ABORTED,
   status.CANCELLED,
-  status.INTERNAL,
-  status.UNKNOWN,
 ]);
 const NOT_FOUND_FAILURE = 'temporal.api.errordetails.v1.NotFoundFailure';
 

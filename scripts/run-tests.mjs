@@ -39,7 +39,8 @@ if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);
 }
-const concurrency = process.env.CARDFLOW_TEST_CONCURRENCY ?? '2';
+// Each cluster file boots its own PostgreSQL and five Temporal processes: one at a time.
+const concurrency = process.env.CARDFLOW_TEST_CONCURRENCY ?? (chosen.includes('cluster') ? '1' : '2');
 // Besides the spec output, every finished test as a JSON line, for the per-suite summary below.
 const summaryDir = mkdtempSync(join(tmpdir(), 'cardflow-tests-'));
 const summaryFile = join(summaryDir, 'results.jsonl');

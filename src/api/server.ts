@@ -56,6 +56,12 @@ import {
 } from '../contract';
 import { idStanding, REUSE_POLICY, startPolicy } from '../client/reuse';
 import { storedInput } from '../client/stored-input';
+import {
+  flowPresence,
+  isTransientTemporalError,
+  TEMPORAL_RETRY_AFTER_S,
+  TemporalUnavailableError,
+} from './temporal-errors';
 import { DocumentNotFoundError, type DocumentStore } from '../documents/document-store';
 import { ProviderError, ProviderRejectedError, ProviderValidationError } from '../providers/errors';
 import type { KazepayClient } from '../providers/kazepay/client';
@@ -281,14 +287,16 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
       return reply.code(415).send({ error: 'unsupported_media_type', message: 'unsupported content type' });
     if (status && status >= 400 && status < 500)
       return reply.code(400).send({ error: 'bad_request', message: 'malformed request' });
-    logger.error(
+    // Temporal unavailable (a cluster restarting) is expected and retried; anything else is logged loud.
+    const transient = isTransientTemporalError(error);
+    logger[transient ? 'warn' : 'error'](
       {
         err: { name: (error as Error).name, message: redactText(String((error as Error).message)) },
         route: request.routeOptions.url,
       },
-      'api: unexpected error',
+      transient ? 'api: Temporal unavailable' : 'api: unexpected error',
     );
-    return reply.code(503).send(UNAVAILABLE);
+    return reply.code(503).header('retry-after', String(TEMPORAL_RETRY_AFTER_S)).send(UNAVAILABLE);
   });
   app.setNotFoundHandler((_request, reply) =>
     reply.code(404).send({ error: 'not_found', message: 'no such endpoint' }),
@@ -310,8 +318,10 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
     try {
       return await client.workflow.getHandle(workflowId).describe();
     } catch (error) {
-      if (error instanceof WorkflowNotFoundError) return undefined;
-      throw error;
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
+      // The SDK calls every NOT_FOUND a missing workflow; only Temporal's own details say so.
+      if ((await flowPresence(client, workflowId)) === 'missing') return undefined;
+      throw new TemporalUnavailableError('a NOT_FOUND for a flow that exists', { cause: error });
     }
   };
 

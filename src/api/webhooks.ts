@@ -20,6 +20,7 @@ import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { type ProviderNotification, providerNotificationSignal, providerOrderKey } from '../contract';
 import type { Logger } from '../runtime/logger';
+import { flowPresence, TemporalUnavailableError } from './temporal-errors';
 
 export interface WebhookJournalEntry {
   at: string;
@@ -145,8 +146,11 @@ export class NotificationRouter {
         await this.client.workflow.getHandle(id).signal(providerNotificationSignal, notification);
         signalled.push(id);
       } catch (error) {
-        // Closed meanwhile: nothing waits there any more.
         if ((error as Error).name !== 'WorkflowNotFoundError') throw error;
+        // Closed meanwhile: nothing waits there any more. Any other NOT_FOUND (a restarting
+        // frontend, the namespace briefly unknown) throws, so the provider retries.
+        if ((await flowPresence(this.client, id)) === 'running')
+          throw new TemporalUnavailableError('a NOT_FOUND for a running flow', { cause: error });
       }
     }
     const entry = this.journal.record(

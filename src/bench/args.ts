@@ -1,6 +1,6 @@
 // `npm run bench -- [options]`: the command line, parsed into the run's plan (pure).
 import { parseArgs } from 'node:util';
-import { STORAGES, type Storage } from './storage';
+import { BENCH_SERVERS, type BenchServer, DEV_STACK_STORAGE, STORAGES, type Storage } from './storage';
 
 export const USAGE = `npm run bench -- [options]
 
@@ -10,7 +10,11 @@ export const USAGE = `npm run bench -- [options]
   --repetitions N         blocks per arm and concurrency (default 5; arms interleaved)
   --lifecycles N          at least N lifecycles per block, and one per slot (default 4)
   --storage memory,file,wal
-                          dev server storage settings to measure (default all three)
+                          dev server storage settings to measure (default all three; with
+                          --server naming the cluster: wal, the dev stack's)
+  --server dev,cluster    Temporal servers of the cardflow arm (default dev): the cluster is
+                          \`npm run cluster\`'s (PostgreSQL, five Temporal processes); with both,
+                          their blocks interleave in one run, with CPU by process for each
   --poll-interval 1s      poll interval of every wait, both arms (default 1s; the Temporal server
                           retries an activity 1 s after a failure at the soonest)
   --time-scale 0.2        sandbox time scale (default 0.2: review 1.2 s, orders 0.6 s)
@@ -27,6 +31,8 @@ export interface BenchPlan {
   repetitions: number;
   minLifecycles: number;
   storages: Storage[];
+  /** Temporal servers of the cardflow arm; with the cluster, one run interleaves every server. */
+  servers: BenchServer[];
   pollInterval: string;
   timeScale: number;
   kycPollInterval: string;
@@ -67,6 +73,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchPlan {
         repetitions: { type: 'string' },
         lifecycles: { type: 'string' },
         storage: { type: 'string' },
+        server: { type: 'string' },
         'poll-interval': { type: 'string' },
         'time-scale': { type: 'string' },
         'kyc-poll': { type: 'string' },
@@ -82,7 +89,19 @@ export function parseBenchArgs(argv: readonly string[]): BenchPlan {
   const concurrency = (values.concurrency ?? (quick ? '1,16' : '1,8,32,128'))
     .split(',')
     .map((c) => positiveInt('--concurrency', c.trim()));
-  const storages = (values.storage ?? (quick ? 'wal' : STORAGES.join(','))).split(',').map((s) => {
+  const servers = [
+    ...new Set(
+      (values.server ?? 'dev').split(',').map((s) => {
+        const server = s.trim() as BenchServer;
+        if (!BENCH_SERVERS.includes(server))
+          throw new BenchUsageError(`--server: expected dev or cluster, got ${s}`);
+        return server;
+      }),
+    ),
+  ];
+  const withCluster = servers.includes('cluster');
+  const defaultStorages = quick || withCluster ? DEV_STACK_STORAGE : STORAGES.join(',');
+  const storages = (values.storage ?? defaultStorages).split(',').map((s) => {
     const storage = s.trim() as Storage;
     if (!STORAGES.includes(storage))
       throw new BenchUsageError(`--storage: expected memory, file or wal, got ${s}`);
@@ -108,7 +127,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchPlan {
     concurrency: [...new Set(concurrency)].sort((a, b) => a - b),
     repetitions: positiveInt('--repetitions', values.repetitions ?? (quick ? '1' : '5')),
     minLifecycles: positiveInt('--lifecycles', values.lifecycles ?? (quick ? '2' : '4')),
-    storages: [...new Set(storages)],
+    storages: servers.includes('dev') ? [...new Set(storages)] : [],
+    servers,
     pollInterval,
     timeScale,
     kycPollInterval,

@@ -4,7 +4,6 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import type { TemporalDevServer } from '../dev/temporal-server';
 import { FileDocumentStore } from '../documents/file-document-store';
 import { projectRoot } from '../runtime/project-root';
 import { loadCodecKeyring } from '../security/codec-keys';
@@ -18,23 +17,33 @@ import {
   USAGE,
 } from './args';
 import { type Arm, type BlockResult, runBlock } from './block';
-import { createCardflowArm } from './cardflow-arm';
+import { type CardflowArm, createCardflowArm } from './cardflow-arm';
 import type { HistoryGrowthResult } from './history-growth';
-import { DEFAULT_LIFECYCLE, type LifecycleSettings } from './lifecycle';
+import { DEFAULT_LIFECYCLE, type LifecycleOutcome, type LifecycleSettings } from './lifecycle';
 import { createPlainArm } from './plain-arm';
+import { type BenchTarget, startClusterTarget, startDevTarget, type WorkerSettings } from './servers';
 import {
   BENCH_WORKER_ENV,
   buildWorkflowBundle,
   spawnTs,
-  startDevServer,
   startWasabiSandboxProcess,
-  startWorkerProcess,
   type TsChild,
 } from './stack';
 import { DEV_STACK_STORAGE } from './storage';
 import { type BenchSummary, formatReport, type RunMeta, summarize } from './summary';
 
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+
+/** One arm of a phase: the plain script, or cardflow on one server. */
+interface BenchArm {
+  arm: Arm;
+  /** The row's server: a dev server storage, `cluster`, or `-` for the plain arm. */
+  storage: string;
+  indexKey: string;
+  pids: Record<string, number>;
+  run: (index: number) => Promise<LifecycleOutcome>;
+  histories?: CardflowArm['histories'];
+}
 
 function versions(): Record<string, string> {
   const root = projectRoot();
@@ -79,6 +88,7 @@ function meta(
       repetitions: plan.repetitions,
       minLifecyclesPerBlock: plan.minLifecycles,
       storages: plan.storages,
+      servers: plan.servers,
       kycPollInterval: plan.kycPollInterval,
       workerEnv: { ...BENCH_WORKER_ENV, ...plan.workerEnv },
     },
@@ -118,7 +128,7 @@ export async function runBench(argv: readonly string[]): Promise<BenchSummary> {
   };
   const runId = began.toString(36);
   const dir = mkdtempSync(join(tmpdir(), 'cardflow-bench-'));
-  const children: Array<TsChild | TemporalDevServer> = [];
+  const children: Array<TsChild | BenchTarget> = [];
   const stopAll = async () => {
     for (const child of children.splice(0).reverse()) await child.stop(5000).catch(() => undefined);
   };
@@ -160,63 +170,80 @@ export async function runBench(argv: readonly string[]): Promise<BenchSummary> {
     };
     const providerRequests = () => requestCount(sandbox.url);
 
-    for (const storage of plan.storages) {
-      const server = await startDevServer(storage, dir);
-      children.push(server);
-      const worker = await startWorkerProcess({
-        temporalAddress: server.address,
-        dataDir,
-        bundlePath,
-        sandbox,
-        clientTimeout: settings.clientTimeout,
-        extraEnv: plan.workerEnv,
-      });
-      children.push(worker);
-      log(`dev server ${server.address} (${storage}, pid ${server.pid}), worker pid ${worker.pid}`);
-      const cardflow = await createCardflowArm({
-        runId,
-        tag: storage,
-        settings,
-        address: server.address,
-        keyring,
-      });
-      const arms: Record<Arm, { pids: Record<string, number>; run: (i: number) => Promise<unknown> }> = {
-        plain: { pids: { sandbox: sandbox.pid }, run: plain.run },
-        cardflow: {
-          pids: { sandbox: sandbox.pid, worker: worker.pid, server: server.pid },
+    const workerSettings: WorkerSettings = {
+      dataDir,
+      bundlePath,
+      sandbox,
+      clientTimeout: settings.clientTimeout,
+      extraEnv: plan.workerEnv,
+    };
+    // Without the cluster each dev server storage is a phase of its own (one server at a time);
+    // with it, every named server runs at once and their blocks interleave in one phase.
+    const phases: Array<Array<() => Promise<BenchTarget>>> = [];
+    const devTargets = plan.storages.map((storage) => () => startDevTarget(storage, dir, workerSettings));
+    if (plan.servers.includes('cluster'))
+      phases.push([...devTargets, () => startClusterTarget(dir, workerSettings, log)]);
+    else phases.push(...devTargets.map((start) => [start]));
+
+    for (const phase of phases) {
+      const targets: BenchTarget[] = [];
+      for (const start of phase) {
+        const target = await start();
+        children.push(target);
+        targets.push(target);
+        log(target.description);
+      }
+      const arms: BenchArm[] = [
+        { arm: 'plain', storage: '-', indexKey: 'plain', pids: { sandbox: sandbox.pid }, run: plain.run },
+      ];
+      const cardflows = [];
+      for (const target of targets) {
+        const cardflow = await createCardflowArm({
+          runId,
+          tag: target.label,
+          settings,
+          address: target.address,
+          keyring,
+        });
+        cardflows.push(cardflow);
+        arms.push({
+          arm: 'cardflow',
+          storage: target.label,
+          // Lifecycle numbers name provider orders and workflow ids: the plain arm's never repeat
+          // in a run; the cardflow arm's are per server (its tag holds the label).
+          indexKey: `cardflow-${target.label}`,
+          pids: { sandbox: sandbox.pid, ...target.pids },
           run: cardflow.run,
-        },
-      };
-      // Lifecycle numbers name provider orders and workflow ids: the plain arm's never repeat in
-      // a run; the cardflow arm's are per dev server (its tag holds the storage).
-      const indexKey = (arm: Arm) => (arm === 'plain' ? 'plain' : `cardflow-${storage}`);
+          histories: cardflow.histories,
+        });
+      }
       // Warm-up (not measured): connections, JIT, the worker's workflow sandbox.
-      for (const arm of ['plain', 'cardflow'] as const) {
-        const first = nextIndexes(indexKey(arm), 4);
-        await Promise.all([0, 1, 2, 3].map((i) => arms[arm].run(first + i)));
+      for (const arm of arms) {
+        const first = nextIndexes(arm.indexKey, 4);
+        await Promise.all([0, 1, 2, 3].map((i) => arm.run(first + i)));
       }
       for (let repetition = 1; repetition <= plan.repetitions; repetition++) {
         for (const concurrency of plan.concurrency) {
-          // Interleaved, alternating which arm goes first (ABBA), so drift in the machine's load
-          // falls on both arms alike.
-          const order: Arm[] = repetition % 2 === 1 ? ['plain', 'cardflow'] : ['cardflow', 'plain'];
+          // Interleaved, the order reversed every other repetition (ABBA), so drift in the
+          // machine's load falls on every arm alike.
+          const order = repetition % 2 === 1 ? arms : [...arms].reverse();
           for (const arm of order) {
             const lifecycles = lifecyclesPerBlock(plan, concurrency);
             const block = await runBlock({
-              arm,
-              storage,
+              arm: arm.arm,
+              storage: arm.storage,
               concurrency,
               repetition,
               lifecycles,
-              pids: arms[arm].pids,
-              run: arm === 'plain' ? plain.run : cardflow.run,
-              firstIndex: nextIndexes(indexKey(arm), lifecycles),
+              pids: arm.pids,
+              run: arm.run,
+              firstIndex: nextIndexes(arm.indexKey, lifecycles),
               providerRequests,
-              ...(arm === 'cardflow' ? { histories: cardflow.histories } : {}),
+              ...(arm.histories ? { histories: arm.histories } : {}),
             });
             blocks.push(block);
             log(
-              `${storage} rep ${repetition} c=${concurrency} ${arm.padEnd(8)} ${block.lifecycles} lc ` +
+              `${arm.storage} rep ${repetition} c=${concurrency} ${arm.arm.padEnd(8)} ${block.lifecycles} lc ` +
                 `${block.throughput.toFixed(2)}/s p50 ${block.latencyP50Ms.toFixed(0)} ms ` +
                 `p99 ${block.latencyP99Ms.toFixed(0)} ms cpu ${block.cpuPerLifecycle.toFixed(3)} s/lc ` +
                 `(${Object.entries(block.cpuPerLifecycleByProcess)
@@ -232,11 +259,11 @@ export async function runBench(argv: readonly string[]): Promise<BenchSummary> {
           }
         }
       }
-      await cardflow.close();
-      await worker.stop(5000);
-      await server.stop(5000);
-      children.splice(children.indexOf(worker), 1);
-      children.splice(children.indexOf(server), 1);
+      for (const cardflow of cardflows) await cardflow.close();
+      for (const target of targets.reverse()) {
+        await target.stop();
+        children.splice(children.indexOf(target), 1);
+      }
     }
 
     if (plan.historyGrowth) {

@@ -3,15 +3,18 @@
 import type { BlockResult } from './block';
 import type { HistoryGrowthResult } from './history-growth';
 import { median, ratio, round, spread, type Spread } from './stats';
-import type { Storage } from './storage';
+import type { ServerLabel, Storage } from './storage';
 
 /** Targets of issue 11, as ratios measured in the same run. */
 export const TARGETS = { throughputRatioAtLeast: 0.5, cpuRatioAtMost: 2, historyEventsBelow: 100 } as const;
 
 export interface Row {
   arm: 'plain' | 'cardflow';
-  /** `-` for the plain arm (no Temporal server; its blocks of every storage loop are pooled). */
-  storage: Storage | '-';
+  /**
+   * The cardflow arm's server: a dev server storage or `cluster`; `-` for the plain arm (no
+   * Temporal server; its blocks of every phase are pooled).
+   */
+  storage: ServerLabel | '-';
   concurrency: number;
   blocks: number;
   lifecycles: number;
@@ -49,7 +52,7 @@ export interface RunMeta {
 
 export interface BenchSummary extends RunMeta {
   defaultStorage: Storage;
-  measuredStorage: Storage | null;
+  measuredStorage: ServerLabel | null;
   rows: Row[];
   best: {
     plain: { concurrency: number; throughput: number } | null;
@@ -66,9 +69,9 @@ export interface BenchSummary extends RunMeta {
     cpuRatio: number | null;
     perStepOverheadMs: number | null;
   }>;
-  /** Per storage: cardflow at its best concurrency. */
+  /** Per server (dev server storage, or the cluster): cardflow at its best concurrency. */
   storages: Array<{
-    storage: Storage;
+    storage: ServerLabel;
     concurrency: number;
     throughput: number;
     cpuPerLifecycle: number | null;
@@ -157,7 +160,7 @@ export function summarize(
   const rows = buildRows(blocks);
   const plainRows = rows.filter((r) => r.arm === 'plain');
   const cardflowStorages = [
-    ...new Set(rows.filter((r) => r.arm === 'cardflow').map((r) => r.storage as Storage)),
+    ...new Set(rows.filter((r) => r.arm === 'cardflow').map((r) => r.storage as ServerLabel)),
   ];
   const measuredStorage = cardflowStorages.includes(options.defaultStorage)
     ? options.defaultStorage
@@ -342,13 +345,15 @@ export function formatReport(summary: BenchSummary): string {
   if (summary.storages.length > 0) {
     out.push('');
     out.push(
-      `dev server storage (cardflow at its best concurrency; the dev stack uses ${summary.defaultStorage}):`,
+      `Temporal server: dev server storage or the cluster (cardflow at its best concurrency; the dev stack uses ${summary.defaultStorage}):`,
     );
     out.push(
       table(
         ['storage', 'conc', 'lifecycles/s', 'CPU s/lc', 'p50 ms'],
         summary.storages.map((s) => [
-          s.storage + (s.storage === summary.defaultStorage ? ' (dev stack default)' : ''),
+          s.storage +
+            (s.storage === summary.defaultStorage ? ' (dev stack default)' : '') +
+            (s.storage === 'cluster' ? ' (PostgreSQL, 5 Temporal processes)' : ''),
           String(s.concurrency),
           s.throughput.toFixed(2),
           s.cpuPerLifecycle === null ? '-' : s.cpuPerLifecycle.toFixed(3),

@@ -1,7 +1,8 @@
 // The chaos suite's faults. Provider side: both sandboxes answer a share of calls with 5xx and
 // apply a share without answering; their webhooks are dropped, duplicated and delayed. Process
 // side, at random moments while the lifecycles run: a worker is SIGKILLed and started again; the
-// dev server is stopped (SIGTERM, or SIGKILL) and restarted on the same SQLite file.
+// Temporal server suffers its faults (temporal-target.ts: the dev server stopped or killed and
+// restarted; on the cluster a history host killed, PostgreSQL or the frontend restarted).
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChaosStack } from './harness';
 
@@ -13,7 +14,7 @@ export interface FaultPlan {
   workerKillEveryMs: [number, number];
   /** How long a killed worker stays down before it is started again (ms). */
   workerDownMs: [number, number];
-  /** Dev server restarts, spread over the run (the first after `firstServerRestartMs`). */
+  /** Server faults (restarts; on the cluster they take turns), the first after `firstServerRestartMs`. */
   serverRestarts: number;
   serverRestartEveryMs: number;
   firstServerRestartMs: number;
@@ -96,18 +97,13 @@ export function startFaults(
     for (let i = 0; i < plan.serverRestarts && !stopping; i++) {
       const wait = i === 0 ? plan.firstServerRestartMs : plan.serverRestartEveryMs;
       if (!(await pause(wait))) return;
-      const crash = i % 2 === 1;
       try {
-        const down = between(plan.serverDownMs);
-        progress(
-          `fault: ${crash ? 'SIGKILL' : 'SIGTERM'} the Temporal dev server, down ${Math.round(down)} ms`,
-        );
-        await stack.restartTemporal(crash, down);
+        const { what, crash } = await stack.temporal.fault(i, between(plan.serverDownMs));
         counts.serverRestarts++;
         if (crash) counts.serverCrashes++;
-        progress(`fault: Temporal dev server back (pid ${stack.temporal().pid})`);
+        progress(`fault: ${what}`);
       } catch (error) {
-        counts.faultErrors.push(`dev server restart: ${(error as Error).message}`);
+        counts.faultErrors.push(`server fault ${i + 1}: ${(error as Error).message}`);
       }
     }
   })();

@@ -1,11 +1,11 @@
 // The chaos suite's stack, wired the way the dev stack wires it (src/dev/stack.ts), but split over
 // processes so that faults hurt: a file-backed Temporal dev server (SQLite + WAL) that can be
-// stopped and restarted on the same file, both sandboxes in this process (so their ledgers and
+// stopped and restarted on the same file, or the cluster of `npm run cluster` (temporal-target.ts), both sandboxes in this process (so their ledgers and
 // request records can be read directly), a throw-away Redis secret store, the API in this process
 // (its logs captured for the leak check), and two `cardflow worker --dev` child processes sharing
 // the data folder (the dev codec keyring and the document store) and the Redis store.
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -14,7 +14,6 @@ import pino from 'pino';
 import { loadApiSettings, type RunningApi, startApiServer } from '../api/command';
 import { freePort } from '../dev/ports';
 import { findRedisServer, startTestRedis, type TestRedis } from '../dev/redis-server';
-import { startTemporalDevServer, type TemporalDevServer } from '../dev/temporal-server';
 import { createLogger } from '../runtime/logger';
 import { productBundleOptions } from '../runtime/workflow-bundle';
 import { loadCodecKeyring } from '../security/codec-keys';
@@ -23,12 +22,20 @@ import { kazepaySandboxEnvSchema, launchKazepaySandbox } from '../sandbox/kazepa
 import type { KazepaySandbox } from '../sandbox/kazepay/server';
 import { launchWasabiSandbox, wasabiSandboxEnvSchema } from '../sandbox/wasabi/cli';
 import type { WasabiSandbox } from '../sandbox/wasabi/server';
+import {
+  type ChaosServer,
+  type ChaosTemporal,
+  startClusterTemporalTarget,
+  startDevTemporal,
+} from './temporal-target';
 import { WorkerProcess } from './worker-process';
 
 export interface ChaosStackOptions {
   /** Sandbox time scale (0.05: a 5 s KYC review takes 250 ms). */
   timeScale: number;
   workers: number;
+  /** Where Temporal runs: the dev server (default) or `npm run cluster`'s cluster. */
+  server?: ChaosServer;
   /** Progress lines for the person watching. */
   progress: (line: string) => void;
   /** Keep the run folder (logs, SQLite) afterwards. */
@@ -49,10 +56,9 @@ export interface ChaosStack {
   /** A client without the codec: histories as stored. */
   rawClient: Client;
   workers: WorkerProcess[];
-  temporal: () => TemporalDevServer;
-  /** SIGTERM (or SIGKILL with `crash`) the dev server, wait `downMs`, start it again on the same file. */
-  restartTemporal(crash: boolean, downMs: number): Promise<void>;
-  /** Every log file written by this run (workers, API, dev server). */
+  /** The Temporal server and its faults. */
+  temporal: ChaosTemporal;
+  /** Every log file written by this run (workers, API, the Temporal server's). */
   logFiles(): string[];
   stop(): Promise<void>;
 }
@@ -88,21 +94,12 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
     writeFileSync(bundlePath, code);
     progress(`workflow bundle: ${(code.length / 1024).toFixed(0)} KiB`);
 
-    const temporalLog = createWriteStream(join(logDir, 'temporal-server.log'), { flags: 'a' });
-    stops.push(() => new Promise((done) => temporalLog.end(done)));
-    const temporalPort = await freePort();
-    const dbFile = join(dir, 'temporal', 'temporal.db');
-    const startTemporal = () =>
-      startTemporalDevServer({
-        port: temporalPort,
-        uiPort: false,
-        dbFile,
-        sqlitePragmas: ['journal_mode=wal'],
-        onOutput: (line) => temporalLog.write(`${line}\n`),
-      });
-    let temporal = await startTemporal();
+    const temporal =
+      options.server === 'cluster'
+        ? await startClusterTemporalTarget(dir, process.env, progress)
+        : await startDevTemporal(dir, logDir);
     stops.push(() => temporal.stop());
-    progress(`temporal dev server: ${temporal.address} (${dbFile}, WAL)`);
+    progress(temporal.description);
 
     const sandboxLog = createLogger(
       { level: 'warn', name: 'chaos-sandbox' },
@@ -216,16 +213,10 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
       client,
       rawClient,
       workers,
-      temporal: () => temporal,
-      async restartTemporal(crash, downMs) {
-        if (crash) await temporal.kill();
-        else await temporal.stop();
-        await new Promise((r) => setTimeout(r, downMs));
-        temporal = await startTemporal();
-      },
+      temporal,
       logFiles: () => [
         join(logDir, 'api.log'),
-        join(logDir, 'temporal-server.log'),
+        ...temporal.logFiles(),
         join(logDir, 'sandboxes.log'),
         ...workers.map((_, i) => join(logDir, `worker-${i + 1}.log`)),
       ],

@@ -55,9 +55,16 @@ export interface LifecycleWorld {
   random: () => number;
 }
 
-/** An EngineApi that waits out the engine being briefly unavailable (dev server restarting). */
+/**
+ * An EngineApi that waits out the engine being briefly unavailable (a server restarting), and
+ * notes every answer the API must never give while it is: a 5xx other than 503, a 503 without
+ * Retry-After, a 404 for a flow this driver started.
+ */
 export class PatientApi extends EngineApi {
   retried = 0;
+  /** `METHOD /route status`: wrong answers seen (never ids or bodies). */
+  readonly wrongAnswers: string[] = [];
+  private readonly started = new Set<string>();
   constructor(
     baseUrl: string,
     token: string,
@@ -71,6 +78,7 @@ export class PatientApi extends EngineApi {
     for (;;) {
       try {
         const answer = await super.call(method, path, body);
+        this.note(method, path, answer);
         if (answer.status !== 503 || Date.now() > until) return answer;
       } catch (error) {
         if (Date.now() > until) throw error;
@@ -78,6 +86,21 @@ export class PatientApi extends EngineApi {
       this.retried++;
       await sleep(500);
     }
+  }
+
+  private note(method: string, path: string, answer: HttpAnswer): void {
+    const [, first, id] = path.split('?')[0]?.split('/') ?? [];
+    const flowId = first === 'flows' && id ? decodeURIComponent(id) : undefined;
+    const isStart = method === 'POST' && first === 'flows' && path.split('/').length === 3;
+    const workflowId = (answer.body as { workflowId?: unknown } | undefined)?.workflowId;
+    if (isStart && answer.status < 300 && typeof workflowId === 'string') this.started.add(workflowId);
+    const route = flowId ? path.replace(`/flows/${id}`, '/flows/:id').split('?')[0] : path.split('?')[0];
+    if (answer.status >= 500 && answer.status !== 503)
+      this.wrongAnswers.push(`${method} ${route} ${answer.status}`);
+    else if (answer.status === 503 && !answer.headers?.get('retry-after'))
+      this.wrongAnswers.push(`${method} ${route} 503 without Retry-After`);
+    else if (answer.status === 404 && flowId && this.started.has(flowId))
+      this.wrongAnswers.push(`${method} ${route} 404 for a flow it started`);
   }
 }
 

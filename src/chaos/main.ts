@@ -1,10 +1,12 @@
-// `npm run chaos [-- --lifecycles 200] [--concurrency 12] [--short] [--seed N] [--json] [--keep]`:
-// complete card lifecycles through the API while workers are killed, the dev server restarts, the
-// sandboxes fail and the API is fuzzed; then the checks (docs/chaos.md). With --json, progress
+// `npm run chaos [-- --lifecycles 200] [--concurrency 12] [--short] [--seed N] [--json] [--keep]
+// [--server dev|cluster]`: complete card lifecycles through the API while workers are killed, the
+// Temporal server suffers faults (the dev server restarts; on the cluster a history host is
+// killed, PostgreSQL and the frontend restart), the sandboxes fail and the API is fuzzed; then the checks (docs/chaos.md). With --json, progress
 // goes to stderr and the last stdout line is one JSON object. Exit 0 only when every check holds.
 import { parseArgs } from 'node:util';
 import { chaosReport } from './report';
 import { runChaos } from './run';
+import { CHAOS_SERVERS, type ChaosServer } from './temporal-target';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -15,8 +17,14 @@ async function main(): Promise<number> {
       seed: { type: 'string' },
       json: { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
+      server: { type: 'string', default: 'dev' },
     },
   });
+  const server = values.server as ChaosServer;
+  if (!CHAOS_SERVERS.includes(server)) {
+    console.error(`chaos: --server must be dev or cluster, got ${values.server}`);
+    return 2;
+  }
   const short = values.short ?? false;
   const lifecycles = Number(values.lifecycles ?? (short ? 24 : 200));
   const concurrency = Number(values.concurrency ?? (short ? 8 : 12));
@@ -37,6 +45,7 @@ async function main(): Promise<number> {
     concurrency,
     seed,
     short,
+    server,
     keep: values.keep,
     progress: (line) =>
       print(`[${((Date.now() - Date.parse(started)) / 1000).toFixed(0).padStart(4)} s] ${line}`),
@@ -50,6 +59,7 @@ async function main(): Promise<number> {
         startedAt: started,
         workerRestarts: faults.workerRestarts,
         workerUnexpectedExits: faults.workerUnexpectedExits,
+        serverCrashes: faults.serverCrashes,
         webhooksDropped: faults.webhooksDropped,
         webhooksDuplicated: faults.webhooksDuplicated,
         forgedWebhooks: webhooks.forged.forged,

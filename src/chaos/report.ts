@@ -8,11 +8,13 @@ export function chaosReport(s: ChaosSummary): string[] {
   const f = s.faults;
   const lines = [
     '',
-    `chaos run, seed ${s.seed}: ${(s.ms / 1000).toFixed(0)} s`,
+    `chaos run on the ${s.server === 'cluster' ? 'cluster (PostgreSQL, 5 Temporal processes)' : 'dev server'}, seed ${s.seed}: ${(s.ms / 1000).toFixed(0)} s`,
     '',
     'faults injected',
     `  workers SIGKILLed and restarted   ${f.workersKilled} (restarts ${f.workerRestarts}, exits on their own ${f.workerUnexpectedExits})`,
-    `  dev server restarts               ${f.serverRestarts} (of which SIGKILL ${f.serverCrashes})`,
+    s.server === 'cluster'
+      ? `  cluster faults                    ${f.serverRestarts} (history host SIGKILLs ${f.serverCrashes}; PostgreSQL and frontend restarts take turns with them)`
+      : `  dev server restarts               ${f.serverRestarts} (of which SIGKILL ${f.serverCrashes})`,
     `  provider 5xx answers              ${f.injected5xx}`,
     `  applied but unanswered calls      ${f.appliedUnanswered}`,
     `  webhooks dropped / duplicated     ${f.webhooksDropped} / ${f.webhooksDuplicated} (and every one late)`,
@@ -36,6 +38,7 @@ export function chaosReport(s: ChaosSummary): string[] {
     `  duplicate provider effects        ${s.duplicates}`,
     `  ledger mismatches                 ${s.ledgerMismatches} (books balanced: ${yes(s.checks.ledgersBalanced)})`,
     `  5xx for caller mistakes           ${s.fuzz5xxForCallerMistakes} (5xx on valid-shaped reads during faults: ${s.fuzz.serverErrorsValidShaped})`,
+    `  API 5xx but 503 / 503 without Retry-After / 404 for a started flow: ${s.apiWrongAnswers.length}`,
     `  forged webhooks accepted          ${s.forgedAccepted}`,
     `  replayed webhooks processed again ${s.replaysAccepted}`,
     `  canary leaks                      ${s.leaks} (${s.checks.scanned.histories} histories, ${(s.checks.scanned.historyBytes / 1e6).toFixed(1)} MB; ${s.checks.scanned.logFiles} logs, ${(s.checks.scanned.logBytes / 1e6).toFixed(1)} MB; control found: ${yes(s.checks.canaryControl)})`,
@@ -55,6 +58,12 @@ export function chaosReport(s: ChaosSummary): string[] {
     ...s.webhooks.forged.examples,
     ...s.webhooks.replayed.examples,
     ...s.faults.faultErrors,
+    ...s.apiWrongAnswers.map((a) => `API answered ${a}`),
+    ...(s.server === 'cluster' && s.serverRestarts < s.serverFaultKinds
+      ? [
+          `only ${s.serverRestarts} of the cluster's ${s.serverFaultKinds} faults happened before the lifecycles ended`,
+        ]
+      : []),
   ];
   if (problems.length) lines.push('', 'problems', ...problems.map((p) => `  - ${p}`));
   lines.push('', s.ok ? 'chaos: PASSED' : 'chaos: FAILED');

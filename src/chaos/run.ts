@@ -8,6 +8,7 @@ import { type CheckResults, runChecks } from './checks';
 import { type FaultCounts, type FaultPlan, startFaults } from './faults';
 import { forgeWebhooks, type FuzzCounts, fuzzApi, replayWebhooks, type WebhookAttackCounts } from './fuzz';
 import { startChaosStack } from './harness';
+import type { ChaosServer } from './temporal-target';
 import {
   kazepayLifecycle,
   type LifecycleRecord,
@@ -22,6 +23,8 @@ export interface ChaosOptions {
   concurrency: number;
   seed: number;
   short: boolean;
+  /** Where Temporal runs (default the dev server). */
+  server?: ChaosServer;
   progress: (line: string) => void;
   keep?: boolean;
 }
@@ -45,6 +48,12 @@ export interface ChaosSummary {
   fuzz5xxForCallerMistakes: number;
   workersKilled: number;
   serverRestarts: number;
+  /** Which Temporal ran: the dev server or the cluster. */
+  server: ChaosServer;
+  /** Distinct server faults the server has (the cluster's must each happen at least once). */
+  serverFaultKinds: number;
+  /** API answers never allowed under faults: a 5xx but 503, a 503 without Retry-After, a 404 for a started flow. */
+  apiWrongAnswers: string[];
   injected5xx: number;
   appliedUnanswered: number;
   ok: boolean;
@@ -60,7 +69,16 @@ export interface ChaosSummary {
   lifecycleMs: { p50: number; p95: number; max: number };
 }
 
-export function planFor(short: boolean): FaultPlan {
+export function planFor(short: boolean, server: ChaosServer = 'dev'): FaultPlan {
+  if (server === 'cluster')
+    // Three faults that take turns (a history host, PostgreSQL, the frontend): each at least once,
+    // sooner and closer together than the dev server's so the short run sees all three.
+    return {
+      ...planFor(short),
+      serverRestarts: short ? 3 : 6,
+      firstServerRestartMs: short ? 12_000 : 30_000,
+      serverRestartEveryMs: short ? 12_000 : 50_000,
+    };
   return {
     serverErrorRate: 0.1,
     appliedNoAnswerRate: 0.02,
@@ -78,7 +96,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
   const started = Date.now();
   const { progress } = options;
   const random = seededRandom(options.seed);
-  const stack = await startChaosStack({ timeScale: 0.05, workers: 2, progress, keep: options.keep });
+  const server = options.server ?? 'dev';
+  const stack = await startChaosStack({
+    timeScale: 0.05,
+    workers: 2,
+    server,
+    progress,
+    keep: options.keep,
+  });
   try {
     stack.kazepay.control.faults.reseed(options.seed);
     stack.wasabi.control.faults.reseed(options.seed + 1);
@@ -96,7 +121,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
       random,
     };
 
-    const faults = startFaults(stack, planFor(options.short), random, progress);
+    const faults = startFaults(stack, planFor(options.short, server), random, progress);
     progress(
       `running ${options.lifecycles} lifecycles, ${options.concurrency} at a time, under faults (seed ${options.seed})`,
     );
@@ -138,14 +163,24 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
     const replayed = await replayWebhooks(stack, options.short ? 40 : 150);
     progress('checking histories, ledgers and logs...');
     const checks = await runChecks(stack, records, canaries);
-    return summarize(options, started, records, faultCounts, fuzz, forged, replayed, checks, api.retried);
+    return summarize(
+      { ...options, server, serverFaultKinds: stack.temporal.faultKinds },
+      started,
+      records,
+      faultCounts,
+      fuzz,
+      forged,
+      replayed,
+      checks,
+      api,
+    );
   } finally {
     await stack.stop();
   }
 }
 
 function summarize(
-  options: ChaosOptions,
+  options: ChaosOptions & { server: ChaosServer; serverFaultKinds: number },
   started: number,
   records: LifecycleRecord[],
   faults: FaultCounts,
@@ -153,7 +188,7 @@ function summarize(
   forged: WebhookAttackCounts,
   replayed: WebhookAttackCounts,
   checks: CheckResults,
-  apiRetries: number,
+  api: PatientApi,
 ): ChaosSummary {
   const running = new Set(checks.running);
   const isTerminal = (r: LifecycleRecord) =>
@@ -194,6 +229,9 @@ function summarize(
     fuzz5xxForCallerMistakes: fuzz.serverErrorsForMistakes,
     workersKilled: faults.workersKilled,
     serverRestarts: faults.serverRestarts,
+    server: options.server,
+    serverFaultKinds: options.serverFaultKinds,
+    apiWrongAnswers: api.wrongAnswers.slice(0, 20),
     injected5xx: faults.injected5xx,
     appliedUnanswered: faults.appliedUnanswered,
     ok: false,
@@ -204,7 +242,7 @@ function summarize(
     fuzz,
     webhooks: { forged, replayed },
     checks,
-    apiRetries,
+    apiRetries: api.retried,
     driverErrors: records
       .filter((r) => r.error)
       .map((r) => `${r.id}: ${r.error}`)
@@ -228,6 +266,9 @@ function summarize(
     summary.fuzz5xxForCallerMistakes === 0 &&
     faults.faultErrors.length === 0 &&
     summary.workersKilled > 0 &&
-    summary.serverRestarts > 0;
+    summary.serverRestarts > 0 &&
+    // On the cluster every kind of fault (history host, PostgreSQL, frontend) happened.
+    (options.server === 'dev' || summary.serverRestarts >= options.serverFaultKinds) &&
+    api.wrongAnswers.length === 0;
   return summary;
 }

@@ -6,6 +6,8 @@ export interface HttpAnswer {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers read field by field
   body: any;
   text: string;
+  /** The response headers (Retry-After of a 503). */
+  headers?: Headers;
 }
 
 export class DemoHttpError extends Error {
@@ -30,7 +32,7 @@ async function send(
   } catch {
     body = undefined;
   }
-  return { status: response.status, body, text };
+  return { status: response.status, body, text, headers: response.headers };
 }
 
 export class EngineApi {

@@ -2,7 +2,7 @@
 // `npm run cluster` starts, started the same way (src/dev/cluster/stack.ts) on free loopback ports
 // in a throwaway data folder: PostgreSQL, five Temporal processes (frontend, matching, worker and
 // two history hosts sharing the shards), the namespace and search attributes, then the engine's
-// codec server, sandboxes, API and two worker processes. Then:
+// codec server, sandboxes, API, two worker processes and the Web UI (--ui). Then:
 //   1. the cluster is what it claims: `temporal operator cluster describe` reports postgres12 for
 //      persistence and visibility, five processes are members, both history hosts own shards;
 //   2. complete lifecycles of both providers through the API (the chaos suite's drivers);
@@ -11,7 +11,8 @@
 //      SIGKILLed and started again, the frontend restarts.
 // After each phase: every lifecycle completed, nothing still running, no workflow task failure,
 // zero duplicate provider effects, both sandbox ledgers balance and match what the flows reported
-// (the chaos suite's checks), no canary secret in any history or log.
+// (the chaos suite's checks), no canary secret in any history or log, and no API answer other than
+// 503 with Retry-After while Temporal was unavailable (no other 5xx, no 404 for a flow it started).
 import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,11 +33,7 @@ import {
 import { HISTORY_SHARDS } from '../../src/dev/cluster/config';
 import { type ClusterStack, startClusterStack } from '../../src/dev/cluster/stack';
 import { countByOwner } from '../../src/dev/cluster/shards';
-import {
-  type ClusterPorts,
-  freePortAtMost,
-  MAX_MEMBERSHIP_PORT,
-} from '../../src/dev/cluster/temporal-cluster';
+import { freeClusterPorts } from '../../src/dev/cluster/temporal-cluster';
 import { freePort } from '../../src/dev/ports';
 import { seededRandom } from '../../src/sandbox/common/random';
 import { loadCodecKeyring } from '../../src/security/codec-keys';
@@ -55,18 +52,6 @@ let world: LifecycleWorld;
 let canaries: CanarySet;
 let bootMs = 0;
 const allRecords: LifecycleRecord[] = [];
-
-async function ports(): Promise<ClusterPorts> {
-  // Membership ports at most 32767 (the server stores them as SMALLINT; the OS picks higher ones).
-  const p = async () => ({ grpc: await freePort(), membership: await freePortAtMost(MAX_MEMBERSHIP_PORT) });
-  return {
-    postgres: await freePort(),
-    frontend: { ...(await p()), http: await freePort() },
-    history: [await p(), await p()],
-    matching: await p(),
-    worker: await p(),
-  };
-}
 
 before(
   async () => {
@@ -96,6 +81,7 @@ before(
       CARDFLOW_DEV_WASABI_SANDBOX_PORT: String(await freePort()),
       CARDFLOW_DEV_WORKER_HEALTH_PORT: String(await freePort()),
       CARDFLOW_DEV_METRICS_PORT: String(await freePort()),
+      CARDFLOW_DEV_TEMPORAL_UI_PORT: String(await freePort()),
       KAZEPAY_SANDBOX_MERCHANT_BALANCE: '10000000.00',
       WASABI_SANDBOX_MERCHANT_BALANCE: '10000000',
       // An applied-but-unanswered call costs seconds, not half a minute (as in the chaos suite).
@@ -103,7 +89,7 @@ before(
       WASABI_TIMEOUT: '5s',
       CARDFLOW_WORKER_SHUTDOWN_GRACE: '2s',
     };
-    stack = await startClusterStack({ env, ports: await ports(), onProgress: log });
+    stack = await startClusterStack({ env, ports: await freeClusterPorts(), onProgress: log, ui: true });
     bootMs = Date.now() - started;
     log(`booted in ${bootMs} ms: ${JSON.stringify(stack.timings)}`);
 
@@ -186,6 +172,9 @@ async function assertAllWell(records: LifecycleRecord[], phase: string): Promise
   assert.equal(checks.ledgersBalanced, true, `both ledgers balance: ${context}`);
   assert.equal(checks.leaks, 0, `no canary in histories or logs: ${context}`);
   assert.equal(checks.canaryControl, true, 'the canary scanner finds a planted canary');
+  // While the cluster restarts the API answers 503 with Retry-After, never another 5xx, and never
+  // a 404 for a flow this suite started.
+  assert.deepEqual((world.api as PatientApi).wrongAnswers, [], `${phase}: API answers under faults`);
   // The lifecycles really ran on this cluster: their workflows are listed by its visibility store.
   assert.ok(
     checks.workflows >= records.length * 4,
@@ -229,6 +218,28 @@ test(
     assert.ok(stack.engine.workers.every((w) => w.running));
     log(
       `describe: ${JSON.stringify({ ...describe, supportedClients: undefined })}; shards ${JSON.stringify(owners)}`,
+    );
+  },
+);
+
+test(
+  'the Web UI (--ui): the pinned UI server serves the cluster, its namespace listed',
+  { timeout: 30_000 },
+  async () => {
+    const ui = stack.ui;
+    assert.ok(ui, 'the UI server started');
+    const page = await fetch(ui.url);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /<html/i);
+    // The UI server's own API, answered through the cluster's frontend.
+    const answer = await fetch(`${ui.url}/api/v1/namespaces`);
+    assert.equal(answer.status, 200);
+    const { namespaces } = (await answer.json()) as {
+      namespaces: Array<{ namespaceInfo: { name: string } }>;
+    };
+    assert.ok(
+      namespaces.some((n) => n.namespaceInfo.name === stack.cluster.namespace),
+      JSON.stringify(namespaces.map((n) => n.namespaceInfo.name)),
     );
   },
 );

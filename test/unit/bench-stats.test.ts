@@ -89,6 +89,23 @@ describe('command line', () => {
     assert.deepEqual(custom.storages, ['memory']);
   });
 
+  test('--server: the dev server by default; the cluster alone or interleaved with the dev stack storage', () => {
+    assert.deepEqual(parseBenchArgs([]).servers, ['dev']);
+    const both = parseBenchArgs(['--server', 'dev,cluster', '--concurrency', '8', '--repetitions', '3']);
+    assert.deepEqual(both.servers, ['dev', 'cluster']);
+    // Beside the cluster the dev server runs as the dev stack does (WAL), unless --storage says otherwise.
+    assert.deepEqual(both.storages, ['wal']);
+    assert.deepEqual(parseBenchArgs(['--server', 'cluster,dev', '--storage', 'memory,wal']).storages, [
+      'memory',
+      'wal',
+    ]);
+    const cluster = parseBenchArgs(['--server', 'cluster,cluster']);
+    assert.deepEqual(cluster.servers, ['cluster']);
+    assert.deepEqual(cluster.storages, [], 'no dev server when only the cluster is named');
+    assert.throws(() => parseBenchArgs(['--server', 'postgres']), /--server: expected dev or cluster/);
+    assert.throws(() => parseBenchArgs(['--server', '']), /--server: expected dev or cluster/);
+  });
+
   test('bad values are usage errors', () => {
     assert.throws(() => parseBenchArgs(['--concurrency', '0']), /positive integer/);
     assert.throws(() => parseBenchArgs(['--storage', 'postgres']), /memory, file or wal/);

@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { clusterCommand } from '../../src/dev/cluster/command';
 import { clusterServerConfig, HISTORY_SHARDS, toYaml } from '../../src/dev/cluster/config';
 import { findPostgresBinDir } from '../../src/dev/cluster/postgres';
 import {
@@ -184,5 +185,18 @@ describe('cluster settings and prerequisites', () => {
     const script = readFileSync(join(root, 'deploy', 'temporal', 'setup-schema.sh'), 'utf8');
     assert.match(script, /\$\{TEMPORAL_SCHEMA_DIR:-\/etc\/temporal\/schema\/postgresql\/v12\}/);
     assert.match(script, /"\$\{TEMPORAL_SQL_TOOL:-temporal-sql-tool\}" --plugin postgres12/);
+  });
+});
+
+describe('cardflow cluster arguments', () => {
+  test('only --ui (or install alone) is accepted; anything else is a usage error before anything starts', async () => {
+    const err: string[] = [];
+    const io = { out: () => undefined, err: (line: string) => err.push(line) };
+    assert.equal(await clusterCommand.run(['--iu'], io), 2);
+    assert.equal(await clusterCommand.run(['--ui', 'now'], io), 2);
+    assert.equal(await clusterCommand.run(['install', '--ui'], io), 2);
+    assert.match(err.join('\n'), /unexpected argument --iu/);
+    assert.match(err.join('\n'), /unexpected argument now/);
+    assert.match(err.join('\n'), /usage: cardflow cluster \[--ui\]/);
   });
 });

@@ -1,7 +1,8 @@
 // `cardflow cluster` (npm run cluster): the engine on a real multi-process Temporal cluster on
 // PostgreSQL until Ctrl-C, then every part stopped, the last started first.
-// `cardflow cluster install` (npm run temporal-server:install): only builds or finds the pinned
-// server and sql tool (CI runs it before the cluster suite).
+// `cardflow cluster --ui`: the Web UI as well. `cardflow cluster install` (npm run
+// temporal-server:install): only builds or finds the pinned server, sql tool and UI server (CI
+// runs it before the cluster suite).
 import type { CliCommand, CliIO } from '../../cli/command';
 import { stopInOrder, stopRequested } from '../../cli/support';
 import { ConfigError } from '../../runtime/env';
@@ -11,6 +12,7 @@ import { describeStack } from '../command';
 import { PortInUseError } from '../ports';
 import { ClusterPrerequisiteError, ensureTemporalServer } from './server-binaries';
 import { type ClusterStack, startClusterStack } from './stack';
+import { ensureUiServer } from './ui-server';
 
 export function describeCluster(stack: ClusterStack): string[] {
   const { cluster } = stack;
@@ -24,7 +26,9 @@ export function describeCluster(stack: ClusterStack): string[] {
     `  Temporal ${stack.install.version} processes (logs in ${stack.engine.dataDir}/logs/cluster):`,
     ...cluster.services.map((s) => `    ${s.id.padEnd(10)} pid ${String(s.pid).padEnd(8)} ${s.address}`),
     `    postgres   pid ${String(cluster.postgres.pid).padEnd(8)} ${cluster.postgres.address}  (data ${stack.engine.dataDir}/cluster/postgres)`,
-    `  Web UI           not part of the cluster (no pinned UI server build here); the dev stack's UI is npm start`,
+    stack.ui
+      ? `  Web UI           ${stack.ui.url}  (temporal ui-server, pid ${stack.ui.pid})`
+      : `  Web UI           not started (cardflow cluster --ui builds or reuses the pinned UI server)`,
     '',
   );
   lines.push(
@@ -41,7 +45,11 @@ const knownFailure = (error: unknown) =>
   error instanceof ClusterPrerequisiteError ||
   error instanceof TemporalBinaryNotFoundError;
 
-export async function runCluster(io: CliIO, until?: Promise<void>): Promise<number> {
+export async function runCluster(
+  io: CliIO,
+  until?: Promise<void>,
+  options: { ui?: boolean } = {},
+): Promise<number> {
   let stack: ClusterStack;
   // Ctrl-C during the start stops what started so far.
   let interrupted = false;
@@ -52,7 +60,7 @@ export async function runCluster(io: CliIO, until?: Promise<void>): Promise<numb
   process.once('SIGINT', early);
   process.once('SIGTERM', early);
   try {
-    stack = await startClusterStack({ onProgress: (line) => io.out(`  ${line}`) });
+    stack = await startClusterStack({ onProgress: (line) => io.out(`  ${line}`), ui: options.ui ?? false });
   } catch (error) {
     if (knownFailure(error)) {
       io.err(`cardflow cluster: ${(error as Error).message}`);
@@ -74,7 +82,7 @@ export async function runCluster(io: CliIO, until?: Promise<void>): Promise<numb
 
 export const clusterCommand: CliCommand = {
   summary: 'the engine on a real Temporal cluster (separate processes) on PostgreSQL, on this machine',
-  usage: 'cardflow cluster [install]',
+  usage: 'cardflow cluster [--ui] | cardflow cluster install',
   async run(args, io) {
     if (args[0] === 'install' && args.length === 1) {
       try {
@@ -82,16 +90,19 @@ export const clusterCommand: CliCommand = {
         io.out(`temporal server ${install.version}: ${install.server}`);
         io.out(`temporal sql tool: ${install.sqlTool}`);
         io.out(`schema: ${install.schemaDir}`);
+        const ui = await ensureUiServer({ onProgress: (line) => io.out(line) });
+        io.out(`temporal ui server ${ui.version}: ${ui.server}`);
         return 0;
       } catch (error) {
         io.err(`cardflow cluster install: ${(error as Error).message}`);
         return knownFailure(error) ? 2 : 1;
       }
     }
-    if (args.length > 0) {
-      io.err(`cardflow cluster: unexpected argument ${args[0]}\nusage: ${clusterCommand.usage}`);
+    const unexpected = args.find((arg) => arg !== '--ui');
+    if (unexpected !== undefined) {
+      io.err(`cardflow cluster: unexpected argument ${unexpected}\nusage: ${clusterCommand.usage}`);
       return 2;
     }
-    return runCluster(io);
+    return runCluster(io, undefined, { ui: args.includes('--ui') });
   },
 };

@@ -154,7 +154,8 @@ export function findGo(env: NodeJS.ProcessEnv = process.env): GoInfo {
   return { go: 'go', version };
 }
 
-function run(
+/** Runs a command; answers its stdout, or fails with the tail of its output. */
+export function run(
   command: string,
   args: string[],
   env: NodeJS.ProcessEnv,
@@ -184,7 +185,8 @@ function run(
   });
 }
 
-function makeWritable(dir: string): void {
+/** Copies out of Go's read-only module cache are made writable (and removable). */
+export function makeWritable(dir: string): void {
   chmodSync(dir, 0o755);
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);

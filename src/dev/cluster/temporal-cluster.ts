@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { projectRoot } from '../../runtime/project-root';
 import { ConfigError } from '../../runtime/env';
-import { assertPortsFree, isPortFree, type PortClaim } from '../ports';
+import { assertPortsFree, freePort, isPortFree, type PortClaim } from '../ports';
 import { clusterServerConfig, HISTORY_SHARDS, type ServicePorts, type ServiceProcessSpec } from './config';
 import { PostgresServer } from './postgres';
 import type { TemporalServerInstall } from './server-binaries';
@@ -153,6 +153,20 @@ export async function freePortAtMost(max: number, host = '127.0.0.1', min = 2000
     if (await isPortFree(host, port)) return port;
   }
   throw new Error(`no free port between ${min} and ${max} on ${host}`);
+}
+
+/** Free loopback ports for a whole cluster (tests, the benchmark and the chaos suite run beside others). */
+export async function freeClusterPorts(host = '127.0.0.1'): Promise<ClusterPorts> {
+  const free = () => freePort(host);
+  // Membership ports at most 32767 (the server stores them as SMALLINT; the OS picks higher ones).
+  const p = async () => ({ grpc: await free(), membership: await freePortAtMost(MAX_MEMBERSHIP_PORT, host) });
+  return {
+    postgres: await free(),
+    frontend: { ...(await p()), http: await free() },
+    history: [await p(), await p()],
+    matching: await p(),
+    worker: await p(),
+  };
 }
 
 export async function startTemporalCluster(options: TemporalClusterOptions): Promise<TemporalCluster> {

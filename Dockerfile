@@ -4,7 +4,10 @@
 #   docker run ... cardflow worker        the worker (workflows + activities), GET /health on :8089
 #   docker run ... cardflow api           the HTTP API and provider webhooks, GET /health on :8080
 #   docker run ... cardflow codec-server  payload codec for the Web UI and CLI, GET /health on :8234
-#   docker run ... cardflow sandbox kazepay|wasabi   a provider sandbox (local trials only)
+#
+# The image ships the product only (src/, workflows/, activities/ compiled). The provider
+# sandboxes are development tools (tools/): `--target sandbox` builds an image of their own for
+# the compose file's local-trial profile (`cardflow sandbox kazepay|wasabi`).
 #
 # Debian (glibc), never Alpine: the Temporal core SDK ships no musl build. Configuration comes
 # from environment variables (any of them also as <NAME>_FILE, for secrets mounted as files) and
@@ -34,6 +37,14 @@ FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+
+# ---- sandbox: the provider sandboxes for a local trial (tools/, run through tsx) -------------
+FROM build AS sandbox
+COPY tools ./tools
+RUN mkdir -p /var/lib/cardflow/sandbox && chown -R node:node /var/lib/cardflow
+USER node:node
+ENTRYPOINT ["node", "--import", "tsx", "tools/cli/main.ts"]
+CMD ["help"]
 
 # ---- runtime ---------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime

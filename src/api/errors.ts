@@ -2,7 +2,7 @@
 // `{ error, message, issues? }`; nothing else ever shows a stack trace, a secret or an echoed value.
 import type { z } from 'zod';
 import { refSchema } from '../contract/common';
-import { redactText } from '../security/redaction';
+import { redactText } from '../logging/redaction';
 
 export interface ApiIssue {
   path: string;

@@ -1,9 +1,9 @@
 // What the API answers is masked for card and personal data (card numbers to their last four
-// digits, CVV, PIN, names, emails...: src/security/redaction.ts), but not the caller's own
+// digits, CVV, PIN, names, emails...: src/logging/redaction.ts), but not the caller's own
 // references: a customerRef, requestRef, depositRef, cardRef or workflow id that the contract
 // accepts as a reference (no email, no card number) comes back as it was sent, even when a run of
 // its digits happens to pass the Luhn check.
-import { redactSensitive } from '../security/redaction';
+import { redactSensitive } from '../logging/redaction';
 import { isOwnReference } from './errors';
 
 const REFERENCE_KEYS = new Set([

@@ -73,9 +73,9 @@ import {
   type WasabiWebhookOptions,
   type WebhookDedupeStore,
 } from '../providers/wasabi/webhooks';
-import type { Logger } from '../runtime/logger';
+import type { Logger } from '../logging/logger';
 import { bearerTokenAuthorizer } from '../security/codec-server';
-import { redactSensitive, redactText } from '../security/redaction';
+import { redactSensitive, redactText } from '../logging/redaction';
 import type { SecretStore } from '../security/secret-store';
 import { ApiError, badRequest, conflict, notFound, parseOr400, refused } from './errors';
 import { maskAnswer } from './masking';

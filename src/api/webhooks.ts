@@ -19,7 +19,7 @@
 import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { type ProviderNotification, providerNotificationSignal, providerOrderKey } from '../contract';
-import type { Logger } from '../runtime/logger';
+import type { Logger } from '../logging/logger';
 import { flowPresence, TemporalUnavailableError } from './temporal-errors';
 
 export interface WebhookJournalEntry {

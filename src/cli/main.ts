@@ -1,16 +1,20 @@
 // `cardflow <command> ...`: the operator's command line. Each command lives in its own module
 // and registers under a name here; `cardflow help` lists them.
-import { type CliIO, UsageError } from './command';
+import { type CliCommand, type CliIO, UsageError } from './command';
 import { commands } from './commands';
 
 export { type CliCommand, type CliIO, UsageError } from './command';
 
-export async function runCli(argv: string[], io: CliIO): Promise<number> {
+export async function runCli(
+  argv: string[],
+  io: CliIO,
+  table: Record<string, CliCommand> = commands,
+): Promise<number> {
   const [name, ...rest] = argv;
-  const command = name ? commands[name] : undefined;
+  const command = name ? table[name] : undefined;
   const usage = (print: (line: string) => void) => {
     print('usage: cardflow <command> [...]\n');
-    for (const [n, c] of Object.entries(commands))
+    for (const [n, c] of Object.entries(table))
       print(`  ${n.padEnd(12)} ${c.summary}\n               ${c.usage}`);
   };
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
@@ -34,8 +38,9 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
-if (require.main === module) {
-  runCli(process.argv.slice(2), { out: (l) => console.log(l), err: (l) => console.error(l) }).then(
+/** Runs the command line of this process with `table` and sets its exit code. */
+export function runProcess(table: Record<string, CliCommand> = commands): void {
+  runCli(process.argv.slice(2), { out: (l) => console.log(l), err: (l) => console.error(l) }, table).then(
     (code) => {
       process.exitCode = code;
     },
@@ -45,3 +50,5 @@ if (require.main === module) {
     },
   );
 }
+
+if (require.main === module) runProcess();

@@ -1,7 +1,7 @@
 // `cardflow provider <provider> ...`: one real, signed call to a provider with the configured
 // credentials, for operators. Each provider registers its own sub-command here.
-import { kazepayProviderCommand } from '../providers/kazepay/cli';
-import { wasabiProviderCommand } from '../providers/wasabi/cli';
+import { kazepayProviderCommand } from './providers/kazepay';
+import { wasabiProviderCommand } from './providers/wasabi';
 import { type CliCommand, UsageError } from './command';
 
 /** Provider sub-commands by provider name. */

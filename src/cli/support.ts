@@ -1,8 +1,6 @@
-// Pieces the provider and sandbox commands share.
-import { join } from 'node:path';
+// Pieces the product's commands share (the tools' commands use them too).
 import { ProviderError, ProviderRejectedError, ProviderValidationError } from '../providers/errors';
-import { loadOrCreateRsaKeyPair } from '../sandbox/common/keystore';
-import { redactText } from '../security/redaction';
+import { redactText } from '../logging/redaction';
 import type { CliIO } from './command';
 
 /** Command-line flags override the environment; a flag also hides the variable's `_FILE` form. */
@@ -17,26 +15,6 @@ export function flagsOverEnv(
     delete merged[`${name}_FILE`];
   }
   return merged;
-}
-
-/**
- * The merchant public key a sandbox verifies requests with: the configured one, or (development
- * convenience) a merchant pair generated beside the sandbox's own keys and reused across starts.
- */
-export function sandboxMerchantKey(
-  keyDir: string,
-  configured: string | undefined,
-): { merchantPublicKey: string; generated: boolean } {
-  if (configured) return { merchantPublicKey: configured, generated: false };
-  const pair = loadOrCreateRsaKeyPair(keyDir, 'merchant', 2048);
-  return {
-    merchantPublicKey: pair.publicKey.export({ format: 'pem', type: 'spki' }).toString(),
-    generated: true,
-  };
-}
-
-export function merchantPrivateKeyPath(keyDir: string): string {
-  return join(keyDir, 'merchant.private.pem');
 }
 
 /** Resolves when the process is asked to stop (or when `until` resolves, in tests). */

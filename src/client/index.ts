@@ -81,7 +81,7 @@ import { storedInput } from './stored-input';
 
 export { REUSE_POLICY, REUSE_RULE, type ReuseRule, idStanding } from './reuse';
 import { createDataConverter } from '../security/data-converter';
-import { connectClient, type TemporalTarget, temporalTarget } from '../runtime/temporal-connection';
+import { connectClient, type TemporalTarget, temporalTarget } from '../config/temporal-connection';
 
 /** An input refused by the contract's schema: nothing was sent. Issues name fields and rules, never values. */
 export class CardflowInputError extends Error {

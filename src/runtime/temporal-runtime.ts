@@ -2,7 +2,7 @@
 // logger (so they are redacted too), and Prometheus metrics from the core.
 import type { LogLevel, LogMetadata, Logger as TemporalLogger } from '@temporalio/common';
 import { Runtime, makeTelemetryFilterString } from '@temporalio/worker';
-import type { Logger } from './logger';
+import type { Logger } from '../logging/logger';
 
 const PINO_LEVEL: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
   TRACE: 'trace',

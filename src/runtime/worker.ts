@@ -54,11 +54,18 @@ import {
   loadSecretStoreConfig,
   type SecretStoreConfig,
 } from '../security/secret-store-config';
-import { type CoreConfig, coreEnvSchema, type WorkerConfig, workerEnvSchema } from './config';
-import { ConfigError, ConfigProblems, envValue, parseEnv, parseOptionalSection, splitHostPort } from './env';
-import { createLogger, type Logger } from './logger';
-import { projectRoot } from './project-root';
-import { connectWorker, type TemporalTarget, temporalTarget } from './temporal-connection';
+import { type CoreConfig, coreEnvSchema, type WorkerConfig, workerEnvSchema } from '../config/engine';
+import {
+  ConfigError,
+  ConfigProblems,
+  envValue,
+  parseEnv,
+  parseOptionalSection,
+  splitHostPort,
+} from '../config/env';
+import { createLogger, type Logger } from '../logging/logger';
+import { projectRoot } from '../config/project-root';
+import { connectWorker, type TemporalTarget, temporalTarget } from '../config/temporal-connection';
 import { installTemporalRuntime } from './temporal-runtime';
 import { productBundleOptions } from './workflow-bundle';
 

@@ -15,8 +15,8 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { coreEnvSchema } from '../runtime/config';
-import { ConfigError, envValue, parseEnv } from '../runtime/env';
+import { coreEnvSchema } from '../config/engine';
+import { ConfigError, envValue, parseEnv } from '../config/env';
 
 /** AES-256: 32 bytes. */
 export const CODEC_KEY_BYTES = 32;

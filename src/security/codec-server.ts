@@ -16,7 +16,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { Logger } from '../runtime/logger';
+import type { Logger } from '../logging/logger';
 import { PayloadDecryptionError } from './payload-codec';
 
 export const DEFAULT_CODEC_SERVER_BODY_LIMIT = 4 * 1024 * 1024;

@@ -9,7 +9,7 @@
 // Each may be given as <NAME>_FILE. A memory store only works when the API and the worker share
 // a process: a split deployment needs redis (the same URL and key on both sides).
 import { z } from 'zod';
-import { ConfigError, envValue, parseEnv } from '../runtime/env';
+import { ConfigError, envValue, parseEnv } from '../config/env';
 import { decodeBase64Strict } from './codec-keys';
 import { MemorySecretStore } from './memory-secret-store';
 import { DEFAULT_REDIS_KEY_PREFIX, RedisSecretStore } from './redis-secret-store';

@@ -18,7 +18,7 @@ test(
       [
         '--import',
         'tsx',
-        join(root, 'src', 'bench', 'main.ts'),
+        join(root, 'tools', 'bench', 'main.ts'),
         ...['--server', 'dev,cluster', '--concurrency', '2', '--repetitions', '1', '--lifecycles', '2'],
         ...['--no-history-growth', '--json'],
       ],

@@ -1,5 +1,5 @@
 // The cluster suite (`npm test -- cluster`; CI runs it after building the pinned server): what
-// `npm run cluster` starts, started the same way (src/dev/cluster/stack.ts) on free loopback ports
+// `npm run cluster` starts, started the same way (tools/dev/cluster/stack.ts) on free loopback ports
 // in a throwaway data folder: PostgreSQL, five Temporal processes (frontend, matching, worker and
 // two history hosts sharing the shards), the namespace and search attributes, then the engine's
 // codec server, sandboxes, API, two worker processes and the Web UI (--ui). Then:
@@ -20,8 +20,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
-import { CanarySet } from '../../src/chaos/canaries';
-import { type CheckResults, runChecks } from '../../src/chaos/checks';
+import { CanarySet } from '../../tools/chaos/canaries';
+import { type CheckResults, runChecks } from '../../tools/chaos/checks';
 import {
   kazepayLifecycle,
   type LifecycleRecord,
@@ -29,13 +29,13 @@ import {
   PatientApi,
   registerFixedCanaries,
   wasabiLifecycle,
-} from '../../src/chaos/lifecycles';
-import { HISTORY_SHARDS } from '../../src/dev/cluster/config';
-import { type ClusterStack, startClusterStack } from '../../src/dev/cluster/stack';
-import { countByOwner } from '../../src/dev/cluster/shards';
-import { freeClusterPorts } from '../../src/dev/cluster/temporal-cluster';
-import { freePort } from '../../src/dev/ports';
-import { seededRandom } from '../../src/sandbox/common/random';
+} from '../../tools/chaos/lifecycles';
+import { HISTORY_SHARDS } from '../../tools/dev/cluster/config';
+import { type ClusterStack, startClusterStack } from '../../tools/dev/cluster/stack';
+import { countByOwner } from '../../tools/dev/cluster/shards';
+import { freeClusterPorts } from '../../tools/dev/cluster/temporal-cluster';
+import { freePort } from '../../tools/dev/ports';
+import { seededRandom } from '../../tools/sandbox/common/random';
 import { loadCodecKeyring } from '../../src/security/codec-keys';
 import { createDataConverter } from '../../src/security/data-converter';
 

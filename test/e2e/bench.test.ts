@@ -15,7 +15,7 @@ test(
   async () => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', join(root, 'src', 'bench', 'main.ts'), '--quick', '--json'],
+      ['--import', 'tsx', join(root, 'tools', 'bench', 'main.ts'), '--quick', '--json'],
       {
         cwd: root,
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -23,7 +23,7 @@ test(
     redisServer.require();
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', join(root, 'src', 'chaos', 'main.ts'), '--short', '--json'],
+      ['--import', 'tsx', join(root, 'tools', 'chaos', 'main.ts'), '--short', '--json'],
       { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stdout = '';

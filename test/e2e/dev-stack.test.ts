@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium } from 'playwright-core';
-import { freePort, isPortFree } from '../../src/dev/ports';
+import { freePort, isPortFree } from '../../tools/dev/ports';
 import { prerequisite } from '../helpers/prerequisites';
 
 const root = join(__dirname, '..', '..');
@@ -28,7 +28,7 @@ interface Run {
 }
 
 function cardflow(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Run {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'tools/cli/main.ts'), ...args], {
     cwd: root,
     env: { ...env, ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],

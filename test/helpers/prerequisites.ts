@@ -5,7 +5,7 @@
 // then it is reported as skipped; in CI (`CI` set) an opt-out is refused: CI fails, never skips.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { findRedisServer } from '../../src/dev/redis-server';
+import { findRedisServer } from '../../tools/dev/redis-server';
 import { findChromium } from './chromium';
 
 /** The providers' own documents, in the shared folder CI places beside the clone. */

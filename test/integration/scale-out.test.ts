@@ -19,13 +19,13 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import { workflowIds } from '../../src/contract';
 import { productBundleOptions } from '../../src/runtime/workflow-bundle';
-import { startKazepaySandbox, type KazepaySandbox } from '../../src/sandbox/kazepay/server';
-import { startWasabiSandbox, type WasabiSandbox } from '../../src/sandbox/wasabi';
+import { startKazepaySandbox, type KazepaySandbox } from '../../tools/sandbox/kazepay/server';
+import { startWasabiSandbox, type WasabiSandbox } from '../../tools/sandbox/wasabi';
 import { formatKeyEntry, generateCodecKey } from '../../src/security/codec-keys';
 import { applicant, JPEG, PNG, uniqueRef } from '../helpers/lifecycle-env';
 import { prerequisite } from '../helpers/prerequisites';
 import { startDevServerEnv } from '../helpers/temporal-env';
-import { startTestRedis, type TestRedis } from '../../src/dev/redis-server';
+import { startTestRedis, type TestRedis } from '../../tools/dev/redis-server';
 
 const root = join(__dirname, '..', '..');
 // Missing redis-server fails the test (naming the install command) unless CARDFLOW_SKIP_REDIS=1.

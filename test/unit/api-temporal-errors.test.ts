@@ -12,8 +12,8 @@ import { after, before, describe, test } from 'node:test';
 import { status } from '@grpc/grpc-js';
 import { buildApi } from '../../src/api/server';
 import { FileDocumentStore } from '../../src/documents/file-document-store';
-import { createLogger } from '../../src/runtime/logger';
-import { platformSignature } from '../../src/sandbox/wasabi/signature';
+import { createLogger } from '../../src/logging/logger';
+import { platformSignature } from '../../tools/sandbox/wasabi/signature';
 import { MemorySecretStore } from '../../src/security/memory-secret-store';
 import { type ScriptedFrontend, startScriptedFrontend } from '../helpers/scripted-frontend';
 

@@ -2,12 +2,12 @@
 // JSON is the last line of `npm run bench -- --json`.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { lifecyclesPerBlock, parseBenchArgs } from '../../src/bench/args';
-import type { BlockResult } from '../../src/bench/block';
-import type { HistoryGrowthResult } from '../../src/bench/history-growth';
-import { parseProcStat, parseProcStatus } from '../../src/bench/processes';
-import { median, percentile, ratio, round, spread } from '../../src/bench/stats';
-import { formatReport, type RunMeta, summarize } from '../../src/bench/summary';
+import { lifecyclesPerBlock, parseBenchArgs } from '../../tools/bench/args';
+import type { BlockResult } from '../../tools/bench/block';
+import type { HistoryGrowthResult } from '../../tools/bench/history-growth';
+import { parseProcStat, parseProcStatus } from '../../tools/bench/processes';
+import { median, percentile, ratio, round, spread } from '../../tools/bench/stats';
+import { formatReport, type RunMeta, summarize } from '../../tools/bench/summary';
 
 describe('statistics', () => {
   test('median of odd and even counts, unsorted input left untouched', () => {

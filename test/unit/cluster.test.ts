@@ -5,24 +5,24 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { clusterCommand } from '../../src/dev/cluster/command';
-import { clusterServerConfig, HISTORY_SHARDS, toYaml } from '../../src/dev/cluster/config';
-import { findPostgresBinDir } from '../../src/dev/cluster/postgres';
+import { clusterCommand } from '../../tools/dev/cluster/command';
+import { clusterServerConfig, HISTORY_SHARDS, toYaml } from '../../tools/dev/cluster/config';
+import { findPostgresBinDir } from '../../tools/dev/cluster/postgres';
 import {
   ClusterPrerequisiteError,
   findGo,
   readInstall,
   temporalServerDirs,
   temporalServerPins,
-} from '../../src/dev/cluster/server-binaries';
-import { loadClusterSettings } from '../../src/dev/cluster/settings';
-import { countByOwner, ownerHost, parseShardRows, shardInfoOwner } from '../../src/dev/cluster/shards';
+} from '../../tools/dev/cluster/server-binaries';
+import { loadClusterSettings } from '../../tools/dev/cluster/settings';
+import { countByOwner, ownerHost, parseShardRows, shardInfoOwner } from '../../tools/dev/cluster/shards';
 import {
   clusterPorts,
   MAX_MEMBERSHIP_PORT,
   startTemporalCluster,
-} from '../../src/dev/cluster/temporal-cluster';
-import { ConfigError } from '../../src/runtime/env';
+} from '../../tools/dev/cluster/temporal-cluster';
+import { ConfigError } from '../../src/config/env';
 
 const root = join(__dirname, '..', '..');
 

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { z } from 'zod';
-import { loadCoreConfig } from '../../src/runtime/config';
-import { ConfigError, envValue, parseEnv } from '../../src/runtime/env';
+import { loadCoreConfig } from '../../src/config/engine';
+import { ConfigError, envValue, parseEnv } from '../../src/config/env';
 
 test('defaults apply when nothing is set', () => {
   const { core, worker } = loadCoreConfig({});

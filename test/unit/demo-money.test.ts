@@ -2,7 +2,7 @@
 // currency after, from decimal text (never through a float).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatMoney } from '../../src/demo/money';
+import { formatMoney } from '../../tools/demo/money';
 
 test('amounts print with two decimals whatever the provider answered', () => {
   assert.equal(formatMoney('50', 'USD'), '50.00 USD');

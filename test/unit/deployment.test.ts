@@ -12,20 +12,21 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import Ajv2020 from 'ajv/dist/2020';
 import { parse } from 'yaml';
-import { apiEnvSchema, loadApiSettings } from '../../src/api/command';
+import { apiEnvSchema, loadApiSettings } from '../../src/cli/api-command';
 import { commands } from '../../src/cli/commands';
-import { sandboxCommands } from '../../src/cli/sandbox-command';
+import { commands as toolCommands } from '../../tools/cli/commands';
+import { sandboxCommands } from '../../tools/cli/sandbox-command';
 import { CARD_SEARCH_ATTRIBUTES } from '../../src/contract/search-attributes';
 import { kazepayEnvSchema } from '../../src/providers/kazepay/config';
 import { wasabiEnvSchema } from '../../src/providers/wasabi/config';
-import { coreEnvSchema, workerEnvSchema } from '../../src/runtime/config';
+import { coreEnvSchema, workerEnvSchema } from '../../src/config/engine';
 import { findCardflowArgs, healthTarget } from '../../src/runtime/healthcheck';
-import { temporalTarget } from '../../src/runtime/temporal-connection';
+import { temporalTarget } from '../../src/config/temporal-connection';
 import { loadWorkerSettings, workerProcessEnvSchema } from '../../src/runtime/worker';
-import { runKazepaySandboxCommand, kazepaySandboxEnvSchema } from '../../src/sandbox/kazepay/cli';
-import { runWasabiSandboxCommand, wasabiSandboxEnvSchema } from '../../src/sandbox/wasabi/cli';
+import { runKazepaySandboxCommand, kazepaySandboxEnvSchema } from '../../tools/sandbox/kazepay/cli';
+import { runWasabiSandboxCommand, wasabiSandboxEnvSchema } from '../../tools/sandbox/wasabi/cli';
 import { codecKeysEnvSchema } from '../../src/security/codec-keys';
-import { codecServerEnvSchema, loadCodecServerSetup } from '../../src/security/codec-server-command';
+import { codecServerEnvSchema, loadCodecServerSetup } from '../../src/cli/codec-server-command';
 import { secretStoreEnvSchema } from '../../src/security/secret-store-config';
 
 const root = join(__dirname, '..', '..');
@@ -71,6 +72,10 @@ const composeSchemaErrors = (file: unknown) =>
         (e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`,
       );
 const engineServices = Object.entries(services).filter(([, s]) => s.build === '.');
+/** The provider sandboxes: built from the Dockerfile's sandbox stage (tools, not the product image). */
+const sandboxServices = Object.entries(services).filter(
+  ([, s]) => typeof s.build === 'object' && (s.build as { target?: string }).target === 'sandbox',
+);
 
 /** The variables envconfig reads (TEMPORAL_GRPC_META_<NAME> aside); never as <NAME>_FILE. */
 const TEMPORAL_VARIABLES = [
@@ -163,6 +168,11 @@ describe('docker-compose.yml', () => {
         ['worker', 'worker'],
         ['api', 'api'],
         ['codec-server', 'codec-server'],
+      ],
+    );
+    assert.deepEqual(
+      sandboxServices.map(([name, s]) => [name, roleOf(s)]),
+      [
         ['kazepay-sandbox', 'sandbox kazepay'],
         ['wasabi-sandbox', 'sandbox wasabi'],
       ],
@@ -191,7 +201,7 @@ describe('docker-compose.yml', () => {
 
   test('images are pinned: Temporal server and admin tools on one release, the UI of that CLI release', () => {
     for (const [name, s] of Object.entries(services)) {
-      if (s.build === '.') continue;
+      if (s.build === '.' || sandboxServices.some(([n]) => n === name)) continue;
       assert.match(String(s.image), /^[a-z0-9/._-]+:[0-9][\w.-]*$/, `${name}: ${s.image} has a version tag`);
     }
     assert.equal(services.temporal?.image, 'temporalio/server:1.32.0');
@@ -200,11 +210,25 @@ describe('docker-compose.yml', () => {
     assert.equal(services['temporal-ui']?.image, 'temporalio/ui:2.54.1');
   });
 
-  test("every engine service runs a real cardflow command and checks its own role's health", () => {
-    for (const [name, s] of engineServices) {
+  test('the sandboxes run from their own image: the product image has no sandbox command', () => {
+    assert.deepEqual(sandboxServices.map(([name]) => name).sort(), ['kazepay-sandbox', 'wasabi-sandbox']);
+    assert.equal(commands.sandbox, undefined);
+    for (const [name, s] of sandboxServices) {
       const [command, sub] = s.command ?? [];
-      assert.ok(command && commands[command], `${name}: cardflow ${command} exists`);
-      if (command === 'sandbox') assert.ok(sub && sandboxCommands[sub], `${name}: sandbox ${sub}`);
+      assert.ok(
+        command === 'sandbox' && toolCommands.sandbox,
+        `${name}: cardflow ${command} exists in tools`,
+      );
+      assert.ok(sub && sandboxCommands[sub], `${name}: sandbox ${sub}`);
+      assert.notEqual(s.image, services.worker?.image, `${name}: not the product image`);
+    }
+  });
+
+  test("every engine service runs a real cardflow command and checks its own role's health", () => {
+    for (const [name, s] of [...engineServices, ...sandboxServices]) {
+      const [command] = s.command ?? [];
+      const table = s.build === '.' ? commands : toolCommands;
+      assert.ok(command && table[command], `${name}: cardflow ${command} exists`);
       assert.deepEqual(
         s.healthcheck?.test,
         ['CMD', 'node', 'bin/healthcheck.js', ...(s.command ?? [])],
@@ -335,11 +359,12 @@ describe('Dockerfile', () => {
     .map((m) => ({ from: m[1], name: m[2] }));
   const runtime = lines.slice(lines.findIndex((l) => /^FROM .* AS runtime$/i.test(l)));
 
-  test('three stages on Debian Node 24 LTS (glibc): build, production dependencies, runtime', () => {
+  test('stages on Debian Node 24 LTS (glibc): build, production dependencies, the sandboxes, the runtime last', () => {
     assert.match(dockerfile, /^ARG NODE_IMAGE=node:24-bookworm-slim$/m);
     assert.deepEqual(stages, [
       { from: '${NODE_IMAGE}', name: 'build' },
       { from: '${NODE_IMAGE}', name: 'deps' },
+      { from: 'build', name: 'sandbox' },
       { from: '${NODE_IMAGE}', name: 'runtime' },
     ]);
     const build = lines.slice(
@@ -379,6 +404,12 @@ describe('Dockerfile', () => {
     // What the build stage copies is what tsconfig.build.json compiles.
     const include = (JSON.parse(read('tsconfig.build.json')) as { include: string[] }).include;
     for (const dir of include) assert.ok(lines.includes(`COPY ${dir} ./${dir}`), `COPY ${dir}`);
+    assert.ok(!include.includes('tools'), 'the build compiles the product only');
+    const buildStage = lines.slice(
+      0,
+      lines.findIndex((l) => /AS deps$/.test(l)),
+    );
+    assert.ok(!buildStage.some((l) => /^COPY\s+tools\b/.test(l)), 'no tools in the product build');
   });
 });
 

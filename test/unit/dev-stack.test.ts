@@ -3,12 +3,12 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { describe, test } from 'node:test';
-import { summaryTable, type DemoSummary } from '../../src/demo/run';
-import { assertPortsFree, freePort, isPortFree, PortInUseError } from '../../src/dev/ports';
-import { loadDevStackSettings } from '../../src/dev/settings';
-import { devCodecAuthorizer } from '../../src/dev/stack';
-import { devServerArgs } from '../../src/dev/temporal-server';
-import { ConfigError } from '../../src/runtime/env';
+import { summaryTable, type DemoSummary } from '../../tools/demo/run';
+import { assertPortsFree, freePort, isPortFree, PortInUseError } from '../../tools/dev/ports';
+import { loadDevStackSettings } from '../../tools/dev/settings';
+import { devCodecAuthorizer } from '../../tools/dev/stack';
+import { devServerArgs } from '../../tools/dev/temporal-server';
+import { ConfigError } from '../../src/config/env';
 
 describe('dev stack settings', () => {
   test('defaults a newcomer gets, and every problem named by variable', () => {

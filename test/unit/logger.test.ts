@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
-import { createLogger } from '../../src/runtime/logger';
-import { luhnValid, redactText } from '../../src/security/redaction';
+import { createLogger } from '../../src/logging/logger';
+import { luhnValid, redactText } from '../../src/logging/redaction';
 
 const PAN = '4111111111111111';
 const PAN_SPACED = '4111 1111 1111 1111';

@@ -29,9 +29,9 @@ import {
   WASABI_WEBHOOK_ACK,
   WASABI_WEBHOOK_ACK_CN,
 } from '../../src/providers/wasabi/webhooks';
-import { ConfigError } from '../../src/runtime/env';
+import { ConfigError } from '../../src/config/env';
 import { MemorySecretStore } from '../../src/security/memory-secret-store';
-import { startWasabiSandbox, type WasabiSandbox } from '../../src/sandbox/wasabi/server';
+import { startWasabiSandbox, type WasabiSandbox } from '../../tools/sandbox/wasabi/server';
 
 const pair = (bits: number) => {
   const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: bits });

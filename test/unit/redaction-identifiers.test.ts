@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { luhnValid } from '../../src/contract/luhn';
-import { redactSensitive } from '../../src/security/redaction';
+import { redactSensitive } from '../../src/logging/redaction';
 
 function luhnComplete(prefix: string): string {
   for (let d = 0; d < 10; d++) if (luhnValid(`${prefix}${d}`)) return `${prefix}${d}`;

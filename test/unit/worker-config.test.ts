@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConfigError } from '../../src/runtime/env';
+import { ConfigError } from '../../src/config/env';
 import { loadWorkerSettings, startWorker } from '../../src/runtime/worker';
 
 const KEY = `k1:${Buffer.alloc(32, 1).toString('base64')}`;

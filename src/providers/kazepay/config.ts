@@ -1,7 +1,7 @@
 // KazePay settings from the environment (each variable also as <NAME>_FILE). The four
 // credentials are required; every UNCONFIRMED protocol choice is a knob with the spec's default.
 import { z } from 'zod';
-import { envValue, parseEnv } from '../../runtime/env';
+import { envValue, parseEnv } from '../../config/env';
 import type { KazepayClientOptions } from './client';
 import type { KazepayWebhookEvents } from './conventions';
 import { DEFAULT_RESPONSE_REQUEST_NO_POLICY } from './request-no';

@@ -1,6 +1,6 @@
 // WasabiCard settings from the environment (each also as <NAME>_FILE, e.g. keys mounted as files).
 import { z } from 'zod';
-import { envValue, parseEnv } from '../../runtime/env';
+import { envValue, parseEnv } from '../../config/env';
 import type { WasabiClientOptions } from './client';
 import { DEFAULT_DUPLICATE_ORDER_PATTERNS } from './transport';
 import { WASABI_WEBHOOK_CATEGORIES, type WasabiWebhookCategory } from './webhooks';

@@ -2,7 +2,7 @@
 // on a free port, with both webhooks enabled; `call` sends real HTTP with or without the token.
 import type { FastifyInstance } from 'fastify';
 import { buildApi } from '../../../src/api/server';
-import { createLogger, type Logger } from '../../../src/runtime/logger';
+import { createLogger, type Logger } from '../../../src/logging/logger';
 import type { LifecycleEnv } from '../../helpers/lifecycle-env';
 
 export const TOKEN = 'test-token-0123456789abcdefghijklmnopqrstuvwxyz';

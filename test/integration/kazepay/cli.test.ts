@@ -5,9 +5,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { runCli } from '../../../src/cli/main';
-import { runKazepayProviderCommand } from '../../../src/providers/kazepay/cli';
-import { runKazepaySandboxCommand } from '../../../src/sandbox/kazepay/cli';
+import { runCli } from '../../../tools/cli/main';
+import { runKazepayProviderCommand } from '../../../src/cli/providers/kazepay';
+import { runKazepaySandboxCommand } from '../../../tools/sandbox/kazepay/cli';
 import { PNG, waitFor } from './helpers';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'kazepay-cli-'));

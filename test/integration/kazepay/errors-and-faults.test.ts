@@ -18,7 +18,7 @@ import type { KazepayClient } from '../../../src/providers/kazepay/client';
 import { loadPublicKey } from '../../../src/providers/keys';
 import { DEFAULT_CRYPTO_PROFILE } from '../../../src/providers/kazepay/crypto-profile';
 import { envelopeBytes, parseEnvelope, sealEnvelope } from '../../../src/providers/kazepay/envelope';
-import type { KazepaySandbox } from '../../../src/sandbox/kazepay/server';
+import type { KazepaySandbox } from '../../../tools/sandbox/kazepay/server';
 import { activeCard, clientFor, merchant, rsaPair, startSandbox } from './helpers';
 
 let sandbox: KazepaySandbox;

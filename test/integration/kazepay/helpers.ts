@@ -1,8 +1,8 @@
 // Shared set-up for the KazePay integration tests: merchant keys, a sandbox, a client on it.
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { KazepayClient, type KazepayClientOptions } from '../../../src/providers/kazepay/client';
-import type { KazepaySandboxOptions } from '../../../src/sandbox/kazepay/options';
-import { type KazepaySandbox, startKazepaySandbox } from '../../../src/sandbox/kazepay/server';
+import type { KazepaySandboxOptions } from '../../../tools/sandbox/kazepay/options';
+import { type KazepaySandbox, startKazepaySandbox } from '../../../tools/sandbox/kazepay/server';
 
 export const PNG = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(64, 7)]);
 export const JPEG = Buffer.concat([Buffer.from('ffd8ffe0', 'hex'), Buffer.alloc(64, 9)]);

@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { KazepayClient } from '../../../src/providers/kazepay/client';
-import type { KazepaySandbox } from '../../../src/sandbox/kazepay/server';
+import type { KazepaySandbox } from '../../../tools/sandbox/kazepay/server';
 import { clientFor, identity, startSandbox, uniqueEmail, waitFor } from './helpers';
 
 let sandbox: KazepaySandbox;

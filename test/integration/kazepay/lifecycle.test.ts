@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { subtractMoney } from '../../../src/contract/money';
 import { ProviderRejectedError } from '../../../src/providers/errors';
 import type { KazepayClient } from '../../../src/providers/kazepay/client';
-import type { KazepaySandbox } from '../../../src/sandbox/kazepay/server';
+import type { KazepaySandbox } from '../../../tools/sandbox/kazepay/server';
 import { activeCard, clientFor, identity, JPEG, PNG, startSandbox, submitKyc, uniqueEmail } from './helpers';
 
 let sandbox: KazepaySandbox;

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ProviderRejectedError } from '../../../src/providers/errors';
 import type { KazepayClient } from '../../../src/providers/kazepay/client';
-import { DEFAULT_PRECONDITIONS, type KazepayPreconditions } from '../../../src/sandbox/kazepay/options';
-import type { KazepaySandbox } from '../../../src/sandbox/kazepay/server';
+import { DEFAULT_PRECONDITIONS, type KazepayPreconditions } from '../../../tools/sandbox/kazepay/options';
+import type { KazepaySandbox } from '../../../tools/sandbox/kazepay/server';
 import { clientFor, startSandbox, submitKyc, uniqueEmail } from './helpers';
 
 const rejectedWith = (code: string) => (error: unknown) => {

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { ProviderResponseIntegrityError } from '../../../src/providers/errors';
 import type { KazepayClient } from '../../../src/providers/kazepay/client';
-import type { KazepaySandbox } from '../../../src/sandbox/kazepay/server';
+import type { KazepaySandbox } from '../../../tools/sandbox/kazepay/server';
 import { clientFor, startSandbox, submitKyc, uniqueEmail, waitFor } from './helpers';
 
 const SCALE = 0.0005; // one minute -> 30 ms

@@ -4,7 +4,7 @@
 // Imported first by leak.test.ts: the runtime must be installed before any connection or worker
 // (the lifecycle env's own fallback install is then a no-op).
 import type { DestinationStream } from 'pino';
-import { createLogger } from '../../../src/runtime/logger';
+import { createLogger } from '../../../src/logging/logger';
 import { installTemporalRuntime } from '../../../src/runtime/temporal-runtime';
 
 /** Every log line written so far (JSON, one object per line). */

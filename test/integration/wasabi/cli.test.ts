@@ -4,9 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { runCli } from '../../../src/cli/main';
-import { runWasabiProviderCommand } from '../../../src/providers/wasabi/cli';
-import { runWasabiSandboxCommand } from '../../../src/sandbox/wasabi/cli';
+import { runCli } from '../../../tools/cli/main';
+import { runWasabiProviderCommand } from '../../../src/cli/providers/wasabi';
+import { runWasabiSandboxCommand } from '../../../tools/sandbox/wasabi/cli';
 import { eventually, orderNo } from './helpers';
 
 test('the standalone sandbox prints its settings; the ops command calls it with them, masked unless --reveal', async () => {

@@ -10,8 +10,8 @@ import {
   type WasabiWebhookOptions,
   type WasabiWebhookResult,
 } from '../../../src/providers/wasabi/webhooks';
-import { startWasabiSandbox, type WasabiSandbox } from '../../../src/sandbox/wasabi';
-import type { WasabiSandboxOptions } from '../../../src/sandbox/wasabi/options';
+import { startWasabiSandbox, type WasabiSandbox } from '../../../tools/sandbox/wasabi';
+import type { WasabiSandboxOptions } from '../../../tools/sandbox/wasabi/options';
 
 export const merchantKeys = (bits = 1024) => {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: bits });

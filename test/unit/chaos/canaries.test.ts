@@ -3,7 +3,7 @@
 // for a leak.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CanarySet } from '../../../src/chaos/canaries';
+import { CanarySet } from '../../../tools/chaos/canaries';
 
 const b64 = (text: string) => Buffer.from(text).toString('base64');
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
-import { PatientApi } from '../../../src/chaos/lifecycles';
+import { PatientApi } from '../../../tools/chaos/lifecycles';
 
 let server: Server;
 let url: string;

@@ -18,7 +18,7 @@ import { parse } from 'lossless-json';
 import { KazepayClient } from '../../../src/providers/kazepay/client';
 import { KAZEPAY_OPERATIONS, type OperationName } from '../../../src/providers/kazepay/operations';
 import { parseProviderJson } from '../../../src/providers/json';
-import { startKazepaySandbox } from '../../../src/sandbox/kazepay/server';
+import { startKazepaySandbox } from '../../../tools/sandbox/kazepay/server';
 import { OpensslEnvelope } from './openssl-envelope';
 import {
   exampleAt,

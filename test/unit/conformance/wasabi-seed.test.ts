@@ -20,7 +20,7 @@ import { WasabiClient } from '../../../src/providers/wasabi/client';
 import { WASABI_PATHS } from '../../../src/providers/wasabi/paths';
 import * as card from '../../../src/providers/wasabi/schemas/card';
 import { page } from '../../../src/providers/wasabi/schemas/primitives';
-import { startWasabiSandbox, type WasabiSandbox } from '../../../src/sandbox/wasabi';
+import { startWasabiSandbox, type WasabiSandbox } from '../../../tools/sandbox/wasabi';
 import { OpensslEnvelope } from './openssl-envelope';
 import { exampleAt, exampleStarts, seedLines, sharedSeedText, WASABI_SEED, where } from './seed-text';
 import { checkDocSection, renderTable, type Row } from './table';

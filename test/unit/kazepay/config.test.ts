@@ -8,7 +8,7 @@ import { KazepayClient } from '../../../src/providers/kazepay/client';
 import { kazepayClientOptionsFromEnv, loadKazepayEnv } from '../../../src/providers/kazepay/config';
 import { DEFAULT_CRYPTO_PROFILE } from '../../../src/providers/kazepay/crypto-profile';
 import { toBase64Der } from '../../../src/providers/keys';
-import { ConfigError } from '../../../src/runtime/env';
+import { ConfigError } from '../../../src/config/env';
 
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FaultInjector } from '../../../src/sandbox/common/faults';
+import { FaultInjector } from '../../../tools/sandbox/common/faults';
 
 test('scripted faults come first, in order, then normal service', () => {
   const faults = new FaultInjector();

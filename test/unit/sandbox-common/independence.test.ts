@@ -1,4 +1,4 @@
-// The sandboxes must not share the clients' assumptions (issue 16): nothing under src/sandbox may
+// The sandboxes must not share the clients' assumptions (issue 16): nothing under tools/sandbox may
 // import from src/providers except the PEM/DER key loader (a pure format helper), and each such
 // import must say why on the line above it.
 import assert from 'node:assert/strict';
@@ -7,7 +7,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { test } from 'node:test';
 
 const root = resolve(__dirname, '..', '..', '..');
-const sandboxDir = join(root, 'src', 'sandbox');
+const sandboxDir = join(root, 'tools', 'sandbox');
 const providersDir = join(root, 'src', 'providers');
 /** The one shared module allowed: key loading (PEM / bare base64 DER), not a provider assumption. */
 const ALLOWED = new Set(['keys']);
@@ -52,7 +52,7 @@ function providerImports(file: string): ProviderImport[] {
 
 const imports = sourceFiles(sandboxDir).flatMap(providerImports);
 
-test('src/sandbox imports nothing from src/providers but the key loader', () => {
+test('tools/sandbox imports nothing from src/providers but the key loader', () => {
   const offending = imports
     .filter((i) => !ALLOWED.has(i.module))
     .map((i) => `${i.file}:${i.line} imports providers/${i.module}`);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { InsufficientFundsError, Ledger, LedgerError } from '../../../src/sandbox/common/ledger';
+import { InsufficientFundsError, Ledger, LedgerError } from '../../../tools/sandbox/common/ledger';
 
 test('double entry: funding, moves and pay-outs keep every currency summing to zero', () => {
   const ledger = new Ledger();

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { HANG_UP, startSandboxServer } from '../../../src/sandbox/common/http-server';
-import { Scheduler } from '../../../src/sandbox/common/scheduler';
-import { WebhookSender } from '../../../src/sandbox/common/webhooks';
+import { HANG_UP, startSandboxServer } from '../../../tools/sandbox/common/http-server';
+import { Scheduler } from '../../../tools/sandbox/common/scheduler';
+import { WebhookSender } from '../../../tools/sandbox/common/webhooks';
 
 test('sandbox server hands the exact bytes to the handler and returns its bytes', async () => {
   const server = await startSandboxServer({

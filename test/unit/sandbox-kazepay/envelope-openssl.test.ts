@@ -1,4 +1,4 @@
-// The KazePay sandbox's own envelope (src/sandbox/kazepay/envelope.ts) checked against an
+// The KazePay sandbox's own envelope (tools/sandbox/kazepay/envelope.ts) checked against an
 // independent implementation, the openssl command line, and never against the client's code:
 // this file imports nothing from src/providers. openssl seals merchant requests the sandbox must
 // open; the sandbox's answers must be opened and verified by openssl.
@@ -14,8 +14,8 @@ import {
   readGatewayMessage,
   sandboxCryptoProfile,
   sealPlatformMessage,
-} from '../../../src/sandbox/kazepay/envelope';
-import { startKazepaySandbox } from '../../../src/sandbox/kazepay/server';
+} from '../../../tools/sandbox/kazepay/envelope';
+import { startKazepaySandbox } from '../../../tools/sandbox/kazepay/server';
 import { OpensslEnvelope } from '../conformance/openssl-envelope';
 
 const ssl = new OpensslEnvelope();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { sandboxRequestNos } from '../../../src/sandbox/kazepay/request-no';
+import { sandboxRequestNos } from '../../../tools/sandbox/kazepay/request-no';
 
 test("the sandbox's webhook requestNos have the seed examples' shape and never repeat", () => {
   const next = sandboxRequestNos(() => new Date('2024-06-28T10:20:08.123Z'));

@@ -1,4 +1,4 @@
-// The KazePay sandbox's request validation (src/sandbox/kazepay/schemas.ts) read against the
+// The KazePay sandbox's request validation (tools/sandbox/kazepay/schemas.ts) read against the
 // seed's field tables: JSON types as the tables name them, required / optional / conditional,
 // and the formats and ranges the seed states. Nothing here comes from the client's schemas.
 import assert from 'node:assert/strict';
@@ -8,7 +8,7 @@ import {
   SANDBOX_REQUESTS,
   type SandboxOperation,
   sandboxOperationFor,
-} from '../../../src/sandbox/kazepay/schemas';
+} from '../../../tools/sandbox/kazepay/schemas';
 
 const check = (apiCode: string, json: string) => {
   const body = parseBusinessJson(json);

@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { createSign, generateKeyPairSync } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { parse } from 'lossless-json';
-import { startWasabiSandbox, type WasabiSandbox } from '../../../src/sandbox/wasabi';
-import { SANDBOX_PATHS as P } from '../../../src/sandbox/wasabi/paths';
+import { startWasabiSandbox, type WasabiSandbox } from '../../../tools/sandbox/wasabi';
+import { SANDBOX_PATHS as P } from '../../../tools/sandbox/wasabi/paths';
 import { exampleAt, WASABI_SEED } from '../conformance/seed-text';
 
 const merchant = generateKeyPairSync('rsa', { modulusLength: 2048 });

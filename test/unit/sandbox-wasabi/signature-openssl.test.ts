@@ -1,10 +1,10 @@
-// The WasabiCard sandbox's own signature code (src/sandbox/wasabi/signature.ts) against openssl
+// The WasabiCard sandbox's own signature code (tools/sandbox/wasabi/signature.ts) against openssl
 // only: nothing from src/providers. openssl signs what the sandbox must accept; the sandbox's
 // signatures must verify under openssl.
 import assert from 'node:assert/strict';
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { merchantSignatureValid, platformSignature } from '../../../src/sandbox/wasabi/signature';
+import { merchantSignatureValid, platformSignature } from '../../../tools/sandbox/wasabi/signature';
 import { OpensslEnvelope } from '../conformance/openssl-envelope';
 
 const ssl = new OpensslEnvelope();

@@ -6,9 +6,9 @@ import { createSign, generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
-import { startWasabiSandbox, type WasabiSandbox } from '../../../src/sandbox/wasabi';
-import { DEFAULT_SWITCHES } from '../../../src/sandbox/wasabi/options';
-import { SANDBOX_PATHS } from '../../../src/sandbox/wasabi/paths';
+import { startWasabiSandbox, type WasabiSandbox } from '../../../tools/sandbox/wasabi';
+import { DEFAULT_SWITCHES } from '../../../tools/sandbox/wasabi/options';
+import { SANDBOX_PATHS } from '../../../tools/sandbox/wasabi/paths';
 
 const merchant = generateKeyPairSync('rsa', { modulusLength: 2048 });
 let receiver: Server;

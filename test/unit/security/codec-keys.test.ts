@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ConfigError } from '../../../src/runtime/env';
+import { ConfigError } from '../../../src/config/env';
 import {
   DEV_KEYRING_FILE,
   formatKeyEntry,

@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { ConfigError } from '../../../src/runtime/env';
+import { ConfigError } from '../../../src/config/env';
 import {
   DEV_TOKEN_FILE,
   codecServerCommand,
   loadCodecServerSetup,
-} from '../../../src/security/codec-server-command';
+} from '../../../src/cli/codec-server-command';
 import {
   buildCodecServer,
   bearerTokenAuthorizer,

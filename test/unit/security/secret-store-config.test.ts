@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import { ConfigError } from '../../../src/runtime/env';
+import { ConfigError } from '../../../src/config/env';
 import { MemorySecretStore } from '../../../src/security/memory-secret-store';
 import { RedisSecretStore } from '../../../src/security/redis-secret-store';
 import { createSecretStore, loadSecretStoreConfig } from '../../../src/security/secret-store-config';

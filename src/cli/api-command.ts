@@ -1,0 +1,214 @@
+// `cardflow api`: runs the HTTP API from configuration until SIGINT/SIGTERM.
+//
+//   CARDFLOW_API_BIND_ADDRESS        host:port (default 127.0.0.1:8080)
+//   CARDFLOW_API_TOKENS              comma-separated bearer tokens, 32+ characters each (required;
+//                                    `--dev` generates one into <CARDFLOW_DATA_DIR>/api-token)
+//   CARDFLOW_API_BODY_LIMIT          JSON body limit in bytes (default 1048576)
+//   CARDFLOW_API_DOCUMENT_LIMIT      document upload limit in bytes (default 10485760)
+//   CARDFLOW_API_WEBHOOK_JOURNAL     notifications kept in the webhook journal (default 1000)
+//   CARDFLOW_DOCUMENTS_DIR           document store folder (default <CARDFLOW_DATA_DIR>/documents;
+//                                    the worker must read the same folder)
+//   WASABI_*, KAZEPAY_*              a provider's client settings: support reads and its webhook
+//                                    (a provider with none of its variables set is off)
+//   CARDFLOW_SECRET_STORE ...        secret store (redis when the worker runs in another process)
+//   CARDFLOW_CODEC_KEYS ...          payload codec keys (the same as the workers')
+//   TEMPORAL_*                       Temporal connection (envconfig)
+// Every variable may be given as <NAME>_FILE. Values are never logged.
+import { join, resolve } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { CliCommand } from './command';
+import { stopRequested } from './support';
+import { FileDocumentStore } from '../documents/file-document-store';
+import { KazepayClient } from '../providers/kazepay/client';
+import {
+  kazepayClientOptionsFromEnv,
+  kazepayEnvSchema,
+  kazepayWebhookEventsFromEnv,
+} from '../providers/kazepay/config';
+import { WasabiClient } from '../providers/wasabi/client';
+import { wasabiClientOptions, wasabiEnvSchema, wasabiWebhookSettings } from '../providers/wasabi/config';
+import { coreEnvSchema } from '../config/engine';
+import {
+  ConfigError,
+  ConfigProblems,
+  envValue,
+  parseEnv,
+  parseOptionalSection,
+  splitHostPort,
+} from '../config/env';
+import { loadOrCreateDevToken } from '../config/dev-token';
+import { createLogger, type Logger } from '../logging/logger';
+import { connectClient, temporalTarget } from '../config/temporal-connection';
+import { loadCodecKeyring } from '../security/codec-keys';
+import { createDataConverter } from '../security/data-converter';
+import type { SecretStore } from '../security/secret-store';
+import { createSecretStore, loadSecretStoreConfig } from '../security/secret-store-config';
+import { buildApi, DEFAULT_API_BODY_LIMIT, DEFAULT_DOCUMENT_LIMIT } from '../api/server';
+
+const MIN_TOKEN_LENGTH = 32;
+export const API_DEV_TOKEN_FILE = 'api-token';
+
+export const apiEnvSchema = z.object({
+  CARDFLOW_API_BIND_ADDRESS: envValue.hostPort().default('127.0.0.1:8080'),
+  CARDFLOW_API_TOKENS: envValue
+    .string()
+    .transform((text) =>
+      text
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .refine((tokens) => tokens.length > 0, 'expected at least one token')
+    .refine(
+      (tokens) => tokens.every((t) => t.length >= MIN_TOKEN_LENGTH && !/\s/.test(t)),
+      `every token must be at least ${MIN_TOKEN_LENGTH} characters without spaces`,
+    )
+    .optional(),
+  CARDFLOW_API_BODY_LIMIT: envValue.int(1024, 64 * 1024 * 1024).default(DEFAULT_API_BODY_LIMIT),
+  CARDFLOW_API_DOCUMENT_LIMIT: envValue.int(1024, 64 * 1024 * 1024).default(DEFAULT_DOCUMENT_LIMIT),
+  CARDFLOW_API_WEBHOOK_JOURNAL: envValue.int(10, 1_000_000).default(1000),
+  CARDFLOW_DOCUMENTS_DIR: envValue.string().optional(),
+});
+
+/** Every setting the API needs; one ConfigError lists every problem. */
+export function loadApiSettings(env: NodeJS.ProcessEnv, dev: boolean) {
+  const config = new ConfigProblems();
+  const attempt = <T>(read: () => T) => config.attempt(read);
+  const base = attempt(() => parseEnv({ api: apiEnvSchema, core: coreEnvSchema }, env));
+  const wasabi = attempt(() => parseOptionalSection(wasabiEnvSchema, env));
+  const kazepay = attempt(() => parseOptionalSection(kazepayEnvSchema, env));
+  const secretStore = attempt(() => loadSecretStoreConfig(env));
+  const keys = attempt(() => loadCodecKeyring({ env, devKeys: dev ? 'generate' : 'forbid' }));
+  let temporal;
+  try {
+    temporal = temporalTarget(env);
+  } catch (error) {
+    config.add(`TEMPORAL_*: ${(error as Error).message}`);
+  }
+  if (base && !base.api.CARDFLOW_API_TOKENS && !dev)
+    config.add(
+      'CARDFLOW_API_TOKENS: required (comma-separated tokens of 32+ characters), or use --dev locally',
+    );
+  config.throwIfAny();
+  if (!base || !secretStore || !keys || !temporal) throw new ConfigError(config.problems);
+  return { ...base, wasabi, kazepay, secretStore, keys, temporal };
+}
+
+export type ApiSettings = ReturnType<typeof loadApiSettings>;
+
+export interface RunningApi {
+  url: string;
+  app: FastifyInstance;
+  /** Where the accepted token came from (a variable name or the dev token file), never the value. */
+  tokenSource: string;
+  /** Stops listening, then releases the secret store (unless given) and the Temporal connection. */
+  close(): Promise<void>;
+}
+
+/** Starts the API from its settings; the dev stack passes the secret store it shares with its worker. */
+export async function startApiServer(
+  settings: ApiSettings,
+  deps: { logger: Logger; secrets?: SecretStore },
+): Promise<RunningApi> {
+  const { api, core } = settings;
+  const { logger } = deps;
+  let tokenSource = 'CARDFLOW_API_TOKENS';
+  let tokens = api.CARDFLOW_API_TOKENS;
+  if (!tokens) {
+    const path = resolve(core.CARDFLOW_DATA_DIR, API_DEV_TOKEN_FILE);
+    tokens = [loadOrCreateDevToken(path)];
+    tokenSource = path;
+  }
+  if (!deps.secrets && settings.secretStore.CARDFLOW_SECRET_STORE === 'memory')
+    logger.warn(
+      'memory secret store: PIN handles made by this API can be redeemed only in this process; a separate worker needs CARDFLOW_SECRET_STORE=redis',
+    );
+  const { client, connection } = await connectClient(
+    settings.temporal,
+    createDataConverter(settings.keys.keyring),
+  );
+  const secrets = deps.secrets ?? createSecretStore(settings.secretStore);
+  const wasabi = settings.wasabi ? new WasabiClient(wasabiClientOptions(settings.wasabi)) : undefined;
+  const kazepay = settings.kazepay
+    ? new KazepayClient(kazepayClientOptionsFromEnv(settings.kazepay))
+    : undefined;
+  const app = buildApi({
+    client,
+    tokens,
+    logger,
+    secrets,
+    documents: new FileDocumentStore(api.CARDFLOW_DOCUMENTS_DIR ?? join(core.CARDFLOW_DATA_DIR, 'documents')),
+    wasabi,
+    kazepay,
+    ...(settings.wasabi
+      ? {
+          wasabiWebhook: {
+            platformPublicKey: settings.wasabi.WASABI_PLATFORM_PUBLIC_KEY,
+            ...wasabiWebhookSettings(settings.wasabi),
+          },
+        }
+      : {}),
+    ...(kazepay && settings.kazepay
+      ? { kazepayWebhook: { client: kazepay, events: kazepayWebhookEventsFromEnv(settings.kazepay) } }
+      : {}),
+    bodyLimitBytes: api.CARDFLOW_API_BODY_LIMIT,
+    documentLimitBytes: api.CARDFLOW_API_DOCUMENT_LIMIT,
+    webhookJournalSize: api.CARDFLOW_API_WEBHOOK_JOURNAL,
+  });
+  const [host, port] = splitHostPort(api.CARDFLOW_API_BIND_ADDRESS);
+  await app.listen({ host, port });
+  const address = app.server.address();
+  const url = `http://${host}:${typeof address === 'object' && address ? address.port : port}`;
+  logger.info(
+    {
+      url,
+      namespace: settings.temporal.namespace,
+      tokens: tokenSource,
+      keys: settings.keys.path ?? settings.keys.source,
+      providers: { wasabi: Boolean(wasabi), kazepay: Boolean(kazepay) },
+    },
+    'api listening',
+  );
+  return {
+    url,
+    app,
+    tokenSource,
+    async close() {
+      await app.close();
+      if (!deps.secrets) await secrets.close();
+      await connection.close();
+      logger.info('api stopped');
+    },
+  };
+}
+
+export const apiCommand: CliCommand = {
+  summary: 'run the HTTP API (flows, support reads, provider webhooks, /openapi.json)',
+  usage: 'cardflow api [--dev]',
+  async run(args, io) {
+    const unknown = args.find((a) => a !== '--dev');
+    if (unknown !== undefined) {
+      io.err(`cardflow api: unknown option ${unknown}\nusage: ${apiCommand.usage}`);
+      return 2;
+    }
+    const dev = args.includes('--dev');
+    let settings;
+    try {
+      settings = loadApiSettings(process.env, dev);
+    } catch (error) {
+      if (error instanceof ConfigError) {
+        io.err(error.message);
+        return 2;
+      }
+      throw error;
+    }
+    const logger = createLogger({ level: settings.core.CARDFLOW_LOG_LEVEL, name: 'api' });
+    const running = await startApiServer(settings, { logger });
+    const { url } = running;
+    io.out(`cardflow API on ${url} (OpenAPI: ${url}/openapi.json)`);
+    await stopRequested();
+    await running.close();
+    return 0;
+  },
+};

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { describe, test } from 'node:test';
 import { summaryTable, type DemoSummary } from '../../tools/demo/run';
-import { assertPortsFree, freePort, isPortFree, PortInUseError } from '../../tools/dev/ports';
+import { assertPortsFree, freePort, handOut, isPortFree, PortInUseError } from '../../tools/dev/ports';
 import { loadDevStackSettings } from '../../tools/dev/settings';
 import { devCodecAuthorizer } from '../../tools/dev/stack';
 import { devServerArgs } from '../../tools/dev/temporal-server';
@@ -56,6 +56,13 @@ describe('the dev server command line', () => {
 });
 
 describe('port checks', () => {
+  test('free ports handed out in one process are all different (the OS offers a closed port again)', async () => {
+    const ports: number[] = [];
+    for (let i = 0; i < 300; i++) ports.push(await freePort());
+    assert.equal(new Set(ports).size, ports.length);
+    assert.equal(handOut(ports[0]!), false, 'a port is handed out once');
+  });
+
   test('a taken port is reported with what wanted it and the setting that moves it', async () => {
     const port = await freePort();
     assert.equal(await isPortFree('127.0.0.1', port), true);

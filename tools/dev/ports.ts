@@ -44,8 +44,30 @@ export async function assertPortsFree(claims: readonly PortClaim[]): Promise<voi
   if (taken.length > 0) throw new PortInUseError(taken);
 }
 
-/** A port the OS says is free right now (for child processes that need a number up front). */
-export function freePort(host = '127.0.0.1'): Promise<number> {
+/**
+ * Ports this process has handed out. The OS may offer a port again as soon as its probe closes,
+ * so two children given "free" ports could get the same one and the second fail to bind (the
+ * cluster suite saw its API port taken by Temporal matching); a port is handed out once.
+ */
+const handedOut = new Set<number>();
+
+/** Marks `port` as handed out; false when this process already handed it out. */
+export function handOut(port: number): boolean {
+  if (handedOut.has(port)) return false;
+  handedOut.add(port);
+  return true;
+}
+
+/** A port the OS says is free right now and this process has not handed out before. */
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  for (let i = 0; i < 100; i++) {
+    const port = await osFreePort(host);
+    if (handOut(port)) return port;
+  }
+  throw new Error(`no free port on ${host} that was not handed out already`);
+}
+
+function osFreePort(host: string): Promise<number> {
   return new Promise((done, fail) => {
     const probe = createServer();
     probe.unref();

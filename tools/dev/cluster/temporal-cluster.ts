@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { projectRoot } from '../../../src/config/project-root';
 import { ConfigError } from '../../../src/config/env';
-import { assertPortsFree, freePort, isPortFree, type PortClaim } from '../ports';
+import { assertPortsFree, freePort, handOut, isPortFree, type PortClaim } from '../ports';
 import { clusterServerConfig, HISTORY_SHARDS, type ServicePorts, type ServiceProcessSpec } from './config';
 import { PostgresServer } from './postgres';
 import type { TemporalServerInstall } from './server-binaries';
@@ -150,7 +150,7 @@ export const MAX_MEMBERSHIP_PORT = 32767;
 export async function freePortAtMost(max: number, host = '127.0.0.1', min = 20000): Promise<number> {
   for (let i = 0; i < 200; i++) {
     const port = min + Math.floor(Math.random() * (max - min + 1));
-    if (await isPortFree(host, port)) return port;
+    if ((await isPortFree(host, port)) && handOut(port)) return port;
   }
   throw new Error(`no free port between ${min} and ${max} on ${host}`);
 }

@@ -6,7 +6,7 @@
 // (zod issues: path and rule, never the value), 401, 404 unknown flow, 409 conflict (same business
 // keys with different details, or a flow that has ended), 422 an update refused by its validator
 // or a provider's business refusal on a read. Nothing a caller sends causes a 500.
-import { createHash, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import {
@@ -65,7 +65,7 @@ import {
 import { DocumentNotFoundError, type DocumentStore } from '../documents/document-store';
 import { ProviderError, ProviderRejectedError, ProviderValidationError } from '../providers/errors';
 import type { KazepayClient } from '../providers/kazepay/client';
-import { KAZEPAY_WEBHOOK_EVENTS, type KazepayWebhookEvents } from '../providers/kazepay/conventions';
+import type { KazepayWebhookEvents } from '../providers/kazepay/conventions';
 import type { WasabiClient } from '../providers/wasabi/client';
 import {
   createWasabiWebhookHandler,
@@ -90,7 +90,8 @@ import {
   workflowIdSchema,
 } from './flows';
 import { type ApiRoute, openApiDocument, responseSchemas as R } from './openapi';
-import { notification, NotificationRouter, type NotificationTarget, type WebhookJournal } from './webhooks';
+import { kazepayTarget, wasabiTarget } from './webhook-targets';
+import { NotificationRouter, type WebhookJournal } from './webhooks';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -1056,71 +1057,4 @@ function clientError(error: Error & { code?: string }, socket: Socket) {
     );
   }
   socket.destroy();
-}
-
-const text = (v: unknown) => (v === undefined || v === null ? undefined : String(v));
-
-/** WasabiCard: which flows a notification is for (see webhooks.ts). */
-export function wasabiTarget(
-  category: string,
-  payload: Record<string, unknown> | undefined,
-): { target: NotificationTarget; note: ReturnType<typeof notification> } {
-  const p = payload ?? {};
-  switch (category) {
-    case 'card_transaction':
-    case 'physical_card': {
-      const cardNo = text(p.cardNo);
-      return {
-        target: cardNo ? { kind: 'card', provider: 'wasabi', cardRef: cardNo } : { kind: 'none' },
-        note: notification(category, p.orderNo ?? p.merchantOrderNo ?? cardNo, p.status),
-      };
-    }
-    case 'card_holder': {
-      const order = text(p.merchantOrderNo);
-      return {
-        target: order ? { kind: 'wasabi-holder', merchantOrderNo: order } : { kind: 'none' },
-        note: notification(category, p.holderId, p.status),
-      };
-    }
-    default:
-      return {
-        target: { kind: 'none' },
-        note: notification(
-          category,
-          p.tradeNo ?? p.orderNo ?? p.holderId ?? p.cardNo ?? '-',
-          p.status ?? p.tradeStatus,
-        ),
-      };
-  }
-}
-
-/** KazePay: which flows a notification is for (see webhooks.ts). Emails never leave as keys. */
-export function kazepayTarget(
-  event: string,
-  b: Record<string, unknown>,
-  events: KazepayWebhookEvents = KAZEPAY_WEBHOOK_EVENTS,
-): { target: NotificationTarget; note: ReturnType<typeof notification> } {
-  const cardID = text(b.cardID);
-  const named = (names: readonly string[]) => names.some((n) => n.toLowerCase() === event.toLowerCase());
-  switch (named(events.kyc) ? 'kyc' : named(events.card) ? 'card' : 'other') {
-    case 'kyc': {
-      const email = text(b.email);
-      const digest = email ? createHash('sha256').update(email.trim().toLowerCase()).digest('hex') : '-';
-      return {
-        target: email ? { kind: 'kazepay-kyc', email } : { kind: 'none' },
-        note: notification(event, `kyc-${String(digest).slice(0, 24)}`, b.status),
-      };
-    }
-    case 'card':
-      return {
-        target: cardID ? { kind: 'card', provider: 'kazepay', cardRef: cardID } : { kind: 'none' },
-        note: notification(
-          event,
-          [cardID, b.transactionId ?? b.txnId].filter(Boolean).join('/'),
-          b.status ?? b.transactionStatus,
-        ),
-      };
-    default:
-      return { target: { kind: 'none' }, note: notification(event, cardID ?? '-', b.status) };
-  }
 }

@@ -66,7 +66,9 @@ class BoundedMap<V> {
   }
 }
 
-const emailDigest = (email: string) => createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
+/** The key a KazePay KYC email is known by (never the email itself). */
+export const emailDigest = (email: string) =>
+  createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
 const quote = (value: string) => `"${value.replace(/["\\]/g, '')}"`;
 
 /** Where a notification goes: the lookup that finds its flows. */

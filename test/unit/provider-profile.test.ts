@@ -10,7 +10,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createKazepayActivities } from '../../activities/kazepay-activities';
 import { createWasabiActivities } from '../../activities/wasabi-activities';
-import { kazepayTarget, wasabiTarget } from '../../src/api/server';
+import { kazepayTarget, wasabiTarget } from '../../src/api/webhook-targets';
 import {
   ProviderDuplicateOrderError,
   ProviderRejectedError,

@@ -1,0 +1,76 @@
+// Which flows a verified provider notification is for, read from its fields (routing: webhooks.ts).
+import { KAZEPAY_WEBHOOK_EVENTS, type KazepayWebhookEvents } from '../providers/kazepay/conventions';
+import { emailDigest, notification, type NotificationTarget } from './webhooks';
+
+export interface RoutedNotification {
+  target: NotificationTarget;
+  note: ReturnType<typeof notification>;
+}
+
+const text = (v: unknown) => (v === undefined || v === null ? undefined : String(v));
+
+/** WasabiCard: which flows a notification is for (see webhooks.ts). */
+export function wasabiTarget(
+  category: string,
+  payload: Record<string, unknown> | undefined,
+): RoutedNotification {
+  const p = payload ?? {};
+  switch (category) {
+    case 'card_transaction':
+    case 'physical_card': {
+      const cardNo = text(p.cardNo);
+      return {
+        target: cardNo ? { kind: 'card', provider: 'wasabi', cardRef: cardNo } : { kind: 'none' },
+        note: notification(category, p.orderNo ?? p.merchantOrderNo ?? cardNo, p.status),
+      };
+    }
+    case 'card_holder': {
+      const order = text(p.merchantOrderNo);
+      return {
+        target: order ? { kind: 'wasabi-holder', merchantOrderNo: order } : { kind: 'none' },
+        note: notification(category, p.holderId, p.status),
+      };
+    }
+    default:
+      return {
+        target: { kind: 'none' },
+        note: notification(
+          category,
+          p.tradeNo ?? p.orderNo ?? p.holderId ?? p.cardNo ?? '-',
+          p.status ?? p.tradeStatus,
+        ),
+      };
+  }
+}
+
+/** KazePay: which flows a notification is for (see webhooks.ts). Emails never leave as keys. */
+export function kazepayTarget(
+  event: string,
+  b: Record<string, unknown>,
+  events: KazepayWebhookEvents = KAZEPAY_WEBHOOK_EVENTS,
+): RoutedNotification {
+  const cardID = text(b.cardID);
+  const named = (names: readonly string[]) => names.some((n) => n.toLowerCase() === event.toLowerCase());
+  switch (named(events.kyc) ? 'kyc' : named(events.card) ? 'card' : 'other') {
+    case 'kyc': {
+      const email = text(b.email);
+      // The same digest the router keys its KYC flows by, cut short: a journal key, not the email.
+      const digest = email ? emailDigest(email) : '-';
+      return {
+        target: email ? { kind: 'kazepay-kyc', email } : { kind: 'none' },
+        note: notification(event, `kyc-${digest.slice(0, 24)}`, b.status),
+      };
+    }
+    case 'card':
+      return {
+        target: cardID ? { kind: 'card', provider: 'kazepay', cardRef: cardID } : { kind: 'none' },
+        note: notification(
+          event,
+          [cardID, b.transactionId ?? b.txnId].filter(Boolean).join('/'),
+          b.status ?? b.transactionStatus,
+        ),
+      };
+    default:
+      return { target: { kind: 'none' }, note: notification(event, cardID ?? '-', b.status) };
+  }
+}

@@ -156,6 +156,9 @@ export const workflowIdSchema = z
     'expected a cardflow workflow id such as kyc:wasabi:cust-1',
   );
 
+/** The path parameters of a route addressing one flow by its workflow id. */
+export const flowIdParams = z.object({ id: workflowIdSchema });
+
 /** Deterministic JSON (sorted keys) for comparing two inputs. */
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;

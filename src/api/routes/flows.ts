@@ -1,0 +1,181 @@
+// Routes that start flows, list them, and read one flow's state, status and outcome.
+import { WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure, defaultPayloadConverter, type Payload } from '@temporalio/common';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { providerSchema, refSchema, stateQuery, WORKFLOW_TYPES } from '../../contract';
+import { redactText } from '../../logging/redaction';
+import type { ApiContext } from '../api-context';
+import { badRequest, notFound, parseOr400 } from '../errors';
+import { FLOW_SPECS, type FlowKind, flowIdParams as idParams } from '../flows';
+import { maskAnswer } from '../masking';
+import { responseSchemas as R } from '../openapi';
+
+const listQuery = z.object({
+  provider: providerSchema.optional(),
+  flow: z.enum(Object.values(WORKFLOW_TYPES) as [string, ...string[]]).optional(),
+  state: z
+    .string()
+    .regex(/^[A-Z_]{1,64}$/, 'expected a state such as WAITING_FOR_REVIEW')
+    .optional(),
+  customerRef: refSchema.optional(),
+  cardRef: refSchema.optional(),
+  status: z.enum(['Running', 'Completed', 'Failed', 'Canceled', 'Terminated', 'TimedOut']).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  /** `nextCursor` of the previous page: the next `limit` flows. */
+  cursor: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,4096}$/, 'expected the nextCursor of a previous page')
+    .optional(),
+});
+
+/** WorkflowExecutionStatus 1..7 as the SDK names them (`wf.status.name`). */
+const WORKFLOW_STATUS = [
+  'RUNNING',
+  'COMPLETED',
+  'FAILED',
+  'CANCELLED',
+  'TERMINATED',
+  'CONTINUED_AS_NEW',
+  'TIMED_OUT',
+];
+const timestamp = (ts: { seconds?: unknown; nanos?: number | null } | null | undefined) =>
+  ts ? new Date(Number(ts.seconds ?? 0) * 1000 + Math.floor((ts.nanos ?? 0) / 1e6)).toISOString() : undefined;
+/** A Keyword search attribute of a raw listing (search attributes are never codec-encoded). */
+const keyword = (fields: Record<string, Payload> | null | undefined, name: string): string | undefined => {
+  const payload = fields?.[name];
+  if (!payload) return undefined;
+  const value: unknown = defaultPayloadConverter.fromPayload(payload);
+  return Array.isArray(value) ? (value[0] as string | undefined) : (value as string | undefined);
+};
+
+const START_ROUTES: Array<[FlowKind, string]> = [
+  ['kyc', 'start kycVerification (id kyc:<provider>:<customerRef>)'],
+  ['activation', 'start physicalCardActivation; takes the PIN and card number, sends handles'],
+  ['issuance', 'start virtualCardIssuance (WasabiCard)'],
+  ['deposit', 'start cardDeposit (id deposit:<provider>:<cardRef>:<depositRef>)'],
+  ['closure', 'start cardClosure (id closure:<provider>:<cardRef>)'],
+  ['card-account', 'start cardAccount (id card:<provider>:<cardRef>)'],
+];
+
+export async function flowRoutes(app: FastifyInstance, { table, flows }: ApiContext): Promise<void> {
+  const { client } = flows;
+  for (const [kind, summary] of START_ROUTES)
+    table.define(
+      app,
+      {
+        method: 'POST',
+        path: `/flows/${kind}`,
+        summary,
+        tag: 'flows',
+        body: FLOW_SPECS[kind].body,
+        responses: { 200: R.start, 201: R.start, 409: 'error' },
+      },
+      async (request, reply) => {
+        const outcome = await flows.startFlow(kind, request.body);
+        return reply.code(outcome.started ? 201 : 200).send(outcome);
+      },
+    );
+
+  table.define(
+    app,
+    {
+      method: 'GET',
+      path: '/flows',
+      summary: 'list flows by provider, flow, state, customer or card',
+      tag: 'flows',
+      query: listQuery,
+      responses: { 200: R.list },
+    },
+    async (request) => {
+      const q = parseOr400(listQuery, request.query, 'query');
+      const clauses = [
+        q.provider && `CardProvider = "${q.provider}"`,
+        q.flow && `CardFlow = "${q.flow}"`,
+        q.state && `CardState = "${q.state}"`,
+        q.customerRef && `CustomerRef = "${q.customerRef}"`,
+        q.cardRef && `CardRef = "${q.cardRef}"`,
+        q.status && `ExecutionStatus = "${q.status}"`,
+      ].filter(Boolean);
+      // Values are validated against strict patterns above: nothing can break out of the quotes.
+      const query = clauses.length ? clauses.join(' AND ') : 'CardFlow IS NOT NULL';
+      // One page of the visibility store; its page token, base64url, is the cursor to the next.
+      let page;
+      try {
+        page = await client.workflowService.listWorkflowExecutions({
+          namespace: client.options.namespace,
+          query,
+          pageSize: q.limit,
+          nextPageToken: q.cursor ? Buffer.from(q.cursor, 'base64url') : undefined,
+        });
+      } catch (error) {
+        // A token the store cannot read: INVALID_ARGUMENT, or UNKNOWN from the SQL stores' decoder.
+        if (q.cursor && [2, 3].includes((error as { code?: number }).code ?? 0))
+          throw badRequest('invalid query', [
+            { path: 'query.cursor', message: 'not a cursor of this listing' },
+          ]);
+        throw error;
+      }
+      const listed = (page.executions ?? []).map((wf) => {
+        const sa = wf.searchAttributes?.indexedFields;
+        return {
+          workflowId: wf.execution?.workflowId ?? '',
+          type: wf.type?.name ?? '',
+          status: WORKFLOW_STATUS[(wf.status ?? 0) - 1] ?? 'UNSPECIFIED',
+          startTime: timestamp(wf.startTime),
+          closeTime: timestamp(wf.closeTime),
+          provider: keyword(sa, 'CardProvider'),
+          state: keyword(sa, 'CardState'),
+          customerRef: keyword(sa, 'CustomerRef'),
+          cardRef: keyword(sa, 'CardRef'),
+        };
+      });
+      const token = page.nextPageToken;
+      return {
+        flows: listed,
+        ...(token && token.length ? { nextCursor: Buffer.from(token).toString('base64url') } : {}),
+      };
+    },
+  );
+
+  table.define(
+    app,
+    {
+      method: 'GET',
+      path: '/flows/:id',
+      summary: "a flow's state (query), status and outcome",
+      tag: 'flows',
+      params: idParams,
+      responses: { 200: R.flow, 404: 'error' },
+    },
+    async (request) => {
+      const { id } = parseOr400(idParams, request.params, 'params');
+      const found = await flows.describe(id);
+      if (!found) throw notFound(`no flow ${id}`, [id]);
+      const handle = client.workflow.getHandle(id);
+      const status = found.status.name;
+      const out: Record<string, unknown> = {
+        workflowId: id,
+        runId: found.runId,
+        type: found.type,
+        status,
+        cardState: found.searchAttributes.CardState?.[0],
+        customerRef: found.searchAttributes.CustomerRef?.[0],
+        cardRef: found.searchAttributes.CardRef?.[0],
+      };
+      if (status === 'RUNNING') out.state = await handle.query(stateQuery);
+      else if (status === 'COMPLETED') out.result = maskAnswer(await handle.result());
+      else if (status === 'FAILED') {
+        const failure = await handle.result().then(
+          () => undefined,
+          (e: unknown) => (e instanceof WorkflowFailedError ? e.cause : undefined),
+        );
+        out.failure =
+          failure instanceof ApplicationFailure
+            ? { type: failure.type, message: redactText(failure.message) }
+            : { type: failure?.name ?? 'unknown', message: redactText(failure?.message ?? '') };
+      }
+      return out;
+    },
+  );
+}

@@ -1,0 +1,101 @@
+// Routes that send a running flow an update: activation code, PIN, KYC resubmission, an operator's resolution.
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import {
+  activationCodeSchema,
+  kycResubmissionSchema,
+  outcomeResolutionSchema,
+  resolveOutcomeUpdate,
+  resubmitKycUpdate,
+  submitActivationCodeUpdate,
+} from '../../contract';
+import type { ApiContext } from '../api-context';
+import { parseOr400 } from '../errors';
+import { flowIdParams as idParams, pinSchema } from '../flows';
+import { responseSchemas as R } from '../openapi';
+
+const codeBody = activationCodeSchema.extend({ pin: pinSchema.optional() });
+const pinBody = z.object({ pin: pinSchema });
+const UPDATE_RESPONSES = { 200: R.updateResult, 404: 'error', 409: 'error', 422: 'error' } as const;
+
+export async function messageRoutes(app: FastifyInstance, { table, flows }: ApiContext): Promise<void> {
+  table.define(
+    app,
+    {
+      method: 'POST',
+      path: '/flows/:id/activation-code',
+      summary: 'submitActivationCode (with the PIN for WasabiCard, or to set it)',
+      tag: 'messages',
+      params: idParams,
+      body: codeBody,
+      responses: { ...UPDATE_RESPONSES },
+    },
+    async (request) => {
+      const { id } = parseOr400(idParams, request.params, 'params');
+      const body = parseOr400(codeBody, request.body, 'body');
+      const handle = flows.flowOfType(id, 'physicalCardActivation');
+      return flows.message(id, async () => {
+        if (body.pin) await flows.providePin(handle, body.pin);
+        return handle.executeUpdate(submitActivationCodeUpdate, { args: [{ code: body.code }] });
+      });
+    },
+  );
+  table.define(
+    app,
+    {
+      method: 'POST',
+      path: '/flows/:id/resolve-outcome',
+      summary:
+        'resolveOutcome: an operator answers a flow in NEEDS_RECONCILIATION (applied, with the transaction id, or not applied)',
+      tag: 'messages',
+      params: idParams,
+      body: outcomeResolutionSchema,
+      responses: { ...UPDATE_RESPONSES },
+    },
+    async (request) => {
+      const { id } = parseOr400(idParams, request.params, 'params');
+      const body = parseOr400(outcomeResolutionSchema, request.body, 'body');
+      return flows.message(id, () =>
+        flows.client.workflow.getHandle(id).executeUpdate(resolveOutcomeUpdate, { args: [body] }),
+      );
+    },
+  );
+  table.define(
+    app,
+    {
+      method: 'POST',
+      path: '/flows/:id/pin',
+      summary: 'providePin: the API stores the PIN and sends a handle',
+      tag: 'messages',
+      params: idParams,
+      body: pinBody,
+      responses: { ...UPDATE_RESPONSES },
+    },
+    async (request) => {
+      const { id } = parseOr400(idParams, request.params, 'params');
+      const body = parseOr400(pinBody, request.body, 'body');
+      const handle = flows.flowOfType(id, 'physicalCardActivation');
+      return flows.message(id, () => flows.providePin(handle, body.pin));
+    },
+  );
+  table.define(
+    app,
+    {
+      method: 'POST',
+      path: '/flows/:id/kyc-resubmission',
+      summary: 'resubmitKyc after a WasabiCard rejection',
+      tag: 'messages',
+      params: idParams,
+      body: kycResubmissionSchema,
+      responses: { ...UPDATE_RESPONSES },
+    },
+    async (request) => {
+      const { id } = parseOr400(idParams, request.params, 'params');
+      const body = parseOr400(kycResubmissionSchema, request.body, 'body');
+      await flows.assertDocumentsStored(body.documents, 'body.documents');
+      return flows.message(id, () =>
+        flows.flowOfType(id, 'kycVerification').executeUpdate(resubmitKycUpdate, { args: [body] }),
+      );
+    },
+  );
+}

@@ -1,0 +1,141 @@
+// Provider notifications in (raw bytes, authenticated by signature) and the journal of what was done with them.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { KazepayClient } from '../../providers/kazepay/client';
+import { createWasabiWebhookHandler, InMemoryDedupeStore } from '../../providers/wasabi/webhooks';
+import type { ApiContext } from '../api-context';
+import { responseSchemas as R } from '../openapi';
+import { kazepayTarget, wasabiTarget } from '../webhook-targets';
+import type { NotificationRouter } from '../webhooks';
+
+const rawBody = (request: FastifyRequest) => (Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0));
+
+/** Journals a notification whose signature or envelope could not be trusted. */
+const recordRefused = (router: NotificationRouter, provider: 'kazepay' | 'wasabi', reason: string) =>
+  router.journal.record({ provider, event: 'unverified', key: '-', outcome: 'refused', reason });
+
+export async function webhookJournalRoutes(
+  app: FastifyInstance,
+  { table, router }: ApiContext,
+): Promise<void> {
+  table.define(
+    app,
+    {
+      method: 'GET',
+      path: '/webhooks/journal',
+      summary: 'recent provider notifications and what was done with them',
+      tag: 'webhooks',
+      responses: { 200: R.journal },
+    },
+    async () => ({ entries: router.journal.entries() }),
+  );
+}
+
+/** Registered as its own plugin: its scope takes any body as bytes, for the signature checks. */
+export async function webhookRoutes(
+  app: FastifyInstance,
+  { table, router, options }: ApiContext,
+): Promise<void> {
+  const { logger } = options;
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+  if (options.wasabiWebhook) {
+    const handle = createWasabiWebhookHandler({
+      platformPublicKey: options.wasabiWebhook.platformPublicKey,
+      dedupe: options.wasabiWebhook.dedupe ?? new InMemoryDedupeStore(),
+      ackVariant: options.wasabiWebhook.ackVariant,
+      ...(options.wasabiWebhook.categoryAliases
+        ? { categoryAliases: options.wasabiWebhook.categoryAliases }
+        : {}),
+    });
+    table.define(
+      app,
+      {
+        method: 'POST',
+        path: '/webhooks/wasabi',
+        summary: 'WasabiCard notifications (signature over the raw body)',
+        public: true,
+        tag: 'webhooks',
+        body: { raw: ['application/json'] },
+        // WasabiCard's own acknowledgement shape; 503 when Temporal cannot be reached (it retries).
+        responses: { 200: R.wasabiAck, 400: R.wasabiAck, 401: R.wasabiAck, 503: 'error' },
+      },
+      async (request, reply) => {
+        const result = await handle({ headers: request.headers, rawBody: rawBody(request) });
+        const send = () =>
+          reply.code(result.response.status).headers(result.response.headers).send(result.response.body);
+        if (result.outcome === 'refused') {
+          recordRefused(router, 'wasabi', result.reason);
+          logger.warn({ reason: result.reason }, 'wasabi webhook refused');
+          return send();
+        }
+        const { target, note } = wasabiTarget(
+          result.category,
+          result.event?.payload as Record<string, unknown> | undefined,
+        );
+        if (result.duplicate) {
+          router.journal.record({ provider: 'wasabi', ...note, outcome: 'duplicate' });
+          return send();
+        }
+        try {
+          await router.deliver('wasabi', note, target);
+        } catch (error) {
+          await result.release();
+          throw error;
+        }
+        return send();
+      },
+    );
+  }
+
+  if (options.kazepayWebhook) {
+    const kazepay = options.kazepayWebhook.client;
+    const dedupe = options.kazepayWebhook.dedupe ?? new InMemoryDedupeStore();
+    table.define(
+      app,
+      {
+        method: 'POST',
+        path: '/webhooks/kazepay',
+        summary: 'KazePay notifications (signed envelope)',
+        public: true,
+        tag: 'webhooks',
+        body: { raw: ['application/json'] },
+        responses: { 200: R.kazepayAck, 401: 'error', 503: 'error' },
+      },
+      async (request, reply) => {
+        let opened: ReturnType<KazepayClient['openWebhook']>;
+        try {
+          opened = kazepay.openWebhook(rawBody(request));
+        } catch {
+          recordRefused(router, 'kazepay', 'bad-envelope');
+          logger.warn('kazepay webhook refused: envelope not trusted');
+          return reply.code(401).send({ error: 'not_verified', message: 'notification not verified' });
+        }
+        const { head, business } = opened;
+        const { target, note } = kazepayTarget(
+          head.apiCode,
+          business as Record<string, unknown>,
+          options.kazepayWebhook?.events,
+        );
+        const keys = [`rid|${head.requestNo}`, `biz|${note.event}|${note.key}|${note.status ?? ''}`];
+        const claimed: string[] = [];
+        for (const key of keys) if (await dedupe.claim(key)) claimed.push(key);
+        const ack = () => {
+          const { contentType, body } = kazepay.webhookAck(head);
+          return reply.code(200).header('content-type', contentType).send(body);
+        };
+        if (claimed.length < keys.length) {
+          router.journal.record({ provider: 'kazepay', ...note, outcome: 'duplicate' });
+          return ack();
+        }
+        try {
+          await router.deliver('kazepay', note, target);
+        } catch (error) {
+          for (const key of claimed) await dedupe.release(key);
+          throw error;
+        }
+        return ack();
+      },
+    );
+  }
+}

@@ -46,7 +46,7 @@ export class Notifications {
   }
 }
 
-/** What a wait is about, matched against a notification's key (see src/api/server.ts targets). */
+/** What a wait is about, matched against a notification's key (see src/api/webhook-targets.ts). */
 export const about = {
   /** A WasabiCard order: its orderNo or our merchantOrderNo. */
   order:

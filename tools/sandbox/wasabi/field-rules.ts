@@ -2,7 +2,7 @@
 // service: a `String` field takes a JSON string; a `Long` or `Integer` a JSON integer or a digit
 // string; a `BigDecimal` a JSON number or a decimal string; a `Boolean` true/false. Numbers arrive
 // as LosslessNumber (request-json.ts) so nothing is rounded; plain numbers are accepted too, for
-// callers inside the process. Messages name the rule; check() in engine.ts prefixes the field.
+// callers inside the process. Messages name the rule; check() in guards.ts prefixes the field.
 import { LosslessNumber } from 'lossless-json';
 import { z } from 'zod';
 import { Decimal } from '../../../src/contract/money';

@@ -10,4 +10,4 @@ export {
   type WasabiSandboxSwitches,
   type WasabiSandboxTimings,
 } from './options';
-export type { HolderScript, OrderScript } from './engine';
+export type { HolderScript, OrderScript } from './model';

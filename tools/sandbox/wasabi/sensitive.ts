@@ -20,3 +20,13 @@ export function encryptForMerchant(plaintext: string, merchantPublicKey: KeyObje
     );
   return Buffer.concat(blocks).toString('base64');
 }
+
+/** A sensitive value as the provider sends it: encrypted to the merchant, URL-encoded if the switch says so. */
+export function sensitiveOnTheWire(
+  plaintext: string,
+  merchantPublicKey: KeyObject,
+  encoding: 'base64' | 'url-encoded',
+): string {
+  const b64 = encryptForMerchant(plaintext, merchantPublicKey);
+  return encoding === 'url-encoded' ? encodeURIComponent(b64) : b64;
+}

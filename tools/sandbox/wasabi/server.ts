@@ -17,7 +17,8 @@ import { Ledger, type LedgerSnapshot } from '../common/ledger';
 import { Scheduler } from '../common/scheduler';
 import { type WebhookDelivery, WebhookSender } from '../common/webhooks';
 import { DEFAULT_CATALOGUE } from './catalogue';
-import { type HolderScript, type OrderScript, SandboxError, WasabiSandboxEngine } from './engine';
+import { WasabiSandboxEngine } from './engine';
+import { type HolderScript, type OrderScript, SandboxError } from './model';
 import {
   DEFAULT_SWITCHES,
   DEFAULT_TIMINGS,

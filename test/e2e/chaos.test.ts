@@ -16,7 +16,7 @@ const redisServer = prerequisite('redis');
 test(
   'chaos (short form): every lifecycle ends, no duplicate effect, ledgers reconcile, nothing forged or leaked',
   {
-    timeout: 300_000,
+    timeout: 420_000,
     skip: redisServer.skip,
   },
   async () => {

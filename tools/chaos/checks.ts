@@ -42,6 +42,23 @@ const sum = (values: Array<string | undefined>) =>
 /** What the checks read: the clients, the sandboxes and the log files (the cluster suite's stack too). */
 export type CheckedStack = Pick<ChaosStack, 'client' | 'rawClient' | 'kazepay' | 'wasabi' | 'logFiles'>;
 
+/**
+ * What a flow still running waits on: each pending activity with its attempt, state and last
+ * failure, so a flow stuck at the end of a run can be told apart from a slow retry schedule.
+ */
+async function pendingWork(stack: CheckedStack, workflowId: string): Promise<string> {
+  try {
+    const { raw } = await stack.client.workflow.getHandle(workflowId).describe();
+    const pending = (raw.pendingActivities ?? []).map((a) => {
+      const failure = a.lastFailure?.message ? `, last failure: ${a.lastFailure.message.slice(0, 160)}` : '';
+      return `${a.activityType?.name ?? '?'} attempt ${a.attempt ?? '?'} (${String(a.state ?? '?')}${failure})`;
+    });
+    return pending.length > 0 ? `; pending: ${pending.join('; ')}` : '; no pending activity';
+  } catch (error) {
+    return `; describe failed: ${(error as Error).message}`;
+  }
+}
+
 export async function runChecks(
   stack: CheckedStack,
   records: LifecycleRecord[],
@@ -75,7 +92,7 @@ export async function runChecks(
     if (wf.status.name === 'RUNNING') out.running.push(wf.workflowId);
   }
   out.workflows = ids.length;
-  for (const id of out.running.slice(0, 10)) problem(`still running: ${id}`);
+  for (const id of out.running.slice(0, 10)) problem(`still running: ${id}${await pendingWork(stack, id)}`);
 
   let next = 0;
   const scanHistories = async () => {

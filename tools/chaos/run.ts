@@ -117,7 +117,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
       canaries,
       run: `${options.seed.toString(36)}${Date.now().toString(36).slice(-4)}`,
       pollInterval: '500ms',
-      flowTimeoutMs: options.short ? 150_000 : 240_000,
+      // How long a driver follows one flow. A send retried through a 5xx streak backs off 2 s,
+      // 4 s ... up to 1 min (budget 10 min), and a worker killed mid-attempt costs its 30 s
+      // attempt timeout: 150 s was shorter than that schedule (a CI short run gave up on a
+      // deposit still SENDING, nothing duplicated, books balanced).
+      flowTimeoutMs: 240_000,
       random,
     };
 

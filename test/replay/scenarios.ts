@@ -75,6 +75,22 @@ async function withWasabiTimings<T>(
   }
 }
 
+/** Runs with the KazePay sandbox answering some states under other names (restored after). */
+async function withKazepayStatusNames<T>(
+  life: LifecycleEnv,
+  changes: Partial<LifecycleEnv['kazepay']['control']['statusNames']>,
+  run: () => Promise<T>,
+): Promise<T> {
+  const names = life.kazepay.control.statusNames;
+  const saved = { ...names };
+  Object.assign(names, changes);
+  try {
+    return await run();
+  } finally {
+    Object.assign(names, saved);
+  }
+}
+
 // ---- kycVerification ----
 
 async function kazepayKyc(life: LifecycleEnv, tag: string, fields: Partial<KycInput> = {}) {
@@ -591,6 +607,21 @@ const deposit: Scenario[] = [
   },
   {
     type: 'cardDeposit',
+    name: 'kazepay-unknown-status-at-deadline-resolved',
+    async run(life) {
+      const cardId = await kazepayFlows(life).activeCard('r-dep-unknown');
+      // The recharge settles under a name the profile does not know: the deadline passes on it.
+      const handle = await withKazepayStatusNames(life, { transactionSuccess: 'COMPLETED' }, async () => {
+        const h = await kazepayDeposit(life, cardId, '8.00', { deadline: '1500ms', pollInterval: '300ms' });
+        await untilState(h, 'NEEDS_RECONCILIATION');
+        return h;
+      });
+      await handle.executeUpdate(resolveOutcomeUpdate, { args: [{ applied: true, note: 'checked' }] });
+      return outcome(handle, 'SETTLED');
+    },
+  },
+  {
+    type: 'cardDeposit',
     name: 'wasabi-settled',
     async run(life) {
       const cardNo = await openCard(life, '111002', '10');
@@ -680,6 +711,29 @@ const closure: Scenario[] = [
   },
   {
     type: 'cardClosure',
+    name: 'kazepay-unknown-status-at-deadline-resolved',
+    async run(life) {
+      const cardId = await kazepayFlows(life).activeCard('r-close-unknown');
+      const id = workflowIds.cardClosure('kazepay', cardId);
+      const input = {
+        provider: 'kazepay',
+        cardRef: cardId,
+        completion: { deadline: '1500ms', pollInterval: '300ms' },
+      };
+      // The card closes under a name the profile does not know: the deadline passes on it.
+      const handle = await withKazepayStatusNames(life, { cardClosed: 'CLOSE_DONE' }, async () => {
+        const h = await start(life, 'cardClosure', id, input);
+        await untilState(h, 'NEEDS_RECONCILIATION');
+        return h;
+      });
+      await handle.executeUpdate(resolveOutcomeUpdate, {
+        args: [{ applied: true, note: 'closed in the portal' }],
+      });
+      return outcome(handle, 'CLOSED');
+    },
+  },
+  {
+    type: 'cardClosure',
     name: 'wasabi-closed',
     async run(life) {
       const cardNo = await openCard(life, '111002', '75.5');
@@ -717,7 +771,10 @@ const closure: Scenario[] = [
 // ---- cardAccount ----
 
 async function startAccount(life: LifecycleEnv, tag: string) {
-  const cardId = await kazepayFlows(life).activeCard(tag);
+  return startAccountOn(life, await kazepayFlows(life).activeCard(tag));
+}
+
+async function startAccountOn(life: LifecycleEnv, cardId: string) {
   const handle = await start(life, 'cardAccount', workflowIds.cardAccount('kazepay', cardId), {
     provider: 'kazepay',
     cardRef: cardId,
@@ -778,6 +835,43 @@ const account: Scenario[] = [
   },
   {
     type: 'cardAccount',
+    name: 'kazepay-redeposits-freed-ref',
+    async run(life) {
+      const cardId = await kazepayFlows(life).activeCard('r-acct-freed');
+      const setCardStatus = (status: 'ACTIVE' | 'INACTIVE') =>
+        life.kazepayClientWith().updCardStatus({ cardID: cardId, status });
+      // A direct deposit on the frozen card is refused by its own check before anything is sent:
+      // its depositRef is free again (patched 'reference-free-when-nothing-sent').
+      const depositRef = uniqueRef('d');
+      await setCardStatus('INACTIVE');
+      const refused = await start(
+        life,
+        'cardDeposit',
+        workflowIds.cardDeposit('kazepay', cardId, depositRef),
+        {
+          provider: 'kazepay',
+          cardRef: cardId,
+          depositRef,
+          amount: '9.00',
+          currency: 'USD',
+          settlement: { pollInterval: POLL },
+        },
+      );
+      await failure(refused, 'PreconditionFailed');
+      await setCardStatus('ACTIVE');
+      // The account finds the ref's failed flow and deposits under it again (patched
+      // 'account-redeposits-freed-ref').
+      const { handle } = await startAccountOn(life, cardId);
+      const settled = await handle.executeUpdate(depositUpdate, { args: [{ depositRef, amount: '9.00' }] });
+      assert.equal(settled.outcome, 'SETTLED');
+      assert.equal(life.kazepay.control.cardBalance(cardId), '9');
+      assert.equal((await handle.executeUpdate(closeUpdate)).outcome, 'CLOSED');
+      await handle.result();
+      return { workflowId: handle.workflowId, firstRunId: handle.firstExecutionRunId };
+    },
+  },
+  {
+    type: 'cardAccount',
     name: 'wasabi-deposit-freeze-unfreeze-close',
     async run(life) {
       const cardNo = await openCard(life, '111002', '10');
@@ -807,7 +901,7 @@ const account: Scenario[] = [
   },
 ];
 
-const BEFORE_PATCHES: Scenario[] = [
+const BY_FLOW: Scenario[] = [
   ...kyc,
   ...activation,
   ...issuanceScenarios,
@@ -821,13 +915,13 @@ const BEFORE_PATCHES: Scenario[] = [
  * the earlier name keeps proving that runs started before the patch still replay.
  */
 function recordedAgain(base: string, name: string): Scenario {
-  const scenario = BEFORE_PATCHES.find((s) => s.name === base);
+  const scenario = BY_FLOW.find((s) => s.name === base);
   if (!scenario) throw new Error(`no scenario ${base}`);
   return { ...scenario, name };
 }
 
 export const SCENARIOS: Scenario[] = [
-  ...BEFORE_PATCHES,
+  ...BY_FLOW,
   // patched('kazepay-rejection-reason'): the REJECTED result carries its reason.
   recordedAgain('kazepay-rejected', 'kazepay-rejected-with-reason'),
   // patched('reference-free-when-nothing-sent'): a failure before any send frees its reference.

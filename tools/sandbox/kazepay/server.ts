@@ -424,6 +424,8 @@ function createControl(parts: {
     webhooks,
     /** Mutable: changes apply to transitions scheduled afterwards. */
     timings: state.timings,
+    /** Mutable: the names later transitions answer under (a profile the engine may not know). */
+    statusNames: state.statusNames,
     setTimeScale(scale: number) {
       scheduler.timeScale = scale;
       webhooks.timeScale = scale;

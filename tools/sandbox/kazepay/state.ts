@@ -187,6 +187,10 @@ export class KazepayState {
     return this.o.timings;
   }
 
+  get statusNames() {
+    return this.o.statusNames;
+  }
+
   /** The invented refusals in force (option preconditions; tests may flip one). */
   get preconditions() {
     return this.o.preconditions;

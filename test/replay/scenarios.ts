@@ -901,14 +901,7 @@ const account: Scenario[] = [
   },
 ];
 
-const BY_FLOW: Scenario[] = [
-  ...kyc,
-  ...activation,
-  ...issuanceScenarios,
-  ...deposit,
-  ...closure,
-  ...account,
-];
+const BY_FLOW: Scenario[] = [...kyc, ...activation, ...issuanceScenarios, ...deposit, ...closure, ...account];
 
 /**
  * Scenarios recorded again after a patch changed their path, under a new name: the history of

@@ -70,7 +70,7 @@ export function createCardflowClient({
   });
   const accounts = createAccountUpdates(client, starter);
   const handleOf = (workflowId: string) => client.workflow.getHandle(workflowId);
-  const messagesTo = (workflowId: string) => messagesOf(handleOf(workflowId));
+  const messagesTo = (workflowId: string) => messagesOf(() => handleOf(workflowId));
 
   /** Starts a flow of `type` from an input the contract's schema accepts, or answers the existing one. */
   async function start<R, S = FlowStatus>(type: WorkflowType, input: unknown): Promise<Flow<R, S>> {
@@ -157,26 +157,26 @@ export function createCardflowClient({
     // ---- messages ----
 
     /** WasabiCard: a corrected resubmission after a rejection (only while AWAITING_RESUBMISSION). */
-    resubmitKyc: (provider: Provider, customerRef: string, resubmission: KycResubmission) =>
+    resubmitKyc: async (provider: Provider, customerRef: string, resubmission: KycResubmission) =>
       messagesTo(workflowIds.kycVerification(provider, customerRef)).resubmitKyc(resubmission),
-    submitActivationCode: (key: ActivationKey, code: string): Promise<ActivationCodeOutcome> =>
+    submitActivationCode: async (key: ActivationKey, code: string): Promise<ActivationCodeOutcome> =>
       messagesTo(
         workflowIds.physicalCardActivation(key.provider, key.customerRef, key.requestRef),
       ).submitActivationCode(code),
     /** The PIN as a secret-store handle, never the PIN itself. */
-    providePin: (key: ActivationKey, pinHandle: string) =>
+    providePin: async (key: ActivationKey, pinHandle: string) =>
       messagesTo(
         workflowIds.physicalCardActivation(key.provider, key.customerRef, key.requestRef),
       ).providePin(pinHandle),
     /** A verified provider notification for a flow: makes it read the provider now. */
-    providerNotification: (workflowId: string, notification: ProviderNotification): Promise<void> =>
+    providerNotification: async (workflowId: string, notification: ProviderNotification): Promise<void> =>
       messagesTo(workflowId).providerNotification(notification),
     /**
      * An operator's answer to a flow in NEEDS_RECONCILIATION (money or state may have moved and
      * the provider's records could not tell): applied (with the provider's transaction id where
      * the step follows one) or not applied (the flow sends again). Refused when nothing awaits it.
      */
-    resolveOutcome: (workflowId: string, resolution: OutcomeResolution): Promise<{ accepted: true }> =>
+    resolveOutcome: async (workflowId: string, resolution: OutcomeResolution): Promise<{ accepted: true }> =>
       messagesTo(workflowId).resolveOutcome(resolution),
 
     // ---- cardAccount: create the account if needed, then act (update-with-start) ----
@@ -194,19 +194,19 @@ export function createCardflowClient({
         account: a,
       }) as Promise<DepositResult>;
     },
-    accountFreeze: (input: CardAccountInput) => {
+    accountFreeze: async (input: CardAccountInput) => {
       const a = account(input);
       return accounts.complete({ key: keyOf(a), operation: 'freeze', account: a }) as Promise<{
         state: CardAccountState;
       }>;
     },
-    accountUnfreeze: (input: CardAccountInput) => {
+    accountUnfreeze: async (input: CardAccountInput) => {
       const a = account(input);
       return accounts.complete({ key: keyOf(a), operation: 'unfreeze', account: a }) as Promise<{
         state: CardAccountState;
       }>;
     },
-    accountClose: (input: CardAccountInput) => {
+    accountClose: async (input: CardAccountInput) => {
       const a = account(input);
       return accounts.complete({ key: keyOf(a), operation: 'close', account: a }) as Promise<ClosureResult>;
     },
@@ -214,7 +214,7 @@ export function createCardflowClient({
     // ---- visibility ----
 
     /** Flows by provider, type, state, customer or card reference (search attributes). */
-    list: (filter: ListFilter = {}): Promise<FlowSummary[]> =>
+    list: async (filter: ListFilter = {}): Promise<FlowSummary[]> =>
       listFlows(client, checkInput('list', listFilterSchema, filter)),
     /** One page of the same listing, from the page token of the previous one (the API's cursor). */
     listPage: (filter: Parameters<typeof listPage>[1], page: Parameters<typeof listPage>[2]) =>

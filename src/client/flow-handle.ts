@@ -52,26 +52,26 @@ export interface FlowMessages {
   providerNotification(notification: ProviderNotification): Promise<void>;
 }
 
-export const messagesOf = (handle: WorkflowHandle): FlowMessages => ({
-  submitActivationCode: (code) =>
-    handle.executeUpdate(submitActivationCodeUpdate, {
-      args: [checkInput('submitActivationCode', activationCodeSchema, { code })],
-    }),
-  providePin: (pinHandle) =>
-    handle.executeUpdate(providePinUpdate, {
-      args: [checkInput('providePin', providePinSchema, { pinHandle })],
-    }),
-  resubmitKyc: (resubmission) =>
-    handle.executeUpdate(resubmitKycUpdate, {
-      args: [checkInput('resubmitKyc', kycResubmissionSchema, resubmission)],
-    }),
-  resolveOutcome: (resolution) =>
-    handle.executeUpdate(resolveOutcomeUpdate, {
-      args: [checkInput('resolveOutcome', outcomeResolutionSchema, resolution)],
-    }),
-  providerNotification: (notification) =>
-    handle.signal(
-      providerNotificationSignal,
-      checkInput('providerNotification', providerNotificationSchema, notification),
-    ),
+/** `handle` is reached only once the input passed its check: a refused input sends nothing. */
+export const messagesOf = (handle: () => WorkflowHandle): FlowMessages => ({
+  async submitActivationCode(code) {
+    const args = [checkInput('submitActivationCode', activationCodeSchema, { code })] as const;
+    return handle().executeUpdate(submitActivationCodeUpdate, { args: [...args] });
+  },
+  async providePin(pinHandle) {
+    const args = [checkInput('providePin', providePinSchema, { pinHandle })] as const;
+    return handle().executeUpdate(providePinUpdate, { args: [...args] });
+  },
+  async resubmitKyc(resubmission) {
+    const args = [checkInput('resubmitKyc', kycResubmissionSchema, resubmission)] as const;
+    return handle().executeUpdate(resubmitKycUpdate, { args: [...args] });
+  },
+  async resolveOutcome(resolution) {
+    const args = [checkInput('resolveOutcome', outcomeResolutionSchema, resolution)] as const;
+    return handle().executeUpdate(resolveOutcomeUpdate, { args: [...args] });
+  },
+  async providerNotification(notification) {
+    const p = checkInput('providerNotification', providerNotificationSchema, notification);
+    return handle().signal(providerNotificationSignal, p);
+  },
 });

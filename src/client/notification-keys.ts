@@ -24,7 +24,8 @@ const emailDigest = (key: Buffer, email: string) =>
 
 /** The keyring of the client's encryption codec, if it has one. */
 export function codecKeyringOf(client: Pick<Client, 'options'>): CodecKeyring | undefined {
-  const codecs = client.options.dataConverter?.payloadCodecs ?? [];
+  // A stand-in client (tests, offline checks) may have no options at all.
+  const codecs = client.options?.dataConverter?.payloadCodecs ?? [];
   return codecs.find((codec): codec is EncryptionCodec => codec instanceof EncryptionCodec)?.keyring;
 }
 

@@ -65,6 +65,9 @@ async function kazepayKycWaiting(start: (input: Record<string, unknown>) => Prom
   return life.withKazepayTimings({ kycReviewMs: 10 * 24 * 3600_000 }, async () => {
     const workflowId = await start(input);
     await waitForState(life.client.workflow.getHandle(workflowId), 'WAITING_FOR_REVIEW');
+    // Let the wait's first status read happen while the review is held: the decision must then
+    // come from the notification, not from a read already in flight.
+    await sleep(500);
     return workflowId;
   });
 }
@@ -108,6 +111,7 @@ describe('webhook routing that survives restarts and replicas', { concurrency: 1
       review: SLOW,
     });
     await waitForState(kyc.handle, 'WAITING_FOR_REVIEW');
+    await sleep(500); // the wait's first read happens before the review is decided
     life.wasabi.control.advance();
     const result = await resultWithin<{ outcome: string }>(kyc.workflowId, 20_000);
     assert.equal(result.outcome, 'PASSED');

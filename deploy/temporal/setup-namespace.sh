@@ -15,7 +15,7 @@ set -eu
 : "${TEMPORAL_NAMESPACE:=default}"
 : "${CARDFLOW_NAMESPACE_RETENTION:=30d}"
 : "${CARDFLOW_SETUP_ATTEMPTS:=90}"
-SEARCH_ATTRIBUTES="CardProvider CardFlow CardState CustomerRef CardRef"
+SEARCH_ATTRIBUTES="CardProvider CardFlow CardState CustomerRef CardRef NotificationKey"
 export TEMPORAL_ADDRESS
 
 attempt=1

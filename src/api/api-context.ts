@@ -7,6 +7,7 @@ import type { KazepayClient } from '../providers/kazepay/client';
 import type { KazepayWebhookEvents } from '../providers/kazepay/conventions';
 import type { WasabiClient } from '../providers/wasabi/client';
 import type { WasabiWebhookOptions, WebhookDedupeStore } from '../providers/wasabi/webhooks';
+import type { CodecKeyring } from '../security/codec-keys';
 import type { SecretStore } from '../security/secret-store';
 import type { FlowAccess } from './flow-access';
 import type { RouteTable } from './route-table';
@@ -42,6 +43,11 @@ export interface BuildApiOptions {
   documentLimitBytes?: number;
   /** How many webhook outcomes the journal keeps (default 1000). */
   webhookJournalSize?: number;
+  /**
+   * The keys KazePay KYC notifications are routed by (src/client/notification-keys.ts). Default:
+   * the codec keyring of the client's data converter, which every door of a deployment shares.
+   */
+  routingKeyring?: CodecKeyring;
 }
 
 /** One API's parts, shared by its route modules (Fastify plugin options). */

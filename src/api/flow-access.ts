@@ -1,45 +1,30 @@
-// How the API reaches flows in Temporal: describe one, start one under the typed client's id policy,
-// address one by type, and map a Temporal error of a message to the API's statuses.
-import {
-  type Client,
-  type WorkflowHandle,
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-} from '@temporalio/client';
-import type { SearchAttributePair } from '@temporalio/common';
-import {
-  CardFlow,
-  CardProvider,
-  CardRef,
-  CustomerRef,
-  FAILURE_TYPES,
-  flowSummary,
-  providePinUpdate,
-  type Provider,
-} from '../contract';
-import { idStanding, startPolicy } from '../client/reuse';
+// How the API reaches flows: through the typed client (src/client), the one front door with the
+// one id policy, search attributes and visibility query; here only what HTTP adds: describe a flow
+// with Temporal's own NOT_FOUND reading, the same-request check behind a 200, the documents a KYC
+// names, secrets as handles, and Temporal errors of a message mapped onto the API's statuses.
+import { type Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { FAILURE_TYPES, isWorkflowIdOf, type WorkflowType } from '../contract';
+import type { CardflowClient } from '../client';
+import { FLOW_TYPES } from '../client/flow-types';
 import { storedInput } from '../client/stored-input';
 import { DocumentNotFoundError, type DocumentStore } from '../documents/document-store';
 import type { Logger } from '../logging/logger';
 import type { SecretStore } from '../security/secret-store';
 import { badRequest, conflict, notFound, parseOr400, refused } from './errors';
-import { canonicalJson, FLOW_SPECS, type FlowKind, type FlowSpec, ID_PREFIX } from './flows';
+import { canonicalJson, FLOW_SPECS, type FlowKind, type FlowSpec } from './flows';
 import { flowPresence, TemporalUnavailableError } from './temporal-errors';
-import type { NotificationRouter } from './webhooks';
 
 export interface FlowAccessDeps {
-  client: Client;
+  cardflow: CardflowClient;
   logger: Logger;
   secrets: SecretStore;
   documents: DocumentStore;
-  router: NotificationRouter;
-  taskQueue: string;
 }
 
 export type FlowAccess = ReturnType<typeof createFlowAccess>;
 
-export function createFlowAccess({ client, logger, secrets, documents, router, taskQueue }: FlowAccessDeps) {
+export function createFlowAccess({ cardflow, logger, secrets, documents }: FlowAccessDeps) {
+  const client: Client = cardflow.client;
   const describe = async (workflowId: string) => {
     try {
       return await client.workflow.getHandle(workflowId).describe();
@@ -78,28 +63,16 @@ export function createFlowAccess({ client, logger, secrets, documents, router, t
   };
 
   /** Stores the PIN and sends the flow its handle: the PIN itself never reaches Temporal. */
-  const providePin = async (handle: WorkflowHandle, pin: string) => {
-    const pinHandle = await secrets.put(pin, { purpose: 'pin' });
-    return handle.executeUpdate(providePinUpdate, { args: [{ pinHandle }] });
-  };
-
-  const searchAttributes = (spec: FlowSpec, input: Record<string, unknown>): SearchAttributePair[] => {
-    const refs = spec.refs(input);
-    return [
-      { key: CardFlow, value: spec.type },
-      { key: CardProvider, value: input.provider as string },
-      ...(refs.customerRef ? [{ key: CustomerRef, value: refs.customerRef }] : []),
-      ...(refs.cardRef ? [{ key: CardRef, value: refs.cardRef }] : []),
-    ] as SearchAttributePair[];
-  };
+  const providePin = async (workflowId: string, pin: string) =>
+    cardflow.byId(workflowId).providePin(await secrets.put(pin, { purpose: 'pin' }));
 
   const assertSameRequest = async (
     spec: FlowSpec,
     workflowId: string,
-    runId: string,
+    runId: string | undefined,
     input: Record<string, unknown>,
   ) => {
-    const stored = spec.stored.safeParse(await storedInput(client, workflowId, runId));
+    const stored = FLOW_TYPES[spec.type].schema.safeParse(await storedInput(client, workflowId, runId));
     if (!stored.success) return; // started by someone else with another shape: not ours to judge
     if (
       canonicalJson(spec.comparable(stored.data as Record<string, unknown>)) !==
@@ -133,54 +106,33 @@ export function createFlowAccess({ client, logger, secrets, documents, router, t
     const spec: FlowSpec = FLOW_SPECS[kind];
     const input = parseOr400(spec.body, body, 'body') as Record<string, unknown>;
     if (kind === 'kyc') await assertDocumentsStored(input.documents, 'body.documents');
-    const workflowId = spec.id(input);
-    if (kind === 'kyc') {
-      const applicant = input.applicant as { email: string };
-      router.rememberKyc(workflowId, input.provider as Provider, applicant.email);
-    }
     // The typed client's id policy (src/client/reuse.ts): a run going, or one that ended without
     // freeing its reference, is answered; a freed reference starts a new run, whatever it asked.
-    const standing = await idStanding(client, spec.type, workflowId);
-    if (standing.kind === 'running' || (standing.kind === 'closed' && !standing.reusable)) {
-      await assertSameRequest(spec, workflowId, standing.runId, input);
-      const status = standing.kind === 'running' ? 'RUNNING' : standing.status;
-      return { workflowId, runId: standing.runId, started: false, status };
-    }
-    const args = await spec.args(input, secrets);
-    try {
-      const handle = await client.workflow.start(spec.type, {
-        workflowId,
-        taskQueue,
-        args: [args],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        workflowIdReusePolicy: startPolicy(spec.type, standing),
-        typedSearchAttributes: searchAttributes(spec, input),
-        staticSummary: flowSummary(spec.type, input),
-      });
-      logger.info({ workflowId, type: spec.type }, 'api: flow started');
-      return { workflowId, runId: handle.firstExecutionRunId, started: true, status: 'RUNNING' };
-    } catch (error) {
-      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-      const found = await describe(workflowId);
-      return { workflowId, runId: found?.runId, started: false, status: found?.status.name ?? 'UNKNOWN' };
-    }
+    // Secrets go into the store only when a run really starts.
+    const outcome = await cardflow.starter.startOrFind(spec.type, input, (i) =>
+      spec.args(i as Record<string, unknown>, secrets),
+    );
+    const { workflowId, runId, started, status } = outcome;
+    if (started) logger.info({ workflowId, type: spec.type }, 'api: flow started');
+    else if (status !== 'UNKNOWN') await assertSameRequest(spec, workflowId, runId, input);
+    return { workflowId, runId, started, status };
   };
 
-  /** A handle on a flow whose id must be of `type` (a 400 otherwise). */
-  const flowOfType = (id: string, type: keyof typeof ID_PREFIX) => {
-    if (!id.startsWith(`${ID_PREFIX[type]}:`)) throw badRequest(`not a ${type} workflow id`);
-    return client.workflow.getHandle(id);
+  /** The id, if it is one of `type`'s (a 400 otherwise). */
+  const idOfType = (id: string, type: WorkflowType) => {
+    if (!isWorkflowIdOf(type, id)) throw badRequest(`not a ${type} workflow id`);
+    return id;
   };
 
   return {
+    cardflow,
     client,
     describe,
     messageError,
     message,
     providePin,
-    searchAttributes,
     assertDocumentsStored,
     startFlow,
-    flowOfType,
+    idOfType,
   };
 }

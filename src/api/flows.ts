@@ -1,6 +1,7 @@
 // What the API accepts to start each flow: the contract's input schemas, except that secrets are
 // taken as values (a PIN, a printed card number) and put into the secret store by the API, so only
-// handles reach the workflow. Each entry knows the flow's id rule and which fields identify it.
+// handles reach the workflow. Each entry knows which fields identify the request; the id, the id
+// policy and the search attributes are the typed client's (src/client/flow-types.ts, starts.ts).
 import { z } from 'zod';
 import {
   activationInputSchema,
@@ -10,7 +11,7 @@ import {
   depositInputSchema,
   issuanceInputSchema,
   kycInputSchema,
-  workflowIds,
+  workflowIdSchema,
   WORKFLOW_TYPES,
   type WorkflowType,
 } from '../contract';
@@ -36,12 +37,6 @@ export const cardAccountStartSchema = cardAccountInputSchema.omit({ carried: tru
 export interface FlowSpec {
   type: WorkflowType;
   body: z.ZodType;
-  /** The contract's input schema: how a stored workflow input is read back. */
-  stored: z.ZodType;
-  /** The workflow id from the business keys. */
-  id(input: Record<string, unknown>): string;
-  /** Search attributes known at start (the flow sets them itself too). */
-  refs(input: Record<string, unknown>): { customerRef?: string; cardRef?: string };
   /** The workflow input: secrets replaced by handles. */
   args(input: Record<string, unknown>, secrets: SecretStore): Promise<Record<string, unknown>>;
   /** The fields that make two starts "the same request" (handles differ on every call). */
@@ -57,19 +52,12 @@ export const FLOW_SPECS = {
   kyc: {
     type: WORKFLOW_TYPES.kycVerification,
     body: kycInputSchema,
-    stored: kycInputSchema,
-    id: (i) => workflowIds.kycVerification(i.provider as 'kazepay', str(i.customerRef)),
-    refs: (i) => ({ customerRef: str(i.customerRef) }),
     args: same,
     comparable: (i) => i,
   },
   activation: {
     type: WORKFLOW_TYPES.physicalCardActivation,
     body: activationStartSchema,
-    stored: activationInputSchema,
-    id: (i) =>
-      workflowIds.physicalCardActivation(i.provider as 'kazepay', str(i.customerRef), str(i.requestRef)),
-    refs: (i) => ({ customerRef: str(i.customerRef), ...(i.cardRef ? { cardRef: str(i.cardRef) } : {}) }),
     async args(i, secrets) {
       const { pin, cardNumber, ...rest } = i;
       return {
@@ -86,18 +74,12 @@ export const FLOW_SPECS = {
   issuance: {
     type: WORKFLOW_TYPES.virtualCardIssuance,
     body: issuanceInputSchema,
-    stored: issuanceInputSchema,
-    id: (i) => workflowIds.virtualCardIssuance('wasabi', str(i.customerRef), str(i.requestRef)),
-    refs: (i) => ({ customerRef: str(i.customerRef) }),
     args: same,
     comparable: (i) => i,
   },
   deposit: {
     type: WORKFLOW_TYPES.cardDeposit,
     body: depositInputSchema,
-    stored: depositInputSchema,
-    id: (i) => workflowIds.cardDeposit(i.provider as 'kazepay', str(i.cardRef), str(i.depositRef)),
-    refs: (i) => ({ cardRef: str(i.cardRef), ...(i.customerRef ? { customerRef: str(i.customerRef) } : {}) }),
     args: same,
     // A depositRef is the same deposit whichever door started it (the account sets other wait
     // options): only its terms must match, and a repeat answers the first flow.
@@ -112,18 +94,12 @@ export const FLOW_SPECS = {
   closure: {
     type: WORKFLOW_TYPES.cardClosure,
     body: closureInputSchema,
-    stored: closureInputSchema,
-    id: (i) => workflowIds.cardClosure(i.provider as 'kazepay', str(i.cardRef)),
-    refs: (i) => ({ cardRef: str(i.cardRef), ...(i.customerRef ? { customerRef: str(i.customerRef) } : {}) }),
     args: same,
     comparable: (i) => i,
   },
   'card-account': {
     type: WORKFLOW_TYPES.cardAccount,
     body: cardAccountStartSchema,
-    stored: cardAccountInputSchema,
-    id: (i) => workflowIds.cardAccount(i.provider as 'kazepay', str(i.cardRef)),
-    refs: (i) => ({ cardRef: str(i.cardRef), customerRef: str(i.customerRef) }),
     args: same,
     // Continue-as-new rewrites the input (`carried`): compare the identifying fields only.
     comparable: (i) => ({
@@ -136,25 +112,6 @@ export const FLOW_SPECS = {
 } satisfies Record<string, FlowSpec>;
 
 export type FlowKind = keyof typeof FLOW_SPECS;
-
-/** The prefix of each flow's workflow id (`workflow-ids.ts`). */
-export const ID_PREFIX: Record<WorkflowType, string> = {
-  kycVerification: 'kyc',
-  physicalCardActivation: 'activation',
-  virtualCardIssuance: 'issuance',
-  cardDeposit: 'deposit',
-  cardClosure: 'closure',
-  cardAccount: 'card',
-};
-
-/** A workflow id of one of cardflow's flows (path parameter). */
-export const workflowIdSchema = z
-  .string()
-  .max(300)
-  .regex(
-    /^(kyc|activation|issuance|deposit|closure|card):(kazepay|wasabi):[A-Za-z0-9._:-]+$/,
-    'expected a cardflow workflow id such as kyc:wasabi:cust-1',
-  );
 
 /** The path parameters of a route addressing one flow by its workflow id. */
 export const flowIdParams = z.object({ id: workflowIdSchema });

@@ -10,6 +10,8 @@
 // This file assembles the API: the HTTP rules (http-app.ts), then one Fastify plugin per route
 // group (routes/), registered in the order the OpenAPI document lists them.
 import type { FastifyInstance } from 'fastify';
+import { createCardflowClient } from '../client';
+import { codecKeyringOf } from '../client/notification-keys';
 import { TASK_QUEUE } from '../contract';
 import { bearerTokenAuthorizer } from '../security/codec-server';
 import { type ApiContext, type BuildApiOptions, DEFAULT_API_BODY_LIMIT } from './api-context';
@@ -32,7 +34,10 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
   if (options.tokens.length === 0) throw new Error('The API needs at least one bearer token');
   const { client, logger, secrets, documents } = options;
   const taskQueue = options.taskQueue ?? TASK_QUEUE;
-  const router = new NotificationRouter(client, logger, options.webhookJournalSize);
+  const routingKeyring = options.routingKeyring ?? codecKeyringOf(client);
+  // The one front door: every start, message and listing goes through the typed client.
+  const cardflow = createCardflowClient({ client, taskQueue, routingKeyring });
+  const router = new NotificationRouter(cardflow, logger, routingKeyring, options.webhookJournalSize);
   const table = new RouteTable();
   const app = createHttpApp({
     bodyLimit: options.bodyLimitBytes ?? DEFAULT_API_BODY_LIMIT,
@@ -46,7 +51,7 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
     taskQueue,
     table,
     router,
-    flows: createFlowAccess({ client, logger, secrets, documents, router, taskQueue }),
+    flows: createFlowAccess({ cardflow, logger, secrets, documents }),
   };
   for (const routes of [
     metaRoutes,

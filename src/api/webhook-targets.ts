@@ -1,6 +1,7 @@
 // Which flows a verified provider notification is for, read from its fields (routing: webhooks.ts).
 import { KAZEPAY_WEBHOOK_EVENTS, type KazepayWebhookEvents } from '../providers/kazepay/conventions';
-import { emailDigest, notification, type NotificationTarget } from './webhooks';
+import type { CodecKeyring } from '../security/codec-keys';
+import { emailJournalKey, notification, type NotificationTarget } from './webhooks';
 
 export interface RoutedNotification {
   target: NotificationTarget;
@@ -43,19 +44,23 @@ export function wasabiTarget(
   }
 }
 
-/** KazePay: which flows a notification is for (see webhooks.ts). Emails never leave as keys. */
+/**
+ * KazePay: which flows a notification is for (see webhooks.ts). Emails never leave as keys: the
+ * journal names a KYC notification by the email's keyed digest (`routingKeyring`).
+ */
 export function kazepayTarget(
   event: string,
   b: Record<string, unknown>,
   events: KazepayWebhookEvents = KAZEPAY_WEBHOOK_EVENTS,
+  routingKeyring?: CodecKeyring,
 ): RoutedNotification {
   const cardID = text(b.cardID);
   const named = (names: readonly string[]) => names.some((n) => n.toLowerCase() === event.toLowerCase());
   switch (named(events.kyc) ? 'kyc' : named(events.card) ? 'card' : 'other') {
     case 'kyc': {
       const email = text(b.email);
-      // The same digest the router keys its KYC flows by, cut short: a journal key, not the email.
-      const digest = email ? emailDigest(email) : '-';
+      // The digest the KYC's NotificationKey carries, cut short: a journal key, not the email.
+      const digest = email ? emailJournalKey(email, routingKeyring) : '-';
       return {
         target: email ? { kind: 'kazepay-kyc', email } : { kind: 'none' },
         note: notification(event, `kyc-${digest.slice(0, 24)}`, b.status),

@@ -2,23 +2,27 @@
 // for, the `providerNotification` signal, and a bounded journal of what happened to each one.
 //
 // Mapping (a notification only makes a flow read the provider now, so signalling every flow
-// about the same card is harmless; polling alone stays correct when nothing matches):
+// about the same card is harmless; polling alone stays correct when nothing matches). Every target
+// is found in Temporal's visibility store from the notification alone, so any API replica, before
+// or after a restart, routes it the same way, whichever door started the flow:
 //
 //   WasabiCard card_transaction, physical_card   cardNo  -> running flows with CardRef = cardNo
-//   WasabiCard card_holder                       merchantOrderNo -> the kycVerification whose
-//        providerOrderKey(workflowId, 'holder') equals it (recorded when the API starts it, else
-//        found among running WasabiCard kycVerification flows by recomputing the key)
+//   WasabiCard card_holder                       merchantOrderNo -> the running kycVerification
+//        with NotificationKey = wasabi-holder:<merchantOrderNo> (set when it started)
 //   KazePay cardStatusNotify, rechargeNotify,    cardID  -> running KazePay flows with CardRef = cardID
 //     closeCardNotify
-//   KazePay kycStatusNotify                      email   -> the kycVerification the API started
-//        for that email (SHA-256 of the lower-cased email, kept in memory, bounded); an email is
-//        personal data, so it is in no search attribute
+//   KazePay kycStatusNotify                      email   -> the running kycVerification with
+//        NotificationKey = kazepay-email:<HMAC of the email> under any key of the ring (an email
+//        is personal data: only its keyed digest is searchable; src/client/notification-keys.ts)
 //   anything else (authorizations, 3DS, fees, wallet, unknown)  -> journal only ("unrouted")
 //
 // A notification with no running flow is journalled as `unmatched` and acknowledged.
 import { createHash } from 'node:crypto';
-import type { Client } from '@temporalio/client';
-import { type ProviderNotification, providerNotificationSignal, providerOrderKey } from '../contract';
+import type { ProviderNotification } from '../contract';
+import type { CardflowClient } from '../client';
+import type { ListSelection } from '../client/listing';
+import { kazepayEmailNotificationKeys, wasabiHolderNotificationKey } from '../client/notification-keys';
+import type { CodecKeyring } from '../security/codec-keys';
 import type { Logger } from '../logging/logger';
 import { flowPresence, TemporalUnavailableError } from './temporal-errors';
 
@@ -52,24 +56,14 @@ export class WebhookJournal {
   }
 }
 
-/** A bounded map (oldest keys forgotten first). */
-class BoundedMap<V> {
-  private readonly map = new Map<string, V>();
-  constructor(private readonly max: number) {}
-  set(key: string, value: V) {
-    this.map.delete(key);
-    this.map.set(key, value);
-    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value as string);
-  }
-  get(key: string) {
-    return this.map.get(key);
-  }
-}
-
-/** The key a KazePay KYC email is known by (never the email itself). */
-export const emailDigest = (email: string) =>
-  createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
-const quote = (value: string) => `"${value.replace(/["\\]/g, '')}"`;
+/**
+ * The journal and dedupe key of a KazePay KYC notification (never the email): its keyed digest
+ * when the API has routing keys, else an unkeyed SHA-256 (then no KYC could be routed anyway).
+ */
+export const emailJournalKey = (email: string, keyring: CodecKeyring | undefined) =>
+  keyring
+    ? (kazepayEmailNotificationKeys(keyring, email)[0] as string).slice('kazepay-email:'.length)
+    : createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
 
 /** Where a notification goes: the lookup that finds its flows. */
 export type NotificationTarget =
@@ -79,52 +73,41 @@ export type NotificationTarget =
   | { kind: 'none' };
 
 export class NotificationRouter {
-  private readonly kycByEmail = new BoundedMap<string>(100_000);
-  private readonly kycByHolderOrder = new BoundedMap<string>(100_000);
   readonly journal: WebhookJournal;
 
   constructor(
-    private readonly client: Client,
+    private readonly cardflow: CardflowClient,
     private readonly logger: Logger,
+    /** The keys KazePay KYC email digests are made with (none: such notifications find no flow). */
+    readonly routingKeyring: CodecKeyring | undefined,
     journalSize = 1000,
   ) {
     this.journal = new WebhookJournal(journalSize);
   }
 
-  /** Called when the API starts (or finds) a kycVerification: remembers how its notifications name it. */
-  rememberKyc(workflowId: string, provider: 'kazepay' | 'wasabi', email: string): void {
-    if (provider === 'kazepay') this.kycByEmail.set(emailDigest(email), workflowId);
-    else this.kycByHolderOrder.set(providerOrderKey(workflowId, 'holder'), workflowId);
-  }
-
-  private async running(query: string, limit = 50): Promise<string[]> {
-    const ids: string[] = [];
-    for await (const wf of this.client.workflow.list({ query: `${query} AND ExecutionStatus = "Running"` })) {
-      ids.push(wf.workflowId);
-      if (ids.length >= limit) break;
-    }
-    return ids;
+  /** The running flows a selection finds (a notification concerns a handful at most). */
+  private async running(selection: ListSelection): Promise<string[]> {
+    const page = await this.cardflow.listPage({ ...selection, running: true }, { pageSize: 50 });
+    return page.flows.map((flow) => flow.workflowId);
   }
 
   async targets(target: NotificationTarget): Promise<string[]> {
     switch (target.kind) {
       case 'card':
-        return this.running(
-          `CardRef = ${quote(target.cardRef)} AND CardProvider = ${quote(target.provider)}`,
-        );
-      case 'kazepay-kyc': {
-        const id = this.kycByEmail.get(emailDigest(target.email));
-        return id ? [id] : [];
-      }
-      case 'wasabi-holder': {
-        const known = this.kycByHolderOrder.get(target.merchantOrderNo);
-        if (known) return [known];
-        const candidates = await this.running(
-          'CardFlow = "kycVerification" AND CardProvider = "wasabi"',
-          1000,
-        );
-        return candidates.filter((id) => providerOrderKey(id, 'holder') === target.merchantOrderNo);
-      }
+        return this.running({ cardRef: target.cardRef, provider: target.provider });
+      case 'kazepay-kyc':
+        if (!this.routingKeyring) return [];
+        return this.running({
+          flow: 'kycVerification',
+          provider: 'kazepay',
+          notificationKeys: kazepayEmailNotificationKeys(this.routingKeyring, target.email),
+        });
+      case 'wasabi-holder':
+        return this.running({
+          flow: 'kycVerification',
+          provider: 'wasabi',
+          notificationKeys: [wasabiHolderNotificationKey(target.merchantOrderNo)],
+        });
       default:
         return [];
     }
@@ -145,13 +128,13 @@ export class NotificationRouter {
     const signalled: string[] = [];
     for (const id of ids) {
       try {
-        await this.client.workflow.getHandle(id).signal(providerNotificationSignal, notification);
+        await this.cardflow.byId(id).providerNotification(notification);
         signalled.push(id);
       } catch (error) {
         if ((error as Error).name !== 'WorkflowNotFoundError') throw error;
         // Closed meanwhile: nothing waits there any more. Any other NOT_FOUND (a restarting
         // frontend, the namespace briefly unknown) throws, so the provider retries.
-        if ((await flowPresence(this.client, id)) === 'running')
+        if ((await flowPresence(this.cardflow.client, id)) === 'running')
           throw new TemporalUnavailableError('a NOT_FOUND for a running flow', { cause: error });
       }
     }

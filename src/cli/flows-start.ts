@@ -5,33 +5,24 @@
 import { readFile } from 'node:fs/promises';
 import { WorkflowFailedError } from '@temporalio/client';
 import { isSafeNumber, parse as parseLosslessJson } from 'lossless-json';
-import type { z } from 'zod';
-import {
-  activationInputSchema,
-  cardAccountInputSchema,
-  closureInputSchema,
-  depositInputSchema,
-  issuanceInputSchema,
-  kycInputSchema,
-  WORKFLOW_TYPES,
-  type WorkflowType,
-} from '../contract';
+import { WORKFLOW_TYPES, type WorkflowType } from '../contract';
 import { CardflowInputError, type CardflowClient, checkInput } from '../client';
+import { FLOW_TYPES } from '../client/flow-types';
 import { type CliIO, UsageError } from './command';
 
-interface Starter {
-  schema: z.ZodType;
-  start(client: CardflowClient, input: never): Promise<{ workflowId: string; result(): Promise<unknown> }>;
-}
+type Start = (
+  client: CardflowClient,
+  input: never,
+) => Promise<{ workflowId: string; result(): Promise<unknown> }>;
 
-/** Each flow type: the schema its input must pass and the typed client's start. */
-const STARTERS: Record<WorkflowType, Starter> = {
-  kycVerification: { schema: kycInputSchema, start: (c, i) => c.startKyc(i) },
-  physicalCardActivation: { schema: activationInputSchema, start: (c, i) => c.startActivation(i) },
-  virtualCardIssuance: { schema: issuanceInputSchema, start: (c, i) => c.startIssuance(i) },
-  cardDeposit: { schema: depositInputSchema, start: (c, i) => c.startDeposit(i) },
-  cardClosure: { schema: closureInputSchema, start: (c, i) => c.startClosure(i) },
-  cardAccount: { schema: cardAccountInputSchema, start: (c, i) => c.startCardAccount(i) },
+/** Each flow type's start on the typed client (its input schema: FLOW_TYPES, the client's table). */
+const STARTERS: Record<WorkflowType, Start> = {
+  kycVerification: (c, i) => c.startKyc(i),
+  physicalCardActivation: (c, i) => c.startActivation(i),
+  virtualCardIssuance: (c, i) => c.startIssuance(i),
+  cardDeposit: (c, i) => c.startDeposit(i),
+  cardClosure: (c, i) => c.startClosure(i),
+  cardAccount: (c, i) => c.startCardAccount(i),
 };
 
 /** The API's path names for the same flows (POST /flows/<kind>). */
@@ -95,7 +86,7 @@ export async function startRequest(
   const type = flowTypeOf(typeName);
   const raw = await readInput(inputPath, io);
   try {
-    return { type, input: checkInput(type, STARTERS[type].schema, raw) };
+    return { type, input: checkInput(type, FLOW_TYPES[type].schema, raw) };
   } catch (error) {
     if (error instanceof CardflowInputError) throw new UsageError(error.message);
     throw error;
@@ -109,7 +100,7 @@ export async function startChecked(
   wait: boolean,
   io: CliIO,
 ): Promise<number> {
-  const flow = await STARTERS[request.type].start(client, request.input as never);
+  const flow = await STARTERS[request.type](client, request.input as never);
   io.out(flow.workflowId);
   if (!wait) return 0;
   try {

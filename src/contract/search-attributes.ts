@@ -13,5 +13,20 @@ export const CustomerRef = defineSearchAttributeKey('CustomerRef', SearchAttribu
 /** The provider's card id (never a card number). */
 export const CardRef = defineSearchAttributeKey('CardRef', SearchAttributeType.KEYWORD);
 
+/**
+ * The key a provider's notifications name this flow by, when that is not the card id: set when
+ * the flow starts, so any API replica finds the flow from the notification alone. A WasabiCard
+ * KYC: `wasabi-holder:<merchantOrderNo of its holder>`; a KazePay KYC: `kazepay-email:<keyed digest
+ * of the applicant's email>` (an HMAC, never the email: src/client/notification-keys.ts).
+ */
+export const NotificationKey = defineSearchAttributeKey('NotificationKey', SearchAttributeType.KEYWORD);
+
 /** Every key, for registering on a namespace (dev server flags, operator commands, tests). */
-export const CARD_SEARCH_ATTRIBUTES = [CardProvider, CardFlow, CardState, CustomerRef, CardRef] as const;
+export const CARD_SEARCH_ATTRIBUTES = [
+  CardProvider,
+  CardFlow,
+  CardState,
+  CustomerRef,
+  CardRef,
+  NotificationKey,
+] as const;

@@ -1,7 +1,18 @@
 // Workflow ids derive from business keys, so starting the same thing twice addresses the same
 // workflow. Each part is an opaque reference (see refSchema): ids are never encrypted.
-import type { Provider } from './common';
+import { z } from 'zod';
+import type { Provider, WorkflowType } from './common';
 import { refSchema } from './common';
+
+/** The first part of each flow's workflow id: an id says which flow it addresses. */
+export const ID_PREFIX: Record<WorkflowType, string> = {
+  kycVerification: 'kyc',
+  physicalCardActivation: 'activation',
+  virtualCardIssuance: 'issuance',
+  cardDeposit: 'deposit',
+  cardClosure: 'closure',
+  cardAccount: 'card',
+};
 
 const part = (label: string, value: string): string => {
   const parsed = refSchema.safeParse(value);
@@ -13,21 +24,36 @@ const part = (label: string, value: string): string => {
 export const workflowIds = {
   /** One KYC per provider and customer. */
   kycVerification: (provider: Provider, customerRef: string) =>
-    `kyc:${provider}:${part('customerRef', customerRef)}`,
+    `${ID_PREFIX.kycVerification}:${provider}:${part('customerRef', customerRef)}`,
   /** One activation per provider, customer and caller's request. */
   physicalCardActivation: (provider: Provider, customerRef: string, requestRef: string) =>
-    `activation:${provider}:${part('customerRef', customerRef)}:${part('requestRef', requestRef)}`,
+    `${ID_PREFIX.physicalCardActivation}:${provider}:${part('customerRef', customerRef)}:${part('requestRef', requestRef)}`,
   /** One issuance per customer and caller's request (WasabiCard). */
   virtualCardIssuance: (provider: Provider, customerRef: string, requestRef: string) =>
-    `issuance:${provider}:${part('customerRef', customerRef)}:${part('requestRef', requestRef)}`,
+    `${ID_PREFIX.virtualCardIssuance}:${provider}:${part('customerRef', customerRef)}:${part('requestRef', requestRef)}`,
   /** One deposit per card and caller's deposit reference. */
   cardDeposit: (provider: Provider, cardRef: string, depositRef: string) =>
-    `deposit:${provider}:${part('cardRef', cardRef)}:${part('depositRef', depositRef)}`,
+    `${ID_PREFIX.cardDeposit}:${provider}:${part('cardRef', cardRef)}:${part('depositRef', depositRef)}`,
   /** A card is closed once. */
-  cardClosure: (provider: Provider, cardRef: string) => `closure:${provider}:${part('cardRef', cardRef)}`,
+  cardClosure: (provider: Provider, cardRef: string) =>
+    `${ID_PREFIX.cardClosure}:${provider}:${part('cardRef', cardRef)}`,
   /** One long-lived account workflow per card. */
-  cardAccount: (provider: Provider, cardRef: string) => `card:${provider}:${part('cardRef', cardRef)}`,
+  cardAccount: (provider: Provider, cardRef: string) =>
+    `${ID_PREFIX.cardAccount}:${provider}:${part('cardRef', cardRef)}`,
 };
+
+/** A workflow id of one of cardflow's flows, as `workflowIds` makes them (e.g. a path parameter). */
+export const workflowIdSchema = z
+  .string()
+  .max(300)
+  .regex(
+    new RegExp(`^(${Object.values(ID_PREFIX).join('|')}):(kazepay|wasabi):[A-Za-z0-9._:-]+$`),
+    'expected a cardflow workflow id such as kyc:wasabi:cust-1',
+  );
+
+/** Whether `workflowId` is one of `type`'s ids. */
+export const isWorkflowIdOf = (type: WorkflowType, workflowId: string): boolean =>
+  workflowId.startsWith(`${ID_PREFIX[type]}:`);
 
 /**
  * A provider order key (WasabiCard `merchantOrderNo`) for one step of one workflow: derived from

@@ -43,7 +43,7 @@ describe('the dev server command line', () => {
     assert.match(joined, /--ui-port 18233 /);
     assert.match(joined, /--db-filename \/data\/temporal\.db --sqlite-pragma journal_mode=wal/);
     assert.match(joined, /--ui-codec-endpoint http:\/\/127\.0\.0\.1:8234/);
-    for (const name of ['CardProvider', 'CardFlow', 'CardState', 'CustomerRef', 'CardRef'])
+    for (const name of ['CardProvider', 'CardFlow', 'CardState', 'CustomerRef', 'CardRef', 'NotificationKey'])
       assert.ok(args.includes(`${name}=Keyword`), name);
   });
 

@@ -1,9 +1,10 @@
 // Routes that start flows, list them, and read one flow's state, status and outcome.
 import { WorkflowFailedError } from '@temporalio/client';
-import { ApplicationFailure, defaultPayloadConverter, type Payload } from '@temporalio/common';
+import { ApplicationFailure } from '@temporalio/common';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { providerSchema, refSchema, stateQuery, WORKFLOW_TYPES } from '../../contract';
+import { providerSchema, refSchema, WORKFLOW_TYPES, type WorkflowType } from '../../contract';
+import { EXECUTION_STATUSES } from '../../client/listing';
 import { redactText } from '../../logging/redaction';
 import type { ApiContext } from '../api-context';
 import { badRequest, notFound, parseOr400 } from '../errors';
@@ -20,7 +21,7 @@ const listQuery = z.object({
     .optional(),
   customerRef: refSchema.optional(),
   cardRef: refSchema.optional(),
-  status: z.enum(['Running', 'Completed', 'Failed', 'Canceled', 'Terminated', 'TimedOut']).optional(),
+  status: z.enum(EXECUTION_STATUSES).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   /** `nextCursor` of the previous page: the next `limit` flows. */
   cursor: z
@@ -28,26 +29,6 @@ const listQuery = z.object({
     .regex(/^[A-Za-z0-9_-]{1,4096}$/, 'expected the nextCursor of a previous page')
     .optional(),
 });
-
-/** WorkflowExecutionStatus 1..7 as the SDK names them (`wf.status.name`). */
-const WORKFLOW_STATUS = [
-  'RUNNING',
-  'COMPLETED',
-  'FAILED',
-  'CANCELLED',
-  'TERMINATED',
-  'CONTINUED_AS_NEW',
-  'TIMED_OUT',
-];
-const timestamp = (ts: { seconds?: unknown; nanos?: number | null } | null | undefined) =>
-  ts ? new Date(Number(ts.seconds ?? 0) * 1000 + Math.floor((ts.nanos ?? 0) / 1e6)).toISOString() : undefined;
-/** A Keyword search attribute of a raw listing (search attributes are never codec-encoded). */
-const keyword = (fields: Record<string, Payload> | null | undefined, name: string): string | undefined => {
-  const payload = fields?.[name];
-  if (!payload) return undefined;
-  const value: unknown = defaultPayloadConverter.fromPayload(payload);
-  return Array.isArray(value) ? (value[0] as string | undefined) : (value as string | undefined);
-};
 
 const START_ROUTES: Array<[FlowKind, string]> = [
   ['kyc', 'start kycVerification (id kyc:<provider>:<customerRef>)'],
@@ -59,7 +40,7 @@ const START_ROUTES: Array<[FlowKind, string]> = [
 ];
 
 export async function flowRoutes(app: FastifyInstance, { table, flows }: ApiContext): Promise<void> {
-  const { client } = flows;
+  const { cardflow } = flows;
   for (const [kind, summary] of START_ROUTES)
     table.define(
       app,
@@ -89,47 +70,33 @@ export async function flowRoutes(app: FastifyInstance, { table, flows }: ApiCont
     },
     async (request) => {
       const q = parseOr400(listQuery, request.query, 'query');
-      const clauses = [
-        q.provider && `CardProvider = "${q.provider}"`,
-        q.flow && `CardFlow = "${q.flow}"`,
-        q.state && `CardState = "${q.state}"`,
-        q.customerRef && `CustomerRef = "${q.customerRef}"`,
-        q.cardRef && `CardRef = "${q.cardRef}"`,
-        q.status && `ExecutionStatus = "${q.status}"`,
-      ].filter(Boolean);
-      // Values are validated against strict patterns above: nothing can break out of the quotes.
-      const query = clauses.length ? clauses.join(' AND ') : 'CardFlow IS NOT NULL';
+      const { limit, cursor, ...filter } = q;
       // One page of the visibility store; its page token, base64url, is the cursor to the next.
       let page;
       try {
-        page = await client.workflowService.listWorkflowExecutions({
-          namespace: client.options.namespace,
-          query,
-          pageSize: q.limit,
-          nextPageToken: q.cursor ? Buffer.from(q.cursor, 'base64url') : undefined,
-        });
+        page = await cardflow.listPage(
+          { ...filter, flow: filter.flow as WorkflowType | undefined },
+          { pageSize: limit, ...(cursor ? { pageToken: Buffer.from(cursor, 'base64url') } : {}) },
+        );
       } catch (error) {
         // A token the store cannot read: INVALID_ARGUMENT, or UNKNOWN from the SQL stores' decoder.
-        if (q.cursor && [2, 3].includes((error as { code?: number }).code ?? 0))
+        if (cursor && [2, 3].includes((error as { code?: number }).code ?? 0))
           throw badRequest('invalid query', [
             { path: 'query.cursor', message: 'not a cursor of this listing' },
           ]);
         throw error;
       }
-      const listed = (page.executions ?? []).map((wf) => {
-        const sa = wf.searchAttributes?.indexedFields;
-        return {
-          workflowId: wf.execution?.workflowId ?? '',
-          type: wf.type?.name ?? '',
-          status: WORKFLOW_STATUS[(wf.status ?? 0) - 1] ?? 'UNSPECIFIED',
-          startTime: timestamp(wf.startTime),
-          closeTime: timestamp(wf.closeTime),
-          provider: keyword(sa, 'CardProvider'),
-          state: keyword(sa, 'CardState'),
-          customerRef: keyword(sa, 'CustomerRef'),
-          cardRef: keyword(sa, 'CardRef'),
-        };
-      });
+      const listed = page.flows.map((wf) => ({
+        workflowId: wf.workflowId,
+        type: wf.type,
+        status: wf.status,
+        startTime: wf.startTime.toISOString(),
+        closeTime: wf.closeTime?.toISOString(),
+        provider: wf.provider,
+        state: wf.state,
+        customerRef: wf.customerRef,
+        cardRef: wf.cardRef,
+      }));
       const token = page.nextPageToken;
       return {
         flows: listed,
@@ -152,7 +119,7 @@ export async function flowRoutes(app: FastifyInstance, { table, flows }: ApiCont
       const { id } = parseOr400(idParams, request.params, 'params');
       const found = await flows.describe(id);
       if (!found) throw notFound(`no flow ${id}`, [id]);
-      const handle = client.workflow.getHandle(id);
+      const flow = cardflow.byId(id);
       const status = found.status.name;
       const out: Record<string, unknown> = {
         workflowId: id,
@@ -163,10 +130,10 @@ export async function flowRoutes(app: FastifyInstance, { table, flows }: ApiCont
         customerRef: found.searchAttributes.CustomerRef?.[0],
         cardRef: found.searchAttributes.CardRef?.[0],
       };
-      if (status === 'RUNNING') out.state = await handle.query(stateQuery);
-      else if (status === 'COMPLETED') out.result = maskAnswer(await handle.result());
+      if (status === 'RUNNING') out.state = await flow.state();
+      else if (status === 'COMPLETED') out.result = maskAnswer(await flow.result());
       else if (status === 'FAILED') {
-        const failure = await handle.result().then(
+        const failure = await flow.result().then(
           () => undefined,
           (e: unknown) => (e instanceof WorkflowFailedError ? e.cause : undefined),
         );

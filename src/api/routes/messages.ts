@@ -1,14 +1,7 @@
 // Routes that send a running flow an update: activation code, PIN, KYC resubmission, an operator's resolution.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import {
-  activationCodeSchema,
-  kycResubmissionSchema,
-  outcomeResolutionSchema,
-  resolveOutcomeUpdate,
-  resubmitKycUpdate,
-  submitActivationCodeUpdate,
-} from '../../contract';
+import { activationCodeSchema, kycResubmissionSchema, outcomeResolutionSchema } from '../../contract';
 import type { ApiContext } from '../api-context';
 import { parseOr400 } from '../errors';
 import { flowIdParams as idParams, pinSchema } from '../flows';
@@ -33,10 +26,10 @@ export async function messageRoutes(app: FastifyInstance, { table, flows }: ApiC
     async (request) => {
       const { id } = parseOr400(idParams, request.params, 'params');
       const body = parseOr400(codeBody, request.body, 'body');
-      const handle = flows.flowOfType(id, 'physicalCardActivation');
+      const activation = flows.cardflow.byId(flows.idOfType(id, 'physicalCardActivation'));
       return flows.message(id, async () => {
-        if (body.pin) await flows.providePin(handle, body.pin);
-        return handle.executeUpdate(submitActivationCodeUpdate, { args: [{ code: body.code }] });
+        if (body.pin) await flows.providePin(id, body.pin);
+        return activation.submitActivationCode(body.code);
       });
     },
   );
@@ -55,9 +48,7 @@ export async function messageRoutes(app: FastifyInstance, { table, flows }: ApiC
     async (request) => {
       const { id } = parseOr400(idParams, request.params, 'params');
       const body = parseOr400(outcomeResolutionSchema, request.body, 'body');
-      return flows.message(id, () =>
-        flows.client.workflow.getHandle(id).executeUpdate(resolveOutcomeUpdate, { args: [body] }),
-      );
+      return flows.message(id, () => flows.cardflow.resolveOutcome(id, body));
     },
   );
   table.define(
@@ -74,8 +65,8 @@ export async function messageRoutes(app: FastifyInstance, { table, flows }: ApiC
     async (request) => {
       const { id } = parseOr400(idParams, request.params, 'params');
       const body = parseOr400(pinBody, request.body, 'body');
-      const handle = flows.flowOfType(id, 'physicalCardActivation');
-      return flows.message(id, () => flows.providePin(handle, body.pin));
+      flows.idOfType(id, 'physicalCardActivation');
+      return flows.message(id, () => flows.providePin(id, body.pin));
     },
   );
   table.define(
@@ -93,9 +84,8 @@ export async function messageRoutes(app: FastifyInstance, { table, flows }: ApiC
       const { id } = parseOr400(idParams, request.params, 'params');
       const body = parseOr400(kycResubmissionSchema, request.body, 'body');
       await flows.assertDocumentsStored(body.documents, 'body.documents');
-      return flows.message(id, () =>
-        flows.flowOfType(id, 'kycVerification').executeUpdate(resubmitKycUpdate, { args: [body] }),
-      );
+      const kyc = flows.cardflow.byId(flows.idOfType(id, 'kycVerification'));
+      return flows.message(id, () => kyc.resubmitKyc(body));
     },
   );
 }

@@ -1,4 +1,23 @@
 // Support routes answered by the provider clients directly: card details, balances, operation logs.
+//
+// Why directly, and not through a workflow on the worker (issue 19 asked; this is the choice):
+// - A read changes nothing, needs no retry memory and no reconciliation: what Temporal adds is a
+//   durable record, and that record is the cost. Each read of card details, balances or 3DS
+//   records would be a workflow history holding the (masked, encrypted) answer for the whole
+//   retention (30 days), readable by anyone holding the codec keys; answered here, the masked
+//   answer goes to the caller and nowhere else.
+// - It would take only some credentials out of the API. The KazePay webhook envelope is
+//   encrypted to the merchant key, so the API holds KazePay's client for its webhook anyway.
+//   WasabiCard's webhook verifies with the platform's public key only, so reading WasabiCard
+//   through the worker would take its API key and merchant key out of the API: a real gain, but
+//   one that costs a workflow type per read (with recorded replay histories) and history for
+//   each answer, as above. A deployment can keep credentials out of its flows API: run it without
+//   WASABI_* / KAZEPAY_* (support reads answer 404 "not configured", webhooks are off) and a
+//   second API process, with them, for the webhooks and the support reads.
+// - The reads stay out of the flows' task queue and history: a burst of support lookups costs the
+//   provider a few HTTP calls, not workflow tasks competing with deposits and closures.
+// Card numbers and CVVs never leave: every answer passes `redactSensitive`, and 3DS one-time values
+// are withheld, before it is sent.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { redactSensitive } from '../../logging/redaction';

@@ -116,6 +116,7 @@ export async function webhookRoutes(
           head.apiCode,
           business as Record<string, unknown>,
           options.kazepayWebhook?.events,
+          router.routingKeyring,
         );
         const keys = [`rid|${head.requestNo}`, `biz|${note.event}|${note.key}|${note.status ?? ''}`];
         const claimed: string[] = [];

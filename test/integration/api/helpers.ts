@@ -4,8 +4,11 @@ import type { FastifyInstance } from 'fastify';
 import { buildApi } from '../../../src/api/server';
 import { createLogger, type Logger } from '../../../src/logging/logger';
 import type { LifecycleEnv } from '../../helpers/lifecycle-env';
+import { testOnlyKeyring } from '../../helpers/test-data-converter';
 
 export const TOKEN = 'test-token-0123456789abcdefghijklmnopqrstuvwxyz';
+/** The keys notification routing digests are made with (the lifecycle client has no codec). */
+export const TEST_ROUTING_KEYRING = testOnlyKeyring();
 
 export interface ApiUnderTest {
   app: FastifyInstance;
@@ -33,6 +36,7 @@ export async function startApi(life: LifecycleEnv, options: { logger?: Logger } 
     kazepay,
     wasabiWebhook: { platformPublicKey: life.wasabi.platformPublicKeyDer },
     kazepayWebhook: { client: kazepay },
+    routingKeyring: TEST_ROUTING_KEYRING,
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();

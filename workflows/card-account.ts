@@ -40,7 +40,8 @@ import { parseInput } from './support/input';
 import { sendReconciled } from './support/reconcile';
 import { about, Notifications, waitForProvider } from './support/waits';
 import { cardClosure } from './card-closure';
-import { cardDeposit, SETTLEMENT_DEFAULTS } from './card-deposit';
+import { cardDeposit } from './card-deposit';
+import { SETTLEMENT_DEFAULTS } from './steps/deposit';
 
 const RECENT_LIMIT = 20;
 /** WasabiCard freeze / unfreeze orders (the values every run before `freezeOrder` existed used). */

@@ -15,7 +15,7 @@ import { waitSettings } from './support/durations';
 import { endWithFailure, failFlow } from './support/failures';
 import { FlowTracker } from './support/flow-tracker';
 import { parseInput } from './support/input';
-import { wasabiOrderUnknown } from './support/unknown-status';
+import { wasabiOrderUnknown } from './wasabi/unknown-status';
 import { about, Notifications, waitForProvider } from './support/waits';
 
 const ORDER_DEFAULTS = { deadline: '1h', pollInterval: '15s' };

@@ -6,14 +6,18 @@
 // reason workflows/index.ts gives: the SDK evaluates a workflow's modules for every execution.
 // Loading code issues no command, so this changes nothing a history records.
 /* eslint-disable @typescript-eslint/no-require-imports -- the lazy loading described above */
+import type { ActivationParsedInput } from '../src/contract/activation';
 import type { Provider } from '../src/contract/common';
 import type { KycParsedInput } from '../src/contract/kyc';
+import type * as KazepayActivation from './kazepay/activation';
 import type * as KazepayClosure from './kazepay/closure';
 import type * as KazepayDeposit from './kazepay/deposit';
 import type * as KazepayKyc from './kazepay/kyc';
+import type { ActivationSteps } from './steps/activation';
 import type { ClosureSteps } from './steps/closure';
 import type { DepositSteps } from './steps/deposit';
 import type { KycSteps } from './steps/kyc';
+import type * as WasabiActivation from './wasabi/activation';
 import type * as WasabiClosure from './wasabi/closure';
 import type * as WasabiDeposit from './wasabi/deposit';
 import type * as WasabiKyc from './wasabi/kyc';
@@ -25,6 +29,7 @@ type Of<I, P extends Provider> = Extract<I, { provider: P }>;
 interface ProviderSteps<P extends Provider> {
   deposit: DepositSteps;
   kyc: KycSteps<Of<KycParsedInput, P>>;
+  activation: ActivationSteps<Of<ActivationParsedInput, P>>;
   closure: ClosureSteps;
 }
 
@@ -36,11 +41,13 @@ const REGISTRY: Registry = {
   kazepay: {
     deposit: () => (require('./kazepay/deposit') as typeof KazepayDeposit).kazepayDeposit,
     kyc: () => (require('./kazepay/kyc') as typeof KazepayKyc).kazepayKyc,
+    activation: () => (require('./kazepay/activation') as typeof KazepayActivation).kazepayActivation,
     closure: () => (require('./kazepay/closure') as typeof KazepayClosure).kazepayClosure,
   },
   wasabi: {
     deposit: () => (require('./wasabi/deposit') as typeof WasabiDeposit).wasabiDeposit,
     kyc: () => (require('./wasabi/kyc') as typeof WasabiKyc).wasabiKyc,
+    activation: () => (require('./wasabi/activation') as typeof WasabiActivation).wasabiActivation,
     closure: () => (require('./wasabi/closure') as typeof WasabiClosure).wasabiClosure,
   },
 };

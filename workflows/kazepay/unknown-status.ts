@@ -1,6 +1,6 @@
 // KazePay's reading of an operator's resolution (workflows/support/unknown-status.ts): a recharge
 // or a close whose status at the deadline was one the profile does not know.
-import type { KazepayRechargeRecord } from '../../activities/interface';
+import type { KazepayRechargeRecord } from '../../activities/kazepay/interface';
 import type { ReconcileOptions } from '../../src/contract/common';
 import { FAILURE_TYPES } from '../../src/contract/failures';
 import {

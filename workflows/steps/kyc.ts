@@ -1,6 +1,6 @@
 // What a provider does for the KYC flow (workflows/kyc-verification.ts tells the story): upload
 // the documents, submit the applicant, follow the review until the provider decides.
-import type { KycFileIds } from '../../activities/interface';
+import type { KycFileIds } from '../../activities/kyc-files';
 import type { KycDocuments, KycParsedInput, KycResult, KycState } from '../../src/contract/kyc';
 import type { FlowTracker } from '../support/flow-tracker';
 import type { Notifications } from '../support/waits';

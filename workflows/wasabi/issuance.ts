@@ -2,7 +2,7 @@
 // checked first, then one open-card order keyed by the workflow id is sent (a repeat finds it) and
 // followed until it names the card or fails.
 import { workflowInfo } from '@temporalio/workflow';
-import type { WasabiCardTypeSummary } from '../../activities/interface';
+import type { WasabiCardTypeSummary } from '../../activities/wasabi/interface';
 import { FAILURE_TYPES } from '../../src/contract/failures';
 import type { IssuanceParsedInput, IssuanceResult } from '../../src/contract/issuance';
 import { Decimal } from '../../src/contract/money';

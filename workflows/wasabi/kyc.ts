@@ -1,7 +1,7 @@
 // WasabiCard's KYC steps: a cardholder submitted once (keyed by the workflow id), its review
 // followed; a correctable rejection waits for a resubmission (update) and submits again.
 import { condition, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { KycFileIds } from '../../activities/interface';
+import type { KycFileIds } from '../../activities/kyc-files';
 import {
   type Applicant,
   type KycDocuments,

@@ -1,6 +1,6 @@
 // WasabiCard's reading of an operator's resolution (workflows/support/unknown-status.ts): an
 // order whose status at the deadline was one the profile does not know.
-import type { WasabiOrderSummary } from '../../activities/interface';
+import type { WasabiOrderSummary } from '../../activities/wasabi/interface';
 import type { ReconcileOptions } from '../../src/contract/common';
 import { FAILURE_TYPES } from '../../src/contract/failures';
 import { unknownStatus, WASABI_ORDER_STATES } from '../../src/contract/provider-statuses';

@@ -5,7 +5,10 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { ApplicationFailure } from '@temporalio/common';
 import { PROVIDERS } from '../../src/contract/common';
+import { FAILURE_TYPES } from '../../src/contract/failures';
+import { stepsFor } from '../../workflows/providers';
 
 const workflowsDir = join(__dirname, '..', '..', 'workflows');
 const REGISTRY = 'providers.ts';
@@ -29,4 +32,15 @@ test('the registry exists and every provider has its own steps folder', () => {
   assert.ok(entries.includes(REGISTRY), `workflows/${REGISTRY} is the one registry of provider steps`);
   for (const provider of PROVIDERS)
     assert.ok(entries.includes(provider), `workflows/${provider}/ holds ${provider}'s steps`);
+});
+
+test('a flow a provider does not offer fails in its registry entry as ValidationFailed', () => {
+  assert.throws(
+    () => stepsFor('kazepay', 'issuance'),
+    (error: unknown) =>
+      error instanceof ApplicationFailure &&
+      error.type === FAILURE_TYPES.validationFailed &&
+      error.nonRetryable &&
+      /KazePay issues no virtual cards/.test(error.message),
+  );
 });

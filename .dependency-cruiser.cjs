@@ -1,6 +1,9 @@
 // The layering `npm run lint` checks (issue 19; docs/architecture.md draws the map). Each rule
 // forbids an import direction; a new import that breaks one fails the lint with the rule's name.
 /* global module */
+
+/** The providers with a folder of their own in workflows/ and activities/ (docs/adding-a-provider.md). */
+const PROVIDERS = 'kazepay|wasabi';
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -38,6 +41,22 @@ module.exports = {
         path: '^(src|tools)/',
         pathNot: '^src/contract/',
       },
+    },
+    {
+      name: 'workflows-provider-neutral',
+      severity: 'error',
+      comment:
+        "A workflow file, its steps' interfaces and its support tell the provider-neutral story: a provider's steps and activities are reached only through the registry (workflows/providers.ts).",
+      from: { path: '^workflows/([^/]+\\.ts$|steps/|support/)', pathNot: '^workflows/providers\\.ts$' },
+      to: { path: `^(workflows|activities)/(${PROVIDERS})/` },
+    },
+    {
+      name: 'providers-apart',
+      severity: 'error',
+      comment:
+        "One provider's steps and activities never use another's: what both need is provider-neutral and sits above their folders.",
+      from: { path: `^(workflows|activities)/(${PROVIDERS})/` },
+      to: { path: `^(workflows|activities)/(${PROVIDERS})/`, pathNot: '^(workflows|activities)/$2/' },
     },
     {
       name: 'workflows-no-node-or-io',

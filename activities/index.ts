@@ -9,8 +9,8 @@ import type { WasabiClient } from '../src/providers/wasabi/client';
 import type { SecretStore } from '../src/security/secret-store';
 import { followDeposit } from './existing-deposit';
 import type { CardflowActivities } from './interface';
-import { createKazepayActivities, type KazepayConventions } from './kazepay-activities';
-import { createWasabiActivities, type WasabiConventions } from './wasabi-activities';
+import { createKazepayActivities, type KazepayConventions } from './kazepay/activities';
+import { createWasabiActivities, type WasabiConventions } from './wasabi/activities';
 
 export type { CardflowActivities } from './interface';
 

@@ -1,3 +1,6 @@
+// The card-account workflow: one long-lived flow per card that runs every change to it one at a
+// time. Deposits and the close are child flows; a freeze or unfreeze is the provider's step,
+// picked from the registry (workflows/providers.ts).
 import {
   ApplicationFailure,
   ChildWorkflowFailure,
@@ -31,20 +34,19 @@ import { TASK_QUEUE } from '../src/contract/common';
 import { type DepositResult } from '../src/contract/deposit';
 import { FAILURE_TYPES, REFERENCE_FREE } from '../src/contract/failures';
 import { addMoney, Decimal } from '../src/contract/money';
-import { providerOrderKey, workflowIds } from '../src/contract/workflow-ids';
-import { idempotentSends, polling, reads, unkeyedSends } from './support/activities';
+import { workflowIds } from '../src/contract/workflow-ids';
+import { polling } from './support/activities';
 import { waitSettings } from './support/durations';
-import { activityErrorType, applicationCause, classify, isDeadline } from './support/failures';
+import { activityErrorType, applicationCause, classify } from './support/failures';
 import { FlowTracker } from './support/flow-tracker';
 import { parseInput } from './support/input';
-import { sendReconciled } from './support/reconcile';
-import { about, Notifications, waitForProvider } from './support/waits';
+import { Notifications } from './support/waits';
 import { cardClosure } from './card-closure';
-import { cardDeposit, SETTLEMENT_DEFAULTS } from './card-deposit';
+import { stepsFor } from './providers';
+import { cardDeposit } from './card-deposit';
+import { SETTLEMENT_DEFAULTS } from './steps/deposit';
 
 const RECENT_LIMIT = 20;
-/** WasabiCard freeze / unfreeze orders (the values every run before `freezeOrder` existed used). */
-const FREEZE_ORDER_DEFAULTS = { deadline: '1h', pollInterval: '10s' };
 
 /**
  * One long-lived workflow per card. Every change to the card goes through it, one at a time, so
@@ -273,60 +275,18 @@ class Account {
   }
 
   async setFrozen(frozen: boolean): Promise<{ state: CardAccountState }> {
-    const { provider, cardRef } = this.input;
-    if (provider === 'kazepay') {
-      const wanted = frozen ? 'INACTIVE' : 'ACTIVE';
-      await sendReconciled({
-        what: frozen ? 'freeze' : 'unfreeze',
+    await stepsFor(this.input.provider, 'account').setFrozen(
+      {
+        input: this.input,
         tracker: this.tracker,
-        ...(this.input.reconcile ? { options: this.input.reconcile } : {}),
-        send: () => unkeyedSends.kazepaySetCardStatus({ cardId: cardRef, status: wanted }),
-        reconcile: async () => {
-          const { status } = await reads.kazepayCardStatus({ cardId: cardRef });
-          return status === wanted ? { status } : null;
-        },
-        fromResolution: () => ({ status: wanted }),
-      });
-    } else {
-      const merchantOrderNo = providerOrderKey(
-        workflowInfo().workflowId,
-        `${frozen ? 'freeze' : 'unfreeze'}-${this.carry.operations}`,
-      );
-      const sent = await idempotentSends.wasabiSetFrozen({ merchantOrderNo, cardNo: cardRef, frozen });
-      const wait = waitSettings(this.input.freezeOrder, FREEZE_ORDER_DEFAULTS);
-      const what = frozen ? 'freeze' : 'unfreeze';
-      const order = await waitForProvider({
-        what,
-        deadlineAt: Date.now() + wait.deadlineMs,
-        pollIntervalMs: wait.pollIntervalMs,
         notifications: this.notifications,
-        poll: (a) => a.wasabiOrder({ merchantOrderNo, untilFinal: true }),
-        read: () => reads.wasabiOrder({ merchantOrderNo, untilFinal: false }),
-        isFinal: (o) => o.status === 'success' || o.status === 'fail',
-        about: about.order(sent),
-      }).catch((error: unknown) => {
-        // The wait's deadline passed (the poll's schedule-to-close): the update fails with the
-        // contract's type (DeadlineExceeded, or ProviderUnavailable if the provider kept failing)
-        // and the account keeps its state. The order may still finish at WasabiCard later.
-        if (!isDeadline(error)) throw error;
-        this.remember(what, merchantOrderNo, 'TIMED_OUT');
-        throw ApplicationFailure.create({
-          type: classify(error),
-          message: `WasabiCard ${what} order ${merchantOrderNo} did not finish in time`,
-          nonRetryable: true,
-        });
-      });
-      if (order.status !== 'success') {
-        this.remember(frozen ? 'freeze' : 'unfreeze', order.orderNo, 'FAILED');
-        throw ApplicationFailure.create({
-          type: FAILURE_TYPES.providerRejected,
-          message: `WasabiCard refused to ${frozen ? 'freeze' : 'unfreeze'} the card: ${order.description ?? 'no reason given'}`,
-          nonRetryable: true,
-        });
-      }
-    }
+        operations: this.carry.operations,
+        remember: (op, ref, outcome) => this.remember(op, ref, outcome),
+      },
+      frozen,
+    );
     this.setState(frozen ? 'FROZEN' : 'ACTIVE');
-    this.remember(frozen ? 'freeze' : 'unfreeze', cardRef, 'OK');
+    this.remember(frozen ? 'freeze' : 'unfreeze', this.input.cardRef, 'OK');
     return { state: this.carry.state };
   }
 

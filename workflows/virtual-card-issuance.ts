@@ -1,144 +1,41 @@
-import { CancellationScope, workflowInfo } from '@temporalio/workflow';
-import { FAILURE_TYPES } from '../src/contract/failures';
+// The virtual-card issuance flow: check the card type and the cardholder, open the card, follow
+// the order until the card is issued or the order fails. The provider's steps come from the
+// registry (workflows/providers.ts); a provider that issues no virtual cards says so there.
+import { CancellationScope } from '@temporalio/workflow';
 import {
   type IssuanceInput,
-  type IssuanceParsedInput,
   type IssuanceResult,
   type IssuanceState,
   issuanceInputSchema,
 } from '../src/contract/issuance';
-import { Decimal } from '../src/contract/money';
-import { providerOrderKey } from '../src/contract/workflow-ids';
-import type { WasabiCardTypeSummary } from '../activities/interface';
-import { idempotentSends, reads } from './support/activities';
-import { waitSettings } from './support/durations';
-import { endWithFailure, failFlow } from './support/failures';
+import { stepsFor } from './providers';
+import type { IssuanceTracker } from './steps/issuance';
+import { endWithFailure } from './support/failures';
 import { FlowTracker } from './support/flow-tracker';
 import { parseInput } from './support/input';
-import { wasabiOrderUnknown } from './support/unknown-status';
-import { about, Notifications, waitForProvider } from './support/waits';
+import { Notifications } from './support/waits';
 
-const ORDER_DEFAULTS = { deadline: '1h', pollInterval: '15s' };
-
-/** Open a WasabiCard virtual card and follow the order until it succeeds or fails. */
+/** Open a virtual card and follow the order until it succeeds or fails. */
 export async function virtualCardIssuance(rawInput: IssuanceInput): Promise<IssuanceResult> {
   const input = parseInput(issuanceInputSchema, rawInput, 'virtualCardIssuance input');
-  const tracker = new FlowTracker<IssuanceState>('virtualCardIssuance', 'wasabi', 'CHECKING', {
-    customerRef: input.customerRef,
-  });
+  const tracker: IssuanceTracker = new FlowTracker<IssuanceState>(
+    'virtualCardIssuance',
+    input.provider,
+    'CHECKING',
+    { customerRef: input.customerRef },
+  );
   const notifications = new Notifications();
   // Until the order is sent the flow has only read the provider: a failure then frees the requestRef.
   let sending = false;
   try {
-    const cardType = await reads.wasabiCardType({ cardTypeId: input.cardTypeId });
-    checkAgainstCardType(tracker, cardType, input.initialDeposit);
-    if (cardType.needCardHolder) {
-      if (!input.holderId) {
-        failFlow(
-          tracker,
-          FAILURE_TYPES.preconditionFailed,
-          `card type ${input.cardTypeId} needs a cardholder (holderId)`,
-        );
-      }
-      const holder = await reads.wasabiHolderStatus({ holderId: input.holderId, untilDecided: false });
-      if (holder.status !== 'pass_audit') {
-        failFlow(
-          tracker,
-          FAILURE_TYPES.preconditionFailed,
-          `cardholder ${input.holderId} has not passed review (${holder.status})`,
-        );
-      }
-    }
-
+    const open = await stepsFor(input.provider, 'issuance').prepare(input, tracker);
     // From here on money moves (card price, initial deposit): shielded from cancellation, still
     // bounded by the order's deadline, and reported with `cancelRequested`.
     sending = true;
-    const result = await CancellationScope.nonCancellable(() =>
-      openAndFollow(input, tracker, notifications, cardType),
-    );
+    const result = await CancellationScope.nonCancellable(() => open(notifications));
     const cancelRequested = CancellationScope.current().consideredCancelled;
     return cancelRequested ? { ...result, cancelRequested } : result;
   } catch (error) {
     endWithFailure(tracker, error, `issuance in state ${tracker.state}`, { nothingSent: !sending });
-  }
-}
-
-async function openAndFollow(
-  input: IssuanceParsedInput,
-  tracker: FlowTracker<IssuanceState>,
-  notifications: Notifications,
-  cardType: WasabiCardTypeSummary,
-): Promise<IssuanceResult> {
-  tracker.set('OPENING');
-  const merchantOrderNo = providerOrderKey(workflowInfo().workflowId, 'open');
-  const sent = await idempotentSends.wasabiOpenCard({
-    merchantOrderNo,
-    cardTypeId: input.cardTypeId,
-    amount: input.initialDeposit,
-    ...(input.holderId ? { holderId: input.holderId } : {}),
-  });
-  tracker.set('WAITING_FOR_ORDER', `order ${merchantOrderNo}`);
-  const wait = waitSettings(input.order, ORDER_DEFAULTS);
-  const order = await waitForProvider({
-    what: 'card order',
-    deadlineAt: Date.now() + wait.deadlineMs,
-    pollIntervalMs: wait.pollIntervalMs,
-    notifications,
-    poll: (a) => a.wasabiOrder({ merchantOrderNo, untilFinal: true, needCardNo: true }),
-    read: () => reads.wasabiOrder({ merchantOrderNo, untilFinal: false, needCardNo: true }),
-    // A success that names no card yet is not an outcome: the card exists, its number follows.
-    isFinal: (o) => (o.status === 'success' && o.cardNo !== undefined) || o.status === 'fail',
-    about: about.order(sent),
-    unknownAtDeadline: wasabiOrderUnknown(tracker, merchantOrderNo, undefined, true),
-  });
-  const common = {
-    provider: 'wasabi' as const,
-    orderNo: order.orderNo,
-    merchantOrderNo,
-    currency: order.currency ?? cardType.currency,
-    amount: order.amount ?? input.initialDeposit,
-    ...(order.fee ? { fee: order.fee } : {}),
-  };
-  if (order.status === 'success' && order.cardNo) {
-    tracker.setCardRef(order.cardNo);
-    tracker.set('ISSUED', `card ${order.cardNo}`);
-    return { outcome: 'ISSUED', cardRef: order.cardNo, ...common };
-  }
-  const reason = order.description ?? 'WasabiCard failed the card order';
-  tracker.set('FAILED', reason);
-  return { outcome: 'FAILED', ...common, reason };
-}
-
-function checkAgainstCardType(
-  tracker: FlowTracker<IssuanceState>,
-  type: WasabiCardTypeSummary,
-  amount: string,
-): void {
-  if (type.status.toLowerCase() !== 'online') {
-    failFlow(tracker, FAILURE_TYPES.preconditionFailed, `card type ${type.cardTypeId} is ${type.status}`);
-  }
-  const value = new Decimal(amount);
-  const min = type.depositAmountMinQuotaForActiveCard;
-  const max = type.depositAmountMaxQuotaForActiveCard;
-  if (min !== undefined && value.lt(min)) {
-    failFlow(
-      tracker,
-      FAILURE_TYPES.validationFailed,
-      `initialDeposit: below the card type minimum of ${min}`,
-    );
-  }
-  if (max !== undefined && value.gt(max)) {
-    failFlow(
-      tracker,
-      FAILURE_TYPES.validationFailed,
-      `initialDeposit: above the card type maximum of ${max}`,
-    );
-  }
-  if (type.rechargeDigital !== undefined && value.decimalPlaces() > type.rechargeDigital) {
-    failFlow(
-      tracker,
-      FAILURE_TYPES.validationFailed,
-      `initialDeposit: at most ${type.rechargeDigital} decimal places`,
-    );
   }
 }

@@ -9,7 +9,7 @@ import type { DataConverter } from '@temporalio/common';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../activities';
-import type { KazepayConventions } from '../../activities/kazepay-activities';
+import type { KazepayConventions } from '../../activities/kazepay/activities';
 import { TASK_QUEUE } from '../../src/contract';
 import { FileDocumentStore } from '../../src/documents/file-document-store';
 import { KazepayClient, type KazepayClientOptions } from '../../src/providers/kazepay/client';

@@ -8,8 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { createKazepayActivities } from '../../activities/kazepay-activities';
-import { createWasabiActivities } from '../../activities/wasabi-activities';
+import { createKazepayActivities } from '../../activities/kazepay/activities';
+import { createWasabiActivities } from '../../activities/wasabi/activities';
 import { kazepayTarget, wasabiTarget } from '../../src/api/webhook-targets';
 import {
   ProviderDuplicateOrderError,

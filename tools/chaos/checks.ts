@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Decimal } from '../../src/contract/money';
-import { IN_TRANSIT_ACCOUNT } from '../sandbox/kazepay/state';
+import { IN_TRANSIT_ACCOUNT } from '../sandbox/kazepay/model';
 import type { CanarySet } from './canaries';
 import type { ChaosStack } from './harness';
 import type { FlowOutcome, LifecycleRecord } from './lifecycles';

@@ -106,7 +106,7 @@ export function wasabiWebhookSettings(config: WasabiEnv) {
   return { ackVariant: config.WASABI_WEBHOOK_ACK, categoryAliases: config.WASABI_WEBHOOK_CATEGORY_ALIASES };
 }
 
-/** The names the activities map onto the workflows' (see activities/wasabi-activities.ts). */
+/** The names the activities map onto the workflows' (see activities/wasabi/activities.ts). */
 export function wasabiNamesFromEnv(config: WasabiEnv) {
   return {
     holderApproved: config.WASABI_HOLDER_APPROVED_STATUS,

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
-import { createKazepayActivities, type KazepayConventions } from '../../../activities/kazepay-activities';
+import { createKazepayActivities, type KazepayConventions } from '../../../activities/kazepay/activities';
 import type { KazepayClient } from '../../../src/providers/kazepay/client';
 
 type Row = Awaited<ReturnType<KazepayClient['queryTransactions']>>[number];

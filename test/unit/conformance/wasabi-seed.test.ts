@@ -14,7 +14,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { z } from 'zod';
-import { createWasabiActivities } from '../../../activities/wasabi-activities';
+import { createWasabiActivities } from '../../../activities/wasabi/activities';
 import { parseProviderJson } from '../../../src/providers/json';
 import { WasabiClient } from '../../../src/providers/wasabi/client';
 import { WASABI_PATHS } from '../../../src/providers/wasabi/paths';

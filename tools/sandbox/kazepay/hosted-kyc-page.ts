@@ -4,7 +4,8 @@
 // review exactly as the review timer does (status change, kycStatusNotify webhook). Self-contained
 // HTML (no scripts, styles inline, no external asset), and no identity data but a masked email.
 import type { SandboxRequest, SandboxResponse } from '../common/http-server';
-import { HOSTED_KYC_PATH, type Cardholder, type KazepayState } from './state';
+import { HOSTED_KYC_PATH, type Cardholder } from './model';
+import type { KazepayState } from './state';
 
 const DECISIONS = { pass: 'PASSED', reject: 'REJECTED' } as const;
 

@@ -1,8 +1,8 @@
 // WasabiCard activities. Every call that creates something carries a merchantOrderNo derived
 // from the workflow id and step, and each attempt first looks that key up: a retry after a lost
 // answer finds the order instead of sending it twice (and WasabiCard refuses a reused key anyway).
-import { type Applicant, unknownStatus, WASABI_ORDER_STATES } from '../src/contract';
-import type { DocumentStore } from '../src/documents/document-store';
+import { type Applicant, unknownStatus, WASABI_ORDER_STATES } from '../../src/contract';
+import type { DocumentStore } from '../../src/documents/document-store';
 import { setTimeout as delay } from 'node:timers/promises';
 import {
   ProviderAmbiguousError,
@@ -10,18 +10,15 @@ import {
   ProviderRejectedError,
   ProviderRetryableError,
   ProviderValidationError,
-} from '../src/providers/errors';
-import type { WasabiClient } from '../src/providers/wasabi/client';
-import type { WasabiCardTypeV2, WasabiOrder } from '../src/providers/wasabi/schemas/card';
-import { V1_TRANSACTION_TYPES, type V1TransactionType } from '../src/providers/wasabi/schemas/requests';
-import type { SecretStore } from '../src/security/secret-store';
-import { useSecret } from './secrets';
-import type { CardflowActivities, KycFileIds, WasabiOrderSummary } from './interface';
-import { preconditionFailed, stillPending, unknownStatusPending } from './still-pending';
-
-type WasabiActivities = {
-  [K in keyof CardflowActivities as K extends `wasabi${string}` ? K : never]: CardflowActivities[K];
-};
+} from '../../src/providers/errors';
+import type { WasabiClient } from '../../src/providers/wasabi/client';
+import type { WasabiCardTypeV2, WasabiOrder } from '../../src/providers/wasabi/schemas/card';
+import { V1_TRANSACTION_TYPES, type V1TransactionType } from '../../src/providers/wasabi/schemas/requests';
+import type { SecretStore } from '../../src/security/secret-store';
+import { useSecret } from '../secrets';
+import type { KycFileIds } from '../kyc-files';
+import type { WasabiActivities, WasabiOrderSummary } from './interface';
+import { preconditionFailed, stillPending, unknownStatusPending } from '../still-pending';
 
 /**
  * WasabiCard's names the seed does not show (its Card Management pages list no cardholder or

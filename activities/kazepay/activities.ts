@@ -1,29 +1,25 @@
 // KazePay U-Card activities: one provider call or one check each, on the typed client.
 import { Context } from '@temporalio/activity';
-import { Decimal, KAZEPAY_CARD_STATES, unknownStatus } from '../src/contract';
-import type { Applicant } from '../src/contract';
-import type { DocumentStore } from '../src/documents/document-store';
+import { Decimal, KAZEPAY_CARD_STATES, unknownStatus } from '../../src/contract';
+import type { Applicant } from '../../src/contract';
+import type { DocumentStore } from '../../src/documents/document-store';
 import {
   ProviderAmbiguousError,
   ProviderRejectedError,
   ProviderRetryableError,
   ProviderValidationError,
-} from '../src/providers/errors';
-import type { KazepayClient } from '../src/providers/kazepay/client';
+} from '../../src/providers/errors';
+import type { KazepayClient } from '../../src/providers/kazepay/client';
 import {
   KAZEPAY_ERROR_CODES,
   KAZEPAY_STATUS_NAMES,
   KAZEPAY_TRANSACTION_TYPES,
-} from '../src/providers/kazepay/conventions';
-import type { SecretStore } from '../src/security/secret-store';
-import { useSecret } from './secrets';
-import { sendUnkeyed } from './unkeyed-send';
-import type { CardflowActivities, KazepayRechargeRecord } from './interface';
-import { preconditionFailed, stillPending, unknownStatusPending } from './still-pending';
-
-type KazepayActivities = {
-  [K in keyof CardflowActivities as K extends `kazepay${string}` ? K : never]: CardflowActivities[K];
-};
+} from '../../src/providers/kazepay/conventions';
+import type { SecretStore } from '../../src/security/secret-store';
+import { useSecret } from '../secrets';
+import { sendUnkeyed } from '../unkeyed-send';
+import type { KazepayActivities, KazepayRechargeRecord } from './interface';
+import { preconditionFailed, stillPending, unknownStatusPending } from '../still-pending';
 
 /**
  * KazePay's names for things its appendix would list (UNCONFIRMED: not published). Defaults come

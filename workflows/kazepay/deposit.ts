@@ -1,0 +1,72 @@
+// KazePay's deposit steps: a recharge has no idempotency key, so the card's recharges are noted
+// before sending and a lost answer is reconciled against them.
+import { FAILURE_TYPES } from '../../src/contract/failures';
+import { reads, unkeyedSends } from '../support/activities';
+import { failFlow } from '../support/failures';
+import { sendReconciled } from '../support/reconcile';
+import { about, waitForProvider } from '../support/waits';
+import { type DepositSteps, finishDeposit, settlementWait } from '../steps/deposit';
+import { kazepayRechargeUnknown } from './unknown-status';
+
+export const kazepayDeposit: DepositSteps = {
+  async prepare(input, tracker) {
+    const cardId = input.cardRef;
+    const { status } = await reads.kazepayCardStatus({ cardId });
+    if (status !== 'ACTIVE')
+      failFlow(tracker, FAILURE_TYPES.preconditionFailed, `card ${cardId} is ${status}, not ACTIVE`);
+    // What is already on the card, so a recharge whose answer is lost can be told apart.
+    const snapshot = await reads.kazepayRechargeSnapshot({ cardId });
+    return async (notifications) => {
+      tracker.set('SENDING');
+      const sent = await sendReconciled({
+        what: `recharge of ${input.amount} ${input.currency}`,
+        tracker,
+        ...(input.reconcile ? { options: input.reconcile } : {}),
+        send: () => unkeyedSends.kazepayRecharge({ cardId, currency: input.currency, amount: input.amount }),
+        reconcile: () =>
+          reads.kazepayFindRecharge({
+            cardId,
+            currency: input.currency,
+            amount: input.amount,
+            knownTransactionIds: snapshot.transactionIds,
+            since: snapshot.since,
+          }),
+        needsTransactionId: true,
+        fromResolution: (r) => ({
+          transactionId: r.transactionId!,
+          status: 'PENDING',
+          currency: input.currency,
+        }),
+      });
+      tracker.set('WAITING_FOR_SETTLEMENT', `transaction ${sent.transactionId}`);
+      // Only SUCCESS and FAILED (the configured names) are outcomes; anything else is waited out.
+      const isFinal = (r: { status: string }) => r.status === 'SUCCESS' || r.status === 'FAILED';
+      const final = isFinal(sent)
+        ? sent
+        : await waitForProvider({
+            what: 'deposit settlement',
+            ...settlementWait(input),
+            notifications,
+            poll: (a) =>
+              a.kazepayRechargeStatus({ cardId, transactionId: sent.transactionId, untilFinal: true }),
+            read: () =>
+              reads.kazepayRechargeStatus({ cardId, transactionId: sent.transactionId, untilFinal: false }),
+            isFinal,
+            about: about.kazepayTransaction(cardId, sent.transactionId),
+            unknownAtDeadline: kazepayRechargeUnknown(tracker, sent, input.reconcile),
+          });
+      return finishDeposit(tracker, {
+        outcome: final.status === 'SUCCESS' ? 'SETTLED' : 'FAILED',
+        provider: 'kazepay',
+        cardRef: cardId,
+        depositRef: input.depositRef,
+        amount: input.amount,
+        currency: input.currency,
+        providerTransactionId: sent.transactionId,
+        ...(final.amount ? { receivedAmount: final.amount } : {}),
+        ...(final.fee ? { fee: final.fee } : {}),
+        ...(final.status !== 'SUCCESS' ? { reason: final.reason ?? `KazePay reported ${final.status}` } : {}),
+      });
+    };
+  },
+};

@@ -1,0 +1,118 @@
+// WasabiCard's issuance steps: the card type's opening rules and the cardholder's review are
+// checked first, then one open-card order keyed by the workflow id is sent (a repeat finds it) and
+// followed until it names the card or fails.
+import { workflowInfo } from '@temporalio/workflow';
+import type { WasabiCardTypeSummary } from '../../activities/wasabi/interface';
+import { FAILURE_TYPES } from '../../src/contract/failures';
+import type { IssuanceParsedInput, IssuanceResult } from '../../src/contract/issuance';
+import { Decimal } from '../../src/contract/money';
+import { providerOrderKey } from '../../src/contract/workflow-ids';
+import { idempotentSends, reads } from '../support/activities';
+import { waitSettings } from '../support/durations';
+import { failFlow } from '../support/failures';
+import { about, type Notifications, waitForProvider } from '../support/waits';
+import type { IssuanceSteps, IssuanceTracker } from '../steps/issuance';
+import { wasabiOrderUnknown } from './unknown-status';
+
+const ORDER_DEFAULTS = { deadline: '1h', pollInterval: '15s' };
+
+export const wasabiIssuance: IssuanceSteps = {
+  async prepare(input, tracker) {
+    const cardType = await reads.wasabiCardType({ cardTypeId: input.cardTypeId });
+    checkAgainstCardType(tracker, cardType, input.initialDeposit);
+    if (cardType.needCardHolder) {
+      if (!input.holderId) {
+        failFlow(
+          tracker,
+          FAILURE_TYPES.preconditionFailed,
+          `card type ${input.cardTypeId} needs a cardholder (holderId)`,
+        );
+      }
+      const holder = await reads.wasabiHolderStatus({ holderId: input.holderId, untilDecided: false });
+      if (holder.status !== 'pass_audit') {
+        failFlow(
+          tracker,
+          FAILURE_TYPES.preconditionFailed,
+          `cardholder ${input.holderId} has not passed review (${holder.status})`,
+        );
+      }
+    }
+    return (notifications) => openAndFollow(input, tracker, notifications, cardType);
+  },
+};
+
+async function openAndFollow(
+  input: IssuanceParsedInput,
+  tracker: IssuanceTracker,
+  notifications: Notifications,
+  cardType: WasabiCardTypeSummary,
+): Promise<IssuanceResult> {
+  tracker.set('OPENING');
+  const merchantOrderNo = providerOrderKey(workflowInfo().workflowId, 'open');
+  const sent = await idempotentSends.wasabiOpenCard({
+    merchantOrderNo,
+    cardTypeId: input.cardTypeId,
+    amount: input.initialDeposit,
+    ...(input.holderId ? { holderId: input.holderId } : {}),
+  });
+  tracker.set('WAITING_FOR_ORDER', `order ${merchantOrderNo}`);
+  const wait = waitSettings(input.order, ORDER_DEFAULTS);
+  const order = await waitForProvider({
+    what: 'card order',
+    deadlineAt: Date.now() + wait.deadlineMs,
+    pollIntervalMs: wait.pollIntervalMs,
+    notifications,
+    poll: (a) => a.wasabiOrder({ merchantOrderNo, untilFinal: true, needCardNo: true }),
+    read: () => reads.wasabiOrder({ merchantOrderNo, untilFinal: false, needCardNo: true }),
+    // A success that names no card yet is not an outcome: the card exists, its number follows.
+    isFinal: (o) => (o.status === 'success' && o.cardNo !== undefined) || o.status === 'fail',
+    about: about.order(sent),
+    unknownAtDeadline: wasabiOrderUnknown(tracker, merchantOrderNo, undefined, true),
+  });
+  const common = {
+    provider: 'wasabi' as const,
+    orderNo: order.orderNo,
+    merchantOrderNo,
+    currency: order.currency ?? cardType.currency,
+    amount: order.amount ?? input.initialDeposit,
+    ...(order.fee ? { fee: order.fee } : {}),
+  };
+  if (order.status === 'success' && order.cardNo) {
+    tracker.setCardRef(order.cardNo);
+    tracker.set('ISSUED', `card ${order.cardNo}`);
+    return { outcome: 'ISSUED', cardRef: order.cardNo, ...common };
+  }
+  const reason = order.description ?? 'WasabiCard failed the card order';
+  tracker.set('FAILED', reason);
+  return { outcome: 'FAILED', ...common, reason };
+}
+
+function checkAgainstCardType(tracker: IssuanceTracker, type: WasabiCardTypeSummary, amount: string): void {
+  if (type.status.toLowerCase() !== 'online') {
+    failFlow(tracker, FAILURE_TYPES.preconditionFailed, `card type ${type.cardTypeId} is ${type.status}`);
+  }
+  const value = new Decimal(amount);
+  const min = type.depositAmountMinQuotaForActiveCard;
+  const max = type.depositAmountMaxQuotaForActiveCard;
+  if (min !== undefined && value.lt(min)) {
+    failFlow(
+      tracker,
+      FAILURE_TYPES.validationFailed,
+      `initialDeposit: below the card type minimum of ${min}`,
+    );
+  }
+  if (max !== undefined && value.gt(max)) {
+    failFlow(
+      tracker,
+      FAILURE_TYPES.validationFailed,
+      `initialDeposit: above the card type maximum of ${max}`,
+    );
+  }
+  if (type.rechargeDigital !== undefined && value.decimalPlaces() > type.rechargeDigital) {
+    failFlow(
+      tracker,
+      FAILURE_TYPES.validationFailed,
+      `initialDeposit: at most ${type.rechargeDigital} decimal places`,
+    );
+  }
+}

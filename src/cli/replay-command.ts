@@ -116,6 +116,7 @@ async function replay(args: string[], io: CliIO, env: NodeJS.ProcessEnv): Promis
   }
   const ownRuntime = installReplayRuntime();
   let ok = 0;
+  let limitReached = false;
   const failed: string[] = [];
   try {
     for await (const r of replayLiveExecutions({
@@ -124,6 +125,9 @@ async function replay(args: string[], io: CliIO, env: NodeJS.ProcessEnv): Promis
       dataConverter,
       filter,
       limit,
+      onLimitReached: () => {
+        limitReached = true;
+      },
     })) {
       const where = `${r.workflowId} (${r.workflowType}, ${r.status}, run ${r.runId})`;
       if (!r.error) {
@@ -149,6 +153,10 @@ async function replay(args: string[], io: CliIO, env: NodeJS.ProcessEnv): Promis
   const replayed = ok + failed.length;
   io.out(`replayed ${replayed}, ok ${ok}, failed ${failed.length}`);
   if (replayed === 0) io.out('no execution matched: nothing was checked');
+  if (limitReached)
+    io.out(
+      `--limit ${limit} reached: older executions that match were not checked (raise --limit or narrow the filter)`,
+    );
   if (failed.length)
     io.err(`cardflow replay: ${failed.length} execution(s) do not replay: ${failed.join(', ')}`);
   return failed.length ? 1 : 0;

@@ -4,6 +4,7 @@
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { DefaultLogger, makeTelemetryFilterString, Runtime, Worker } from '@temporalio/worker';
+import { TASK_QUEUE } from '../contract/common';
 
 /** Which executions to replay; every part is optional and they combine with AND. */
 export interface LiveReplayFilter {
@@ -14,9 +15,12 @@ export interface LiveReplayFilter {
   query?: string;
 }
 
-/** The visibility query for a filter (empty: every execution of the namespace). */
+/**
+ * The visibility query for a filter: cardflow's executions (its task queue; a namespace may hold
+ * other applications' workflows, which this bundle cannot replay), narrowed by the filter.
+ */
 export function visibilityQuery(filter: LiveReplayFilter): string {
-  const parts: string[] = [];
+  const parts: string[] = [`TaskQueue = ${JSON.stringify(TASK_QUEUE)}`];
   if (filter.workflowType) parts.push(`WorkflowType = ${JSON.stringify(filter.workflowType)}`);
   if (filter.startedAfter) parts.push(`StartTime > ${JSON.stringify(filter.startedAfter.toISOString())}`);
   if (filter.query) parts.push(`(${filter.query})`);
@@ -46,6 +50,8 @@ export interface LiveReplayOptions {
   filter: LiveReplayFilter;
   /** At most this many executions (newest first, as visibility lists them). */
   limit: number;
+  /** Called when more executions matched than `limit`: the rest were not replayed. */
+  onLimitReached?: () => void;
 }
 
 /** Replays each matching execution in turn, yielding one result per execution. */
@@ -57,8 +63,11 @@ export async function* replayLiveExecutions(options: LiveReplayOptions): AsyncGe
   const pending: WorkflowExecutionInfo[] = [];
   async function* histories() {
     let taken = 0;
-    for await (const execution of client.workflow.list(query ? { query } : {})) {
-      if (taken++ >= options.limit) return;
+    for await (const execution of client.workflow.list({ query })) {
+      if (taken++ >= options.limit) {
+        options.onLimitReached?.();
+        return;
+      }
       const history = await client.workflow.getHandle(execution.workflowId, execution.runId).fetchHistory();
       pending.push(execution);
       yield { workflowId: execution.workflowId, history };

@@ -20,6 +20,7 @@ import { LifecycleEnv, uniqueRef } from '../helpers/lifecycle-env';
 import { startDevServerEnv } from '../helpers/temporal-env';
 import { testOnlyDataConverter, testOnlyKeyring } from '../helpers/test-data-converter';
 
+const OTHER_APP_ID = 'not-cardflow-1';
 let env: TestWorkflowEnvironment;
 let life: LifecycleEnv;
 let depositId: string;
@@ -54,6 +55,11 @@ before(async () => {
   });
   // The account's first workflow task has run: its history has commands to compare.
   await life.client.workflow.getHandle(accountId).query(cardAccountStateQuery);
+  // Another application's workflow in the same namespace: not cardflow's to replay.
+  await life.client.workflow.start('someoneElsesWorkflow', {
+    workflowId: OTHER_APP_ID,
+    taskQueue: 'another-application',
+  });
 });
 after(async () => {
   await life?.close();
@@ -94,6 +100,8 @@ test('every execution of the namespace, closed and running, replays against the 
   assert.deepEqual([ok, failed], [replayed, 0], r.out);
   assert.match(r.out, new RegExp(`^ok +${depositId} \\(cardDeposit, COMPLETED`, 'm'));
   assert.match(r.out, new RegExp(`^ok +${accountId} \\(cardAccount, RUNNING`, 'm'));
+  assert.doesNotMatch(r.out, /--limit \d+ reached/, 'everything that matched was replayed');
+  assert.ok(!r.out.includes(OTHER_APP_ID), 'only executions on the card-lifecycle task queue');
   for (const type of ['kycVerification', 'physicalCardActivation'])
     assert.match(r.out, new RegExp(`\\(${type}, COMPLETED`), `${type} replayed`);
 });
@@ -131,6 +139,7 @@ test('--type, --since, --query and --limit choose the executions', async () => {
   assert.match(byQuery.out, new RegExp(accountId));
   const limited = await replay(['--limit', '2']);
   assert.deepEqual(summary(limited.out), [2, 2, 0], limited.out);
+  assert.match(limited.out, /--limit 2 reached: older executions that match were not checked/);
   const none = await replay(['--type', 'cardClosure']);
   assert.equal(none.code, 0);
   assert.match(none.out, /replayed 0, ok 0, failed 0\nno execution matched/);

@@ -46,6 +46,9 @@ before(async () => {
   life = await LifecycleEnv.start(env, {
     dataConverter: testOnlyDataConverter(),
     wasabi: { autoAdvance: false },
+    // The worker expects KazePay's recharge rows labelled "TopUp"; the sandbox labels them its own
+    // way, so a recharge whose answer was lost is found but not matched: a person decides.
+    kazepayConventions: { rechargeTransType: 'TopUp' },
   });
   flows = kazepayFlows(life);
 });
@@ -218,10 +221,43 @@ describe('a flow in NEEDS_RECONCILIATION', () => {
     assert.match(statement?.stdout ?? '', /"code"/);
     // Nothing arrived: the balance the operator reads is still 0.
     assert.match(balance?.stdout ?? '', /"avaBalance": "?0"?/);
-    await runStep('reconciliation-resolve', { 'workflow-id': id });
+    await runStep('reconciliation-resolve-not-applied', { 'workflow-id': id });
     const result = (await handle.result()) as { outcome: string };
     assert.equal(result.outcome, 'SETTLED');
     assert.equal(life.kazepay.control.cardBalance(cardId), '8');
+  });
+  test('found, the recharge read in the statement, resolved as applied with its id: not sent again', async () => {
+    const cardId = await flows.activeCard('ops-applied');
+    const recharges = () =>
+      life.kazepay.control.requests().filter((r) => r.apiCode === 'cardRecharge').length;
+    const sentBefore = recharges();
+    // The recharge lands, its answer is lost; the row the reads find carries another label.
+    life.kazepay.control.faults.script('cardRecharge', 'applied-no-answer');
+    let handle: WorkflowHandle;
+    try {
+      handle = await kazepayDeposit(cardId, '9.00', { reconcile: { settle: '300ms' } });
+      await untilState(handle, 'NEEDS_RECONCILIATION', 60_000);
+    } finally {
+      life.kazepay.control.faults.clear();
+    }
+    const id = handle.workflowId;
+    const [listed] = await runStep('reconciliation-find');
+    assert.ok(listed?.stdout.includes(id), listed?.stdout);
+    const [statement] = await runStep('reconciliation-read-provider', { 'card-id': cardId });
+    // What the operator looks for: a row of the flow's amount.
+    const body = (JSON.parse(statement?.stdout ?? '{}') as { body?: unknown }).body;
+    const rows = (Array.isArray(body) ? body : Object.values(body ?? {}).find(Array.isArray)) as
+      Array<{ transactionId: string; cardCurrencyAmt: string | number }> | undefined;
+    const row = rows?.find((r) => new Decimal(r.cardCurrencyAmt).eq('9'));
+    assert.ok(row, `the statement shows the recharge: ${statement?.stdout}`);
+    await runStep('reconciliation-resolve-applied', {
+      'workflow-id': id,
+      'transaction-id': row.transactionId,
+    });
+    const result = (await handle.result()) as { outcome: string; providerTransactionId?: string };
+    assert.deepEqual([result.outcome, result.providerTransactionId], ['SETTLED', row.transactionId]);
+    assert.equal(recharges() - sentBefore, 1, 'sent once');
+    assert.equal(life.kazepay.control.cardBalance(cardId), '9');
   });
 });
 

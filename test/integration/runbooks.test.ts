@@ -314,7 +314,12 @@ describe('a provider outage', () => {
     } finally {
       life.kazepay.control.faults.clear();
     }
-    await runStep('outage-resume');
+    const [, batches] = await runStep('outage-resume');
+    assert.match(
+      batches?.stdout ?? '',
+      /^\s+[0-9a-f-]{36}\s+(Running|Completed)\s/m,
+      'the batch job is listed',
+    );
     assert.equal(((await handle.result()) as { outcome: string }).outcome, 'SETTLED');
     // The batch reset started the read over (attempt 1), it did not wait for its next retry.
     assert.equal(await lastAttemptOf(handle, 'kazepayCardStatus'), 1);

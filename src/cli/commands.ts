@@ -4,6 +4,7 @@ import { codecServerCommand } from './codec-server-command';
 import type { CliCommand } from './command';
 import { flowsCommand } from './flows-command';
 import { providerCommand } from './provider-command';
+import { replayCommand } from './replay-command';
 
 /**
  * The product's `cardflow` sub-commands by name: what the image ships. The development tools
@@ -12,6 +13,7 @@ import { providerCommand } from './provider-command';
 export const commands: Record<string, CliCommand> = {
   flows: flowsCommand,
   provider: providerCommand,
+  replay: replayCommand,
   'codec-server': codecServerCommand,
   worker: workerCommand,
   api: apiCommand,

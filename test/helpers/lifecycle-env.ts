@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataConverter } from '@temporalio/common';
-import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Worker, type WorkerOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../activities';
 import type { KazepayConventions } from '../../activities/kazepay/activities';
@@ -51,13 +51,17 @@ export interface LifecycleEnvOptions {
 
 export class LifecycleEnv {
   private running?: Promise<void>;
+  /** How the worker was made, so restartWorker can make it again with another bundle. */
+  private workerOptions!: WorkerOptions;
+  /** The KAZEPAY_* settings of a process that calls this sandbox as the worker does (the product CLI). */
+  kazepayEnv!: NodeJS.ProcessEnv;
   /** The WasabiCard client the worker's activities use (tests read the provider through it too). */
   wasabiClient!: WasabiClient;
   /** A KazePay client on the sandbox with some options changed (e.g. wrong credentials). */
   kazepayClientWith!: (overrides?: Partial<KazepayClientOptions>) => KazepayClient;
   private constructor(
     readonly env: TestWorkflowEnvironment,
-    readonly worker: Worker,
+    public worker: Worker,
     readonly kazepay: KazepaySandbox,
     readonly wasabi: WasabiSandbox,
     readonly documents: FileDocumentStore,
@@ -108,7 +112,7 @@ export class LifecycleEnv {
       documents,
       secrets,
     });
-    const worker = await Worker.create({
+    const workerOptions: WorkerOptions = {
       connection: env.nativeConnection,
       namespace: env.namespace ?? 'default',
       taskQueue: TASK_QUEUE,
@@ -116,12 +120,36 @@ export class LifecycleEnv {
       activities,
       ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
       maxCachedWorkflows: 100,
-    });
+    };
+    const worker = await Worker.create(workerOptions);
     const lifecycle = new LifecycleEnv(env, worker, kazepay, wasabi, documents, secrets, dataDir);
+    lifecycle.workerOptions = workerOptions;
     lifecycle.wasabiClient = wasabiClient;
     lifecycle.kazepayClientWith = kazepayClientWith;
+    lifecycle.kazepayEnv = {
+      KAZEPAY_BASE_URL: `${kazepay.url}/api/gateway`,
+      KAZEPAY_SYS_ID: kazepay.sysId,
+      KAZEPAY_MERCHANT_PRIVATE_KEY: kazepayKeys.privatePem,
+      KAZEPAY_PLATFORM_PUBLIC_KEY: kazepay.platformPublicKeyBase64,
+      KAZEPAY_TIMEOUT: `${timeoutMs}ms`,
+    };
     lifecycle.running = worker.run();
     return lifecycle;
+  }
+
+  /**
+   * Stops the worker and starts another on the same activities, sandboxes and task queue with
+   * `workflowBundle` (a deploy of other workflow code; the product bundle when omitted).
+   */
+  async restartWorker(workflowBundle?: WorkflowBundleWithSourceMap): Promise<void> {
+    this.worker.shutdown();
+    await this.running;
+    const options = {
+      ...this.workerOptions,
+      workflowBundle: workflowBundle ?? (await bundleOnce(require.resolve('../../workflows'))),
+    };
+    this.worker = await Worker.create(options);
+    this.running = this.worker.run();
   }
 
   get client() {

@@ -47,6 +47,8 @@ export interface LifecycleEnvOptions {
   kazepayConventions?: Partial<KazepayConventions>;
   /** A pre-built workflow bundle. Default: the product workflows bundled once per process. */
   workflowBundle?: WorkflowBundleWithSourceMap;
+  /** False: no worker here; the test runs its own (e.g. versioned ones) over `activityDeps`. */
+  startWorker?: boolean;
 }
 
 export class LifecycleEnv {
@@ -57,7 +59,8 @@ export class LifecycleEnv {
   kazepayClientWith!: (overrides?: Partial<KazepayClientOptions>) => KazepayClient;
   private constructor(
     readonly env: TestWorkflowEnvironment,
-    readonly worker: Worker,
+    /** Absent when started with `startWorker: false`. */
+    readonly worker: Worker | undefined,
     readonly kazepay: KazepaySandbox,
     readonly wasabi: WasabiSandbox,
     readonly documents: FileDocumentStore,
@@ -108,19 +111,22 @@ export class LifecycleEnv {
       documents,
       secrets,
     });
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      namespace: env.namespace ?? 'default',
-      taskQueue: TASK_QUEUE,
-      workflowBundle: options.workflowBundle ?? (await bundleOnce(require.resolve('../../workflows'))),
-      activities,
-      ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
-      maxCachedWorkflows: 100,
-    });
+    const worker =
+      options.startWorker === false
+        ? undefined
+        : await Worker.create({
+            connection: env.nativeConnection,
+            namespace: env.namespace ?? 'default',
+            taskQueue: TASK_QUEUE,
+            workflowBundle: options.workflowBundle ?? (await bundleOnce(require.resolve('../../workflows'))),
+            activities,
+            ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
+            maxCachedWorkflows: 100,
+          });
     const lifecycle = new LifecycleEnv(env, worker, kazepay, wasabi, documents, secrets, dataDir);
     lifecycle.wasabiClient = wasabiClient;
     lifecycle.kazepayClientWith = kazepayClientWith;
-    lifecycle.running = worker.run();
+    lifecycle.running = worker?.run();
     return lifecycle;
   }
 
@@ -154,7 +160,7 @@ export class LifecycleEnv {
   }
 
   async close(): Promise<void> {
-    this.worker.shutdown();
+    this.worker?.shutdown();
     await this.running;
     await Promise.all([this.kazepay.close(), this.wasabi.close(), this.secrets.close()]);
     rmSync(this.dataDir, { recursive: true, force: true });

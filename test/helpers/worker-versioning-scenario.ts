@@ -212,6 +212,18 @@ export async function runWorkerVersioningScenario(
     log('v1: a deposit waits for settlement, a KYC for its review');
 
     await startBuild('v2', v2Bundle);
+    // A ramp first, as the runbook goes; set-current then takes over from the ramping version.
+    await eventually(
+      'ramp v2 25',
+      async () => ((await deploy('ramp', 'v2', '25')).code === 0 ? true : undefined),
+      60_000,
+    );
+    const ramping = JSON.parse((await deploy('describe', '--json')).out) as { ramping?: unknown };
+    assert.deepEqual(ramping.ramping, { buildId: 'v2', percentage: 25 });
+    const unknown = await deploy('set-current', 'v9');
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.err, /set cardflow-test-\w+:v9 current: (not found|refused by the server)/);
+    log(`v2 ramping at 25%; an unknown build is refused: ${unknown.err}`);
     await makeCurrent('v2');
     const switchedAt = Date.now();
     const described = await deploy('describe', '--json');

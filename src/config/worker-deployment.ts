@@ -30,15 +30,16 @@ export const workerDeploymentEnvSchema = z.object({
 export type WorkerDeploymentConfig = z.output<typeof workerDeploymentEnvSchema>;
 
 /**
- * The worker's deployment options, or undefined when versioning is off. A workflow type that
- * declares no behaviour (workflows/versioning.ts declares one for each product type) is pinned:
- * code it did not start on must never replay it unannounced.
+ * The worker's deployment options, or undefined when versioning is off. Each product workflow
+ * declares its behaviour (workflows/versioning.ts); the default applies to a run that declared
+ * none because it began on an unversioned worker (before versioning was switched on): such a run
+ * moves with the current version rather than holding the first versioned build until it ends.
  */
 export function workerDeploymentOptions(config: WorkerDeploymentConfig): WorkerDeploymentOptions | undefined {
   if (!config.CARDFLOW_BUILD_ID) return undefined;
   return {
     useWorkerVersioning: true,
     version: { deploymentName: config.CARDFLOW_DEPLOYMENT_NAME, buildId: config.CARDFLOW_BUILD_ID },
-    defaultVersioningBehavior: 'PINNED',
+    defaultVersioningBehavior: 'AUTO_UPGRADE',
   };
 }

@@ -115,7 +115,7 @@ test('Worker Versioning is off without CARDFLOW_BUILD_ID; with it the worker dec
   assert.deepEqual(workerDeploymentOptions(on.deployment), {
     useWorkerVersioning: true,
     version: { deploymentName: 'cardflow', buildId: '2026.12.05-a1b2c3d' },
-    defaultVersioningBehavior: 'PINNED',
+    defaultVersioningBehavior: 'AUTO_UPGRADE',
   });
 });
 

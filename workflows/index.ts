@@ -13,6 +13,7 @@ import type * as CardDeposit from './card-deposit';
 import type * as KycVerification from './kyc-verification';
 import type * as PhysicalCardActivation from './physical-card-activation';
 import type * as VirtualCardIssuance from './virtual-card-issuance';
+import { declareVersioningBehaviors } from './versioning';
 
 export function cardAccount(...args: Parameters<typeof CardAccount.cardAccount>) {
   return (require('./card-account') as typeof CardAccount).cardAccount(...args);
@@ -41,3 +42,12 @@ export function physicalCardActivation(
 export function virtualCardIssuance(...args: Parameters<typeof VirtualCardIssuance.virtualCardIssuance>) {
   return (require('./virtual-card-issuance') as typeof VirtualCardIssuance).virtualCardIssuance(...args);
 }
+
+declareVersioningBehaviors({
+  cardAccount,
+  cardClosure,
+  cardDeposit,
+  kycVerification,
+  physicalCardActivation,
+  virtualCardIssuance,
+});

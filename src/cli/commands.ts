@@ -1,6 +1,7 @@
 import { apiCommand } from './api-command';
 import { workerCommand } from './worker-command';
 import { codecServerCommand } from './codec-server-command';
+import { deployCommand } from './deploy-command';
 import type { CliCommand } from './command';
 import { flowsCommand } from './flows-command';
 import { providerCommand } from './provider-command';
@@ -17,4 +18,5 @@ export const commands: Record<string, CliCommand> = {
   'codec-server': codecServerCommand,
   worker: workerCommand,
   api: apiCommand,
+  deploy: deployCommand,
 };

@@ -16,6 +16,7 @@
 //   CARDFLOW_WORKFLOW_BUNDLE_PATH         the pre-built bundle (default <project>/dist/workflow-bundle.js)
 //   CARDFLOW_WORKER_MAX_ACTIVITIES_PER_SECOND             this worker's cap, or off (default off)
 //   CARDFLOW_WORKER_MAX_TASK_QUEUE_ACTIVITIES_PER_SECOND  cap across all workers, or off (default 50)
+//   CARDFLOW_DEPLOYMENT_NAME, CARDFLOW_BUILD_ID           Worker Versioning (worker-deployment.ts)
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join, resolve } from 'node:path';
@@ -63,6 +64,11 @@ import {
   parseOptionalSection,
   splitHostPort,
 } from '../config/env';
+import {
+  type WorkerDeploymentConfig,
+  workerDeploymentEnvSchema,
+  workerDeploymentOptions,
+} from '../config/worker-deployment';
 import { createLogger, type Logger } from '../logging/logger';
 import { projectRoot } from '../config/project-root';
 import { connectWorker, type TemporalTarget, temporalTarget } from '../config/temporal-connection';
@@ -96,6 +102,7 @@ export interface WorkerSettings {
   core: CoreConfig;
   worker: WorkerConfig;
   process: WorkerProcessConfig;
+  deployment: WorkerDeploymentConfig;
   /** Absent: KazePay is not configured on this worker (its activities fail as ProviderNotConfigured). */
   kazepay?: KazepayEnv;
   wasabi?: WasabiEnv;
@@ -112,7 +119,15 @@ export function loadWorkerSettings(
   const config = new ConfigProblems();
   const attempt = <T>(read: () => T) => config.attempt(read);
   const base = attempt(() =>
-    parseEnv({ core: coreEnvSchema, worker: workerEnvSchema, process: workerProcessEnvSchema }, env),
+    parseEnv(
+      {
+        core: coreEnvSchema,
+        worker: workerEnvSchema,
+        process: workerProcessEnvSchema,
+        deployment: workerDeploymentEnvSchema,
+      },
+      env,
+    ),
   );
   const kazepay = attempt(() => parseOptionalSection(kazepayEnvSchema, env));
   const wasabi = attempt(() => parseOptionalSection(wasabiEnvSchema, env));
@@ -151,6 +166,8 @@ export interface WorkerState {
   namespace: string;
   providers: { kazepay: boolean; wasabi: boolean };
   bundle?: 'prebuilt' | 'built';
+  /** The Worker Deployment version it serves, when versioning is on. */
+  deployment?: { name: string; buildId: string };
 }
 
 export interface RunningWorker {
@@ -244,12 +261,18 @@ export async function startWorker(
   };
   let worker: Worker | undefined;
   let bundleSource: WorkerState['bundle'];
+  const deploymentOptions = workerDeploymentOptions(settings.deployment);
+  const deployment = deploymentOptions && {
+    name: deploymentOptions.version.deploymentName,
+    buildId: deploymentOptions.version.buildId,
+  };
   const state = (): WorkerState => ({
     status: worker ? worker.getState() : 'STARTING',
     taskQueue: TASK_QUEUE,
     namespace: settings.temporal.namespace,
     providers,
     ...(bundleSource ? { bundle: bundleSource } : {}),
+    ...(deployment ? { deployment } : {}),
   });
 
   const release: Array<() => Promise<unknown>> = [];
@@ -331,6 +354,7 @@ export async function startWorker(
       shutdownGraceTime: settings.worker.CARDFLOW_WORKER_SHUTDOWN_GRACE,
       ...(perWorker === 'off' ? {} : { maxActivitiesPerSecond: perWorker }),
       ...(perQueue === 'off' ? {} : { maxTaskQueueActivitiesPerSecond: perQueue }),
+      ...(deploymentOptions ? { workerDeploymentOptions: deploymentOptions } : {}),
     };
     worker = await Worker.create(options);
     const running = worker.run();
@@ -344,6 +368,7 @@ export async function startWorker(
         address: settings.temporal.address,
         providers,
         bundle: source,
+        deployment: deployment ?? 'unversioned',
         health: healthAddress ?? 'off',
         metrics: settings.core.CARDFLOW_METRICS_BIND_ADDRESS,
       },

@@ -8,7 +8,10 @@
 //   2. complete lifecycles of both providers through the API (the chaos suite's drivers);
 //   3. lifecycles through the API while, one after another: a history host is SIGKILLed (every
 //      shard must move to the other) and started again, PostgreSQL restarts, a worker process is
-//      SIGKILLed and started again, the frontend restarts.
+//      SIGKILLed and started again, the frontend restarts;
+//   4. Worker Versioning (test/helpers/worker-versioning-scenario.ts) in a namespace of its own,
+//      so the stack's unversioned workers keep theirs: a pinned deposit finishes on v1 while v2
+//      serves new flows, an auto-upgrading KYC moves to v2, v1 drains.
 // After each phase: every lifecycle completed, nothing still running, no workflow task failure,
 // zero duplicate provider effects, both sandbox ledgers balance and match what the flows reported
 // (the chaos suite's checks), no canary secret in any history or log, and no API answer other than
@@ -20,6 +23,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { CanarySet } from '../../tools/chaos/canaries';
 import { type CheckResults, runChecks } from '../../tools/chaos/checks';
 import {
@@ -38,6 +42,9 @@ import { freePort } from '../../tools/dev/ports';
 import { seededRandom } from '../../tools/sandbox/common/random';
 import { loadCodecKeyring } from '../../src/security/codec-keys';
 import { createDataConverter } from '../../src/security/data-converter';
+import { CARD_SEARCH_ATTRIBUTES } from '../../src/contract/search-attributes';
+import { testOnlyDataConverter } from '../helpers/test-data-converter';
+import { runWorkerVersioningScenario } from '../helpers/worker-versioning-scenario';
 
 const SEED = Number(process.env.CARDFLOW_CLUSTER_SEED ?? Date.now() % 1_000_000);
 const BOOT_TIMEOUT = 15 * 60_000; // a server build from nothing takes ~7 min on 2 cores
@@ -365,6 +372,51 @@ test(
         `${records.filter((r) => r.depositScriptedToFail).length}; duplicates ${checks.duplicates}; ledger mismatches ${checks.ledgerMismatches}; ` +
         `boot ${bootMs} ms; seed ${SEED}`,
     );
+  },
+);
+
+test(
+  'Worker Versioning on the cluster: a pinned deposit finishes on v1 while v2 serves new flows, an auto-upgrading KYC moves to v2, v1 drains',
+  { timeout: 240_000 },
+  async () => {
+    const { cluster } = stack;
+    const namespace = 'cardflow-versioning';
+    await cluster.cli(['operator', 'namespace', 'create', '--namespace', namespace, '--retention', '1d']);
+    for (const attribute of CARD_SEARCH_ATTRIBUTES)
+      await cluster.cli([
+        'operator',
+        'search-attribute',
+        'create',
+        '--namespace',
+        namespace,
+        '--name',
+        attribute.name,
+        '--type',
+        'Keyword',
+      ]);
+    const env = await TestWorkflowEnvironment.createFromExistingServer({
+      address: cluster.address,
+      namespace,
+      client: { dataConverter: testOnlyDataConverter() },
+    });
+    try {
+      // Every service learns of a new namespace at its next cache refresh (10 s by default).
+      const until = Date.now() + 60_000;
+      for (;;) {
+        const ready = await env.client.workflowService
+          .countWorkflowExecutions({ namespace, query: `CardState = 'none'` })
+          .then(() => true)
+          .catch(() => false);
+        if (ready) break;
+        assert.ok(Date.now() < until, `namespace ${namespace} never served`);
+        await sleep(1000);
+      }
+      await sleep(10_000);
+      const figures = await runWorkerVersioningScenario(env, (line) => log(`versioning: ${line}`));
+      log(`versioning: ${JSON.stringify(figures)}`);
+    } finally {
+      await env.teardown();
+    }
   },
 );
 

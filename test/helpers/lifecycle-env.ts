@@ -47,6 +47,8 @@ export interface LifecycleEnvOptions {
   kazepayConventions?: Partial<KazepayConventions>;
   /** A pre-built workflow bundle. Default: the product workflows bundled once per process. */
   workflowBundle?: WorkflowBundleWithSourceMap;
+  /** False: no worker here; the test runs its own (e.g. versioned ones) over `activityDeps`. */
+  startWorker?: boolean;
 }
 
 export class LifecycleEnv {
@@ -61,7 +63,8 @@ export class LifecycleEnv {
   kazepayClientWith!: (overrides?: Partial<KazepayClientOptions>) => KazepayClient;
   private constructor(
     readonly env: TestWorkflowEnvironment,
-    public worker: Worker,
+    /** Absent when started with `startWorker: false`. */
+    public worker: Worker | undefined,
     readonly kazepay: KazepaySandbox,
     readonly wasabi: WasabiSandbox,
     readonly documents: FileDocumentStore,
@@ -121,7 +124,7 @@ export class LifecycleEnv {
       ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
       maxCachedWorkflows: 100,
     };
-    const worker = await Worker.create(workerOptions);
+    const worker = options.startWorker === false ? undefined : await Worker.create(workerOptions);
     const lifecycle = new LifecycleEnv(env, worker, kazepay, wasabi, documents, secrets, dataDir);
     lifecycle.workerOptions = workerOptions;
     lifecycle.wasabiClient = wasabiClient;
@@ -133,7 +136,7 @@ export class LifecycleEnv {
       KAZEPAY_PLATFORM_PUBLIC_KEY: kazepay.platformPublicKeyBase64,
       KAZEPAY_TIMEOUT: `${timeoutMs}ms`,
     };
-    lifecycle.running = worker.run();
+    lifecycle.running = worker?.run();
     return lifecycle;
   }
 
@@ -142,7 +145,7 @@ export class LifecycleEnv {
    * `workflowBundle` (a deploy of other workflow code; the product bundle when omitted).
    */
   async restartWorker(workflowBundle?: WorkflowBundleWithSourceMap): Promise<void> {
-    this.worker.shutdown();
+    this.worker?.shutdown();
     await this.running;
     const options = {
       ...this.workerOptions,
@@ -182,7 +185,7 @@ export class LifecycleEnv {
   }
 
   async close(): Promise<void> {
-    this.worker.shutdown();
+    this.worker?.shutdown();
     await this.running;
     await Promise.all([this.kazepay.close(), this.wasabi.close(), this.secrets.close()]);
     rmSync(this.dataDir, { recursive: true, force: true });

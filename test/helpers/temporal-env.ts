@@ -60,7 +60,8 @@ export function bundleOnce(workflowsPath: string): Promise<WorkflowBundleWithSou
 }
 
 const noop = () => undefined;
-const quietBundlerLogger = {
+/** A bundler logger that prints errors only (webpack's module listing is hundreds of lines). */
+export const quietBundlerLogger = {
   log: noop,
   trace: noop,
   debug: noop,

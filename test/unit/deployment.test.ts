@@ -23,6 +23,7 @@ import { coreEnvSchema, workerEnvSchema } from '../../src/config/engine';
 import { findCardflowArgs, healthTarget } from '../../src/runtime/healthcheck';
 import { temporalTarget } from '../../src/config/temporal-connection';
 import { loadWorkerSettings, workerProcessEnvSchema } from '../../src/runtime/worker';
+import { workerDeploymentEnvSchema } from '../../src/config/worker-deployment';
 import { runKazepaySandboxCommand, kazepaySandboxEnvSchema } from '../../tools/sandbox/kazepay/cli';
 import { runWasabiSandboxCommand, wasabiSandboxEnvSchema } from '../../tools/sandbox/wasabi/cli';
 import { codecKeysEnvSchema } from '../../src/security/codec-keys';
@@ -107,7 +108,7 @@ const shared = keys(
 );
 /** Per role: the schema keys its loader reads (each also as <NAME>_FILE), besides TEMPORAL_*. */
 const ROLE_KEYS: Record<string, string[]> = {
-  worker: [...shared, ...keys(workerEnvSchema, workerProcessEnvSchema)],
+  worker: [...shared, ...keys(workerEnvSchema, workerProcessEnvSchema, workerDeploymentEnvSchema)],
   api: [...shared, ...keys(apiEnvSchema)],
   'codec-server': keys(coreEnvSchema, codecKeysEnvSchema, codecServerEnvSchema),
   'sandbox kazepay': keys(kazepaySandboxEnvSchema),

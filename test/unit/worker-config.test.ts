@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ConfigError } from '../../src/config/env';
+import { workerDeploymentOptions } from '../../src/config/worker-deployment';
 import { loadWorkerSettings, startWorker } from '../../src/runtime/worker';
 
 const KEY = `k1:${Buffer.alloc(32, 1).toString('base64')}`;
@@ -103,4 +104,23 @@ test('CARDFLOW_WORKFLOW_BUNDLE=prebuilt without the bundle stops the start, nami
     assert.match(error.message, /CARDFLOW_WORKFLOW_BUNDLE_PATH: no pre-built bundle/);
     return true;
   });
+});
+
+test('Worker Versioning is off without CARDFLOW_BUILD_ID; with it the worker declares its version', () => {
+  const off = loadWorkerSettings(base);
+  assert.equal(off.deployment.CARDFLOW_DEPLOYMENT_NAME, 'cardflow');
+  assert.equal(off.deployment.CARDFLOW_BUILD_ID, undefined);
+  assert.equal(workerDeploymentOptions(off.deployment), undefined);
+  const on = loadWorkerSettings({ ...base, CARDFLOW_BUILD_ID: '2026.12.05-a1b2c3d' });
+  assert.deepEqual(workerDeploymentOptions(on.deployment), {
+    useWorkerVersioning: true,
+    version: { deploymentName: 'cardflow', buildId: '2026.12.05-a1b2c3d' },
+    defaultVersioningBehavior: 'AUTO_UPGRADE',
+  });
+});
+
+test('a deployment name or build id the server would refuse is a configuration error', () => {
+  const problems = problemsOf({ ...base, CARDFLOW_DEPLOYMENT_NAME: 'card.flow', CARDFLOW_BUILD_ID: '__v1' });
+  const named = problems.map((p) => p.split(':')[0]);
+  assert.deepEqual(named.sort(), ['CARDFLOW_BUILD_ID', 'CARDFLOW_DEPLOYMENT_NAME']);
 });

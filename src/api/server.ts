@@ -21,6 +21,7 @@ import { documentRoutes } from './routes/documents';
 import { flowRoutes } from './routes/flows';
 import { messageRoutes } from './routes/messages';
 import { metaRoutes } from './routes/meta';
+import { metricsRoutes } from './routes/metrics';
 import { providerReadRoutes } from './routes/provider-reads';
 import { webhookJournalRoutes, webhookRoutes } from './routes/webhooks';
 import { NotificationRouter } from './webhooks';
@@ -57,6 +58,7 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
     webhookJournalRoutes,
     documentRoutes,
     webhookRoutes,
+    metricsRoutes,
   ])
     app.register(routes, context);
   return app;

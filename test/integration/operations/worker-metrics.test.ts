@@ -19,7 +19,10 @@ import { loadWorkerSettings, type RunningWorker, startWorker } from '../../../sr
 import { formatKeyEntry } from '../../../src/security/codec-keys';
 import { startWasabiSandbox, type WasabiSandbox } from '../../../tools/sandbox/wasabi';
 import { freePort } from '../../../tools/dev/ports';
-import { parsePrometheusText, type Sample } from '../../helpers/prometheus-text';
+import { API_METRICS } from '../../../src/api/routes/metrics';
+import { FLOW_METRICS } from '../../../workflows/support/metrics';
+import { alertQueries, dashboardQueries, metricNames } from '../../helpers/ops-queries';
+import { metricFamilies, parsePrometheusText, type Sample } from '../../helpers/prometheus-text';
 import { startDevServerEnv } from '../../helpers/temporal-env';
 import { testOnlyDataConverter, testOnlyKeyring } from '../../helpers/test-data-converter';
 
@@ -85,10 +88,12 @@ after(async () => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
+let lastPage = '';
 async function scrape(): Promise<Sample[]> {
   const response = await fetch(`http://${metricsAddress}/metrics`);
   assert.equal(response.status, 200);
-  return parsePrometheusText(await response.text());
+  lastPage = await response.text();
+  return parsePrometheusText(lastPage);
 }
 
 const sum = (samples: Sample[], name: string, labels: Record<string, string>) =>
@@ -176,4 +181,21 @@ test('flows by type and outcome, provider latency by operation, no personal valu
       for (const secret of personal) assert.ok(!value.includes(secret), `${sample.name} carries ${secret}`);
       assert.doesNotMatch(value, /@|\b\d{13,19}\b/, `${sample.name} label looks personal: ${value}`);
     }
+});
+
+test('every metric the dashboard and the alert rules read is one the worker or the API exports', () => {
+  assert.ok(lastPage, 'the worker was scraped by the test before');
+  const exported = new Set<string>(['up']); // Prometheus's own, per scrape target
+  for (const [name, kind] of metricFamilies(lastPage))
+    for (const suffix of kind === 'histogram' ? ['_bucket', '_sum', '_count'] : [''])
+      exported.add(name + suffix);
+  // The engine's counters a short run may not have emitted yet, named by the code that emits them.
+  for (const name of [...Object.values(FLOW_METRICS), ...Object.values(API_METRICS)]) exported.add(name);
+  const unknown = [...dashboardQueries(), ...alertQueries()].flatMap(({ where, expr }) =>
+    metricNames(expr)
+      .filter((name) => !exported.has(name))
+      .map((name) => `${where}: ${name}`),
+  );
+  assert.deepEqual(unknown, []);
+  assert.ok(exported.has('temporal_workflow_task_schedule_to_start_latency_bucket'));
 });

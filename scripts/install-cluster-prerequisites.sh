@@ -7,7 +7,9 @@
 #   the Go module proxy, where it is published as the module golang.org/toolchain, into the
 #   machine cache;
 # then the pinned Temporal server and sql tool are built, or reused from the machine cache
-# (npm run temporal-server:install: ~7 min on 2 cores from nothing, seconds when cached).
+# (npm run temporal-server:install: ~7 min on 2 cores from nothing, seconds when cached), and
+# promtool for the alert-rule tests (scripts/install-promtool.sh: 6 min of CPU, 20 min on a busy
+# 2-core machine from nothing, seconds when cached).
 # Idempotent. Debian/Ubuntu (apt-get) for PostgreSQL; elsewhere it says what to install and fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -67,3 +69,4 @@ PY
 fi
 echo "go: $(GOTOOLCHAIN=local go version)"
 npm run --silent temporal-server:install
+echo "promtool: $(bash scripts/install-promtool.sh)"

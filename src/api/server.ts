@@ -23,6 +23,7 @@ import { documentRoutes } from './routes/documents';
 import { flowRoutes } from './routes/flows';
 import { messageRoutes } from './routes/messages';
 import { metaRoutes } from './routes/meta';
+import { metricsRoutes } from './routes/metrics';
 import { providerReadRoutes } from './routes/provider-reads';
 import { webhookJournalRoutes, webhookRoutes } from './routes/webhooks';
 import { NotificationRouter } from './webhooks';
@@ -62,6 +63,7 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
     webhookJournalRoutes,
     documentRoutes,
     webhookRoutes,
+    metricsRoutes,
   ])
     app.register(routes, context);
   return app;

@@ -40,12 +40,27 @@ export interface WebhookJournalEntry {
 /** An append-only, size-bounded record of notifications (oldest dropped first). */
 export class WebhookJournal {
   private readonly list: WebhookJournalEntry[] = [];
+  /** Notifications by provider and outcome since the process started (the API's /metrics). */
+  private readonly totals = new Map<
+    string,
+    { provider: WebhookJournalEntry['provider']; outcome: WebhookJournalEntry['outcome']; count: number }
+  >();
   constructor(private readonly maxEntries = 1000) {}
   record(entry: Omit<WebhookJournalEntry, 'at'>): WebhookJournalEntry {
     const full = { at: new Date().toISOString(), ...entry };
+    const key = `${entry.provider}/${entry.outcome}`;
+    const total = this.totals.get(key) ?? { provider: entry.provider, outcome: entry.outcome, count: 0 };
+    this.totals.set(key, { ...total, count: total.count + 1 });
     this.list.push(full);
     if (this.list.length > this.maxEntries) this.list.splice(0, this.list.length - this.maxEntries);
     return full;
+  }
+  outcomeTotals(): {
+    provider: WebhookJournalEntry['provider'];
+    outcome: WebhookJournalEntry['outcome'];
+    count: number;
+  }[] {
+    return [...this.totals.values()];
   }
   entries(filter: Partial<Pick<WebhookJournalEntry, 'provider' | 'outcome'>> = {}): WebhookJournalEntry[] {
     return this.list.filter(

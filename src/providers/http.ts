@@ -7,6 +7,7 @@ import {
   type ProviderErrorContext,
   ProviderRetryableError,
 } from './errors';
+import { outcomeForStatus, type ProviderCallOutcome, reportProviderCall } from './call-observer';
 
 /**
  * Where the signal of the work a request belongs to comes from (e.g. the running activity's
@@ -58,6 +59,14 @@ export async function postRaw(
   context: ProviderErrorContext,
 ): Promise<RawHttpResponse> {
   let response: Response;
+  const started = performance.now();
+  const report = (outcome: ProviderCallOutcome) =>
+    reportProviderCall({
+      provider: context.provider,
+      operation: context.operation,
+      outcome,
+      seconds: (performance.now() - started) / 1000,
+    });
   const timeout = AbortSignal.timeout(request.timeoutMs);
   const cancelled = abortSource();
   const signal = cancelled ? AbortSignal.any([timeout, cancelled]) : timeout;
@@ -70,16 +79,19 @@ export async function postRaw(
     });
     // Read inside the same timeout: a body that never finishes is as ambiguous as no answer.
     const body = Buffer.from(await response.arrayBuffer());
+    report(outcomeForStatus(response.status));
     return { status: response.status, headers: response.headers, body };
   } catch (error) {
     const code = causeCode(error);
     if (code && NOT_SENT_CODES.has(code)) {
+      report('connection_refused');
       throw new ProviderRetryableError(`connection failed before the request was sent (${code})`, {
         ...context,
         cause: error,
       });
     }
     if (cancelled?.aborted) {
+      report('abandoned');
       throw new ProviderAmbiguousError(
         'abandoned: the work it belonged to was cancelled; the provider may have acted',
         {
@@ -89,6 +101,7 @@ export async function postRaw(
       );
     }
     if (timeout.aborted) {
+      report('timeout');
       throw new ProviderAmbiguousError(
         `no answer within ${request.timeoutMs} ms; the provider may have acted`,
         {
@@ -97,6 +110,7 @@ export async function postRaw(
         },
       );
     }
+    report('connection_lost');
     throw new ProviderAmbiguousError(
       `connection lost after sending (${code ?? 'network error'}); the provider may have acted`,
       {

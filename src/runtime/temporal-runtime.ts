@@ -3,6 +3,7 @@
 import type { LogLevel, LogMetadata, Logger as TemporalLogger } from '@temporalio/common';
 import { Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import type { Logger } from '../logging/logger';
+import { PROVIDER_CALL_METRICS, PROVIDER_LATENCY_BUCKETS_MS } from './provider-call-metrics';
 
 const PINO_LEVEL: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
   TRACE: 'trace',
@@ -56,7 +57,14 @@ export function installTemporalRuntime(logger: Logger, settings: RuntimeSettings
       },
       ...(settings.metricsBindAddress === 'off'
         ? {}
-        : { metrics: { prometheus: { bindAddress: settings.metricsBindAddress } } }),
+        : {
+            metrics: {
+              prometheus: {
+                bindAddress: settings.metricsBindAddress,
+                histogramBucketOverrides: { [PROVIDER_CALL_METRICS.latency]: PROVIDER_LATENCY_BUCKETS_MS },
+              },
+            },
+          }),
     },
   });
   installed = true;

@@ -24,6 +24,7 @@ import type { DataConverter } from '@temporalio/common';
 import {
   bundleWorkflowCode,
   type NativeConnection,
+  Runtime,
   Worker,
   type WorkerOptions,
   type WorkerStatus,
@@ -72,6 +73,7 @@ import {
 import { createLogger, type Logger } from '../logging/logger';
 import { projectRoot } from '../config/project-root';
 import { connectWorker, type TemporalTarget, temporalTarget } from '../config/temporal-connection';
+import { recordProviderCalls } from './provider-call-metrics';
 import { installTemporalRuntime } from './temporal-runtime';
 import { productBundleOptions } from './workflow-bundle';
 
@@ -307,6 +309,8 @@ export async function startWorker(
         'the Temporal runtime was already installed in this process: its logging and metrics apply',
       );
     }
+    // Provider requests measured on the runtime's meter: the same Prometheus endpoint.
+    recordProviderCalls(Runtime.instance().metricMeter);
 
     const secrets = deps.secrets ?? createSecretStore(settings.secretStore);
     if (!deps.secrets) release.push(() => secrets.close());

@@ -7,8 +7,13 @@ import { workflowBundleConverterOptions } from '../security/data-converter';
 /** The product workflows module: exactly the workflow types of the public contract. */
 export const PRODUCT_WORKFLOWS_PATH: string = require.resolve('../../workflows');
 
-/** Workflow interceptor modules of the product bundle (none today; add them here, not per caller). */
-export const PRODUCT_WORKFLOW_INTERCEPTOR_MODULES: readonly string[] = [];
+/**
+ * Workflow interceptor modules of the product bundle (add them here, not per caller): the flow
+ * metrics, which count each flow's start and end and issue no command.
+ */
+export const PRODUCT_WORKFLOW_INTERCEPTOR_MODULES: readonly string[] = [
+  require.resolve('../../workflows/support/metrics'),
+];
 
 /**
  * Options for `bundleWorkflowCode` that give the production bundle: the product workflows, its

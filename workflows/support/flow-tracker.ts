@@ -10,6 +10,8 @@ import {
   CardState,
   CustomerRef,
 } from '../../src/contract/search-attributes';
+import { NEEDS_RECONCILIATION } from '../../src/contract/failures';
+import { countNeedsReconciliation } from './metrics';
 
 /** One of the flow's keyword search attributes and its value. */
 type Pair = {
@@ -55,6 +57,7 @@ export class FlowTracker<S extends string> {
   }
 
   set(state: S, detail?: string): void {
+    if (state === NEEDS_RECONCILIATION && this.status.state !== state) countNeedsReconciliation();
     this.status = {
       ...this.status,
       state,

@@ -116,6 +116,43 @@ test('a claim skips rows another transaction holds; a rolled-back claim leaves t
   }
 });
 
+/** Transactions the server has committed so far, in every database. */
+async function committedTransactions(): Promise<number> {
+  const { rows } = await pool.query<{ n: string }>('SELECT sum(xact_commit) AS n FROM pg_stat_database');
+  return Number(rows[0]?.n);
+}
+
+test('idle loops rest: a due row another loop holds, or nothing due, is not a busy loop', async () => {
+  const noWork = async () => {
+    throw new Error('nothing should be claimed');
+  };
+  // A due row held by another transaction (a loop busy with it) before the loops start.
+  await insertFlow(pool, 'held-a', { key: 'held-a' });
+  const held = await pool.connect();
+  await held.query('BEGIN');
+  assert.equal((await claimDue(held, 1)).length, 1);
+  const loops = startPollerLoops({ pool, loops: 4, batchSize: 8, idleMaxMs: 200, advance: noWork });
+  try {
+    const beforeHeld = await committedTransactions();
+    await sleep(1000);
+    // The statistics lag by up to half a second: a generous bound, far below a spin.
+    const whileHeld = (await committedTransactions()) - beforeHeld;
+    assert.ok(whileHeld < 100, `${whileHeld} transactions in 1 s while the only due row was held`);
+
+    // The holder finishes the flow (deleted here): nothing is due at all.
+    await held.query(`DELETE FROM flows WHERE flow_id = 'held-a'`);
+    await held.query('COMMIT');
+    const before = await committedTransactions();
+    await sleep(1000);
+    const idle = (await committedTransactions()) - before;
+    assert.ok(idle < 100, `${idle} transactions in 1 s with nothing due`);
+  } finally {
+    await held.query('ROLLBACK').catch(() => undefined);
+    held.release();
+    await loops.stop();
+  }
+});
+
 /** Rows of the table another transaction holds locked right now (probed without waiting). */
 async function lockedRows(): Promise<number> {
   const client = await pool.connect();

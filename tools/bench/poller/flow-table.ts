@@ -81,14 +81,18 @@ export async function saveUpdates(client: PoolClient, updates: readonly FlowUpda
     ]);
 }
 
-/** Milliseconds until the earliest running row is due (0 if one is due), null when none runs. */
+/**
+ * Milliseconds until the earliest running row not yet due becomes due; null when there is none.
+ * Rows due already but not claimed are held by another loop, which moves them on itself.
+ */
 export async function msUntilNextDue(client: PoolClient): Promise<number | null> {
+  // No GREATEST here: it ignores NULL, and would turn "no row" into "due now".
   const { rows } = await client.query<{ ms: string | null }>(
-    `SELECT GREATEST(0, EXTRACT(EPOCH FROM (min(next_poll_at) - clock_timestamp())) * 1000) AS ms
-       FROM flows WHERE status = 'running'`,
+    `SELECT EXTRACT(EPOCH FROM (min(next_poll_at) - clock_timestamp())) * 1000 AS ms
+       FROM flows WHERE status = 'running' AND next_poll_at > now()`,
   );
   const ms = rows[0]?.ms;
-  return ms === null || ms === undefined ? null : Number(ms);
+  return ms === null || ms === undefined ? null : Math.max(0, Number(ms));
 }
 
 export interface FinishedFlow {

@@ -26,7 +26,10 @@ export interface PollerLoops {
   stop(): Promise<void>;
 }
 
-/** One transaction: claim, advance, save. Answers how many rows it moved and how long to rest. */
+/**
+ * One transaction: claim, advance, save. Answers how many rows it moved and, when it found none,
+ * how long until a row becomes due (null: none will without a new flow).
+ */
 export async function runBatch(
   pool: Pool,
   batchSize: number,
@@ -71,12 +74,21 @@ export function startPollerLoops(options: PollerLoopOptions): PollerLoops {
       sleepers.add(wake);
     });
 
+  const wakeOne = () => {
+    const [first] = sleepers;
+    first?.();
+  };
+
   async function loop(): Promise<void> {
     while (running) {
       try {
-        const { restMs } = await runBatch(options.pool, options.batchSize, options.advance);
-        if (restMs === null) await rest(idleMaxMs);
-        else if (restMs > 0) await rest(Math.min(Math.max(restMs, 5), idleMaxMs));
+        const { moved, restMs } = await runBatch(options.pool, options.batchSize, options.advance);
+        if (moved > 0) {
+          // Its flows' next steps are often due at once: another loop may share them.
+          wakeOne();
+          continue;
+        }
+        await rest(Math.min(Math.max(restMs ?? idleMaxMs, 1), idleMaxMs));
       } catch (error) {
         options.onError?.(error);
         await rest(500);
@@ -86,10 +98,7 @@ export function startPollerLoops(options: PollerLoopOptions): PollerLoops {
 
   const all = Array.from({ length: options.loops }, () => loop());
   return {
-    wake() {
-      const [first] = sleepers;
-      first?.();
-    },
+    wake: wakeOne,
     async stop() {
       running = false;
       for (const wake of [...sleepers]) wake();

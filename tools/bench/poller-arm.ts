@@ -24,8 +24,6 @@ export interface PollerTuning {
   batchSize: number;
 }
 
-export const DEFAULT_POLLER_TUNING: PollerTuning = { loops: 4, batchSize: 32 };
-
 export async function createPollerArm(options: {
   runId: string;
   settings: LifecycleSettings;
@@ -33,11 +31,11 @@ export async function createPollerArm(options: {
   documents: FileDocumentStore;
   secrets: MemorySecretStore;
   postgres: PollerPostgres;
-  tuning?: PollerTuning;
+  tuning: PollerTuning;
   onError?: (error: unknown) => void;
 }): Promise<PollerArm> {
   const { settings, postgres } = options;
-  const tuning = options.tuning ?? DEFAULT_POLLER_TUNING;
+  const { tuning } = options;
   const activities = createActivities({
     wasabi: new WasabiClient({
       baseUrl: options.sandbox.url,

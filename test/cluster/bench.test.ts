@@ -20,7 +20,8 @@ test(
         'tsx',
         join(root, 'tools', 'bench', 'main.ts'),
         ...['--server', 'dev,cluster', '--concurrency', '2', '--repetitions', '1', '--lifecycles', '2'],
-        ...['--no-history-growth', '--json'],
+        // The arms this test is about (the poller and idiomatic arms: test/e2e/bench.test.ts).
+        ...['--arms', 'plain,cardflow', '--no-history-growth', '--json'],
       ],
       { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
     );

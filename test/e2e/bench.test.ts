@@ -1,7 +1,7 @@
-// `npm run bench -- --quick --json` end to end (issue 11): both arms run the lifecycle without a
-// failure, and the last line of stdout is the summary with the fields the issue names. Only the
-// shape and the history figures are asserted: the throughput and CPU ratios depend on the machine
-// (docs/benchmark.md).
+// `npm run bench -- --quick --json` end to end (issues 11 and 20): every arm (plain, cardflow, the
+// status-table poller, idiomatic Temporal) runs the lifecycle without a failure, and the last line
+// of stdout is the summary with the fields the issues name. Only the shape and the history figures
+// are asserted: the throughput and CPU ratios depend on the machine (docs/benchmark.md).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -10,7 +10,7 @@ import { test } from 'node:test';
 const root = join(__dirname, '..', '..');
 
 test(
-  'bench --quick --json: both arms complete and the last line is the JSON summary',
+  'bench --quick --json: every arm completes and the last line is the JSON summary',
   { timeout: 240_000 },
   async () => {
     const child = spawn(
@@ -35,16 +35,33 @@ test(
       'historyEvents1m',
       'historyEvents7d',
       'maxHistoryEvents',
+      'vsIdiomaticCpuRatio',
+      'vsPollerThroughputRatio',
     ])
-      assert.equal(typeof summary[key], 'number', `${key}${context}`);
+      assert.ok(Number.isFinite(summary[key]), `${key} = ${String(summary[key])}${context}`);
     assert.equal(summary.failures, 0, context);
     assert.ok(
       (summary.historyEvents7d as number) <= (summary.historyEvents1m as number),
       'history grew with the wait',
     );
     assert.ok((summary.maxHistoryEvents as number) < 100);
-    const rows = summary.rows as Array<{ arm: string; lifecycles: number }>;
-    assert.ok(rows.some((r) => r.arm === 'plain' && r.lifecycles > 0));
-    assert.ok(rows.some((r) => r.arm === 'cardflow' && r.lifecycles > 0));
+    const rows = summary.rows as Array<{
+      arm: string;
+      lifecycles: number;
+      concurrency: number;
+      cpuPerLifecycleByProcess: Record<string, number>;
+    }>;
+    const concurrency = [1, 16];
+    for (const arm of ['plain', 'cardflow', 'poller', 'idiomatic'])
+      for (const c of concurrency) {
+        const row = rows.find((r) => r.arm === arm && r.concurrency === c);
+        // --quick: at least 2 lifecycles per block, and one per slot.
+        assert.ok((row?.lifecycles ?? 0) >= Math.max(2, c), `${arm} at ${c}: ${JSON.stringify(row)}`);
+      }
+    // The poller's database and the idiomatic arm's own worker and server are charged to them.
+    const byProcess = (arm: string) => rows.find((r) => r.arm === arm)?.cpuPerLifecycleByProcess ?? {};
+    assert.ok((byProcess('poller').postgres ?? 0) > 0, JSON.stringify(byProcess('poller')));
+    for (const name of ['worker', 'server'])
+      assert.ok((byProcess('idiomatic')[name] ?? 0) > 0, JSON.stringify(byProcess('idiomatic')));
   },
 );

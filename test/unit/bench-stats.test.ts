@@ -114,6 +114,21 @@ describe('command line', () => {
     assert.throws(() => parseBenchArgs(['--frobnicate']), /Unknown option/);
   });
 
+  test('--arms: all four by default, in a fixed order; a subset; an unknown arm is a usage error', () => {
+    assert.deepEqual(parseBenchArgs([]).arms, ['plain', 'cardflow', 'poller', 'idiomatic']);
+    assert.deepEqual(parseBenchArgs(['--arms', 'idiomatic,cardflow,cardflow']).arms, [
+      'cardflow',
+      'idiomatic',
+    ]);
+    assert.throws(
+      () => parseBenchArgs(['--arms', 'cron']),
+      /--arms: expected plain, cardflow, poller, idiomatic/,
+    );
+    const poller = parseBenchArgs(['--poller-loops', '2', '--poller-batch', '8']);
+    assert.deepEqual([poller.pollerLoops, poller.pollerBatch], [2, 8]);
+    assert.throws(() => parseBenchArgs(['--poller-loops', '0']), /positive integer/);
+  });
+
   test('a block runs at least the minimum and one lifecycle per slot', () => {
     assert.equal(lifecyclesPerBlock({ minLifecycles: 4 }, 1), 4);
     assert.equal(lifecyclesPerBlock({ minLifecycles: 4 }, 32), 32);
@@ -220,6 +235,8 @@ describe('summary', () => {
       'historyEvents1m',
       'historyEvents7d',
       'maxHistoryEvents',
+      'vsIdiomaticCpuRatio',
+      'vsPollerThroughputRatio',
       'machine',
       'versions',
       'command',
@@ -242,6 +259,46 @@ describe('summary', () => {
     assert.match(report, /\| plain +\| - +\| 8 /);
   });
 
+  test('against the poller and idiomatic Temporal: CPU at the best concurrency of cardflow, throughput best to best', () => {
+    const more: BlockResult[] = [
+      ...blocks,
+      // The poller: no server (pooled as '-'), best at 8 with 10/s.
+      block({ arm: 'poller', storage: '-', throughput: 1.1 }),
+      block({ arm: 'poller', storage: '-', concurrency: 8, throughput: 10, cpuPerLifecycle: 0.05 }),
+      // Idiomatic Temporal on the same server: 0.2 s per lifecycle at 8, 0.1 at 1.
+      cardflow({ arm: 'idiomatic', cpuPerLifecycle: 0.1, historyEventsPerLifecycle: 92 }),
+      cardflow({ arm: 'idiomatic', concurrency: 8, throughput: 4.5, cpuPerLifecycle: 0.2 }),
+      // On another server: not compared with cardflow on WAL.
+      cardflow({ arm: 'idiomatic', storage: 'memory', concurrency: 8, cpuPerLifecycle: 9 }),
+    ];
+    const summary = summarize(more, meta, { defaultStorage: 'wal', historyGrowth: growth });
+    assert.equal(summary.vsIdiomaticCpuRatio, 1.5); // 0.3 ÷ 0.2 at 8, cardflow's best
+    assert.equal(summary.vsPollerThroughputRatio, 0.4); // 4/s ÷ 10/s
+    assert.deepEqual(summary.best.poller, { concurrency: 8, throughput: 10 });
+    assert.deepEqual(summary.best.idiomatic, { concurrency: 8, throughput: 4.5 });
+    assert.equal(summary.perConcurrency.find((p) => p.concurrency === 1)?.vsIdiomaticCpuRatio, 2.5);
+    assert.equal(summary.targets.vsIdiomaticCpu.met, false);
+    assert.equal(summary.targets.vsPollerThroughput.met, false);
+    assert.deepEqual(
+      summary.rows.map((r) => `${r.arm} ${r.storage} ${r.concurrency}`),
+      [
+        'plain - 1',
+        'plain - 8',
+        'cardflow memory 8',
+        'cardflow wal 1',
+        'cardflow wal 8',
+        'poller - 1',
+        'poller - 8',
+        'idiomatic memory 8',
+        'idiomatic wal 1',
+        'idiomatic wal 8',
+      ],
+    );
+    const report = formatReport(summary);
+    assert.match(report, /vs idiomatic Temporal: CPU ratio 1\.5: MISSED/);
+    assert.match(report, /vs the status-table poller: throughput ratio 0\.4 \(poller best at 8\): MISSED/);
+  });
+
   test('without cardflow blocks the ratios are null, not numbers', () => {
     const summary = summarize(
       blocks.filter((b) => b.arm === 'plain'),
@@ -250,6 +307,8 @@ describe('summary', () => {
     );
     assert.equal(summary.throughputRatio, null);
     assert.equal(summary.cpuRatio, null);
+    assert.equal(summary.vsIdiomaticCpuRatio, null);
+    assert.equal(summary.vsPollerThroughputRatio, null);
     assert.equal(summary.historyEvents1m, null);
     assert.equal(summary.targets.cpu.met, false);
   });

@@ -2,6 +2,10 @@
 import { parseArgs } from 'node:util';
 import { BENCH_SERVERS, type BenchServer, DEV_STACK_STORAGE, STORAGES, type Storage } from './storage';
 
+/** The arms: the plain script, cardflow, a status-table poller on PostgreSQL, idiomatic Temporal. */
+export const ARMS = ['plain', 'cardflow', 'poller', 'idiomatic'] as const;
+export type Arm = (typeof ARMS)[number];
+
 export const USAGE = `npm run bench -- [options]
 
   --quick                 a small run (concurrency 1,16; 1 repetition; WAL storage only; the
@@ -9,6 +13,12 @@ export const USAGE = `npm run bench -- [options]
   --concurrency 1,8,32    lifecycles in flight per arm (default 1,8,32,128)
   --repetitions N         blocks per arm and concurrency (default 5; arms interleaved)
   --lifecycles N          at least N lifecycles per block, and one per slot (default 4)
+  --arms plain,cardflow,poller,idiomatic
+                          arms to run, interleaved (default all four): the plain script, cardflow,
+                          a status-table poller on PostgreSQL, the lifecycle as idiomatic Temporal
+                          (the last two: docs/benchmark.md)
+  --poller-loops 4        the poller arm's loops (default 4)
+  --poller-batch 32       rows one loop claims per transaction (default 32)
   --storage memory,file,wal
                           dev server storage settings to measure (default all three; with
                           --server naming the cluster: wal, the dev stack's)
@@ -26,6 +36,9 @@ export const USAGE = `npm run bench -- [options]
 
 export interface BenchPlan {
   quick: boolean;
+  arms: Arm[];
+  pollerLoops: number;
+  pollerBatch: number;
   json: boolean;
   concurrency: number[];
   repetitions: number;
@@ -69,6 +82,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchPlan {
       options: {
         quick: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
+        arms: { type: 'string' },
+        'poller-loops': { type: 'string' },
+        'poller-batch': { type: 'string' },
         concurrency: { type: 'string' },
         repetitions: { type: 'string' },
         lifecycles: { type: 'string' },
@@ -99,6 +115,15 @@ export function parseBenchArgs(argv: readonly string[]): BenchPlan {
       }),
     ),
   ];
+  const arms = [
+    ...new Set(
+      (values.arms ?? ARMS.join(',')).split(',').map((a) => {
+        const arm = a.trim() as Arm;
+        if (!ARMS.includes(arm)) throw new BenchUsageError(`--arms: expected ${ARMS.join(', ')}, got ${a}`);
+        return arm;
+      }),
+    ),
+  ];
   const withCluster = servers.includes('cluster');
   const defaultStorages = quick || withCluster ? DEV_STACK_STORAGE : STORAGES.join(',');
   const storages = (values.storage ?? defaultStorages).split(',').map((s) => {
@@ -123,6 +148,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchPlan {
   }
   return {
     quick,
+    arms: ARMS.filter((a) => arms.includes(a)),
+    pollerLoops: positiveInt('--poller-loops', values['poller-loops'] ?? '4'),
+    pollerBatch: positiveInt('--poller-batch', values['poller-batch'] ?? '32'),
     json: values.json ?? false,
     concurrency: [...new Set(concurrency)].sort((a, b) => a - b),
     repetitions: positiveInt('--repetitions', values.repetitions ?? (quick ? '1' : '5')),

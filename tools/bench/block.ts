@@ -1,11 +1,12 @@
 // One measured block: `lifecycles` lifecycles of one arm, `concurrency` at a time (closed loop:
 // a slot starts its next lifecycle when its previous one ends), with the arm's processes sampled
 // for CPU and memory over exactly that window.
+import type { Arm } from './args';
 import type { LifecycleOutcome } from './lifecycle';
 import { sampleArm } from './processes';
 import { percentile } from './stats';
 
-export type Arm = 'plain' | 'cardflow';
+export type { Arm };
 
 export interface BlockResult {
   arm: Arm;
@@ -27,7 +28,7 @@ export interface BlockResult {
   peakRssMB: number;
   /** HTTP calls the sandbox received per completed lifecycle. */
   providerCallsPerLifecycle: number;
-  /** cardflow: the sum over the lifecycle's workflows, and the largest single workflow history. */
+  /** Arms on Temporal: the sum over the lifecycle's workflows, and the largest single workflow history. */
   historyEventsPerLifecycle?: number;
   historyBytesPerLifecycle?: number;
   maxWorkflowHistoryEvents?: number;
@@ -47,7 +48,7 @@ export interface BlockSpec {
   firstIndex: number;
   /** The sandbox's count of requests received so far. */
   providerRequests: () => Promise<number>;
-  /** cardflow: the histories of some lifecycles' workflows, fetched after the window. */
+  /** Arms on Temporal: the histories of some lifecycles' workflows, fetched after the window. */
   histories?: (workflowIds: readonly string[]) => Promise<Array<{ events: number; bytes: number }>>;
   /** How many lifecycles' histories to fetch (default 8). */
   historySample?: number;

@@ -2,18 +2,16 @@
 // client on the dev server and run by the worker process. Each step waits for the flow's result
 // before starting the next, as a calling service would.
 import { Client, Connection } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
 import { createCardflowClient } from '../../src/client';
 import type { CodecKeyring } from '../../src/security/codec-keys';
 import { createDataConverter } from '../../src/security/data-converter';
+import { historySizes, type HistorySize } from './histories';
 import { benchApplicant, lifecycleRefs, type LifecycleOutcome, type LifecycleSettings } from './lifecycle';
 
 export interface CardflowArm {
   run(index: number): Promise<LifecycleOutcome>;
   /** Events and encoded bytes of each workflow's history (every flow of one lifecycle). */
-  histories(
-    workflowIds: readonly string[],
-  ): Promise<Array<{ workflowId: string; events: number; bytes: number }>>;
+  histories(workflowIds: readonly string[]): Promise<HistorySize[]>;
   close(): Promise<void>;
 }
 
@@ -89,18 +87,9 @@ export async function createCardflowArm(options: {
     };
   }
 
-  async function histories(workflowIds: readonly string[]) {
-    const out: Array<{ workflowId: string; events: number; bytes: number }> = [];
-    for (const workflowId of workflowIds) {
-      const history = await client.workflow.getHandle(workflowId).fetchHistory();
-      out.push({
-        workflowId,
-        events: history.events?.length ?? 0,
-        bytes: temporal.api.history.v1.History.encode(history).finish().length,
-      });
-    }
-    return out;
-  }
-
-  return { run, histories, close: () => connection.close() };
+  return {
+    run,
+    histories: (workflowIds) => historySizes(client, workflowIds),
+    close: () => connection.close(),
+  };
 }

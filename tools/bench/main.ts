@@ -1,7 +1,8 @@
-// `npm run bench`: cardflow against a plain script on the same WasabiCard sandbox, with the same
-// provider client, calls, retry and polling settings (docs/benchmark.md). Progress goes to
+// `npm run bench`: cardflow against a plain script, a status-table poller on PostgreSQL and the
+// lifecycle written as idiomatic Temporal, on the same WasabiCard sandbox, with the same provider
+// client, calls, retry and polling settings (docs/benchmark.md). Progress goes to
 // stderr; the report to stdout; with --json the last line of stdout is one JSON object.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { FileDocumentStore } from '../../src/documents/file-document-store';
@@ -20,7 +21,10 @@ import { type Arm, type BlockResult, runBlock } from './block';
 import { type CardflowArm, createCardflowArm } from './cardflow-arm';
 import type { HistoryGrowthResult } from './history-growth';
 import { DEFAULT_LIFECYCLE, type LifecycleOutcome, type LifecycleSettings } from './lifecycle';
+import { createIdiomaticArm, type IdiomaticArm } from './idiomatic-arm';
 import { createPlainArm } from './plain-arm';
+import { createPollerArm, type PollerArm } from './poller-arm';
+import { type PollerPostgres, startPollerPostgres } from './poller/postgres';
 import { type BenchTarget, startClusterTarget, startDevTarget, type WorkerSettings } from './servers';
 import {
   BENCH_WORKER_ENV,
@@ -34,10 +38,10 @@ import { type BenchSummary, formatReport, type RunMeta, summarize } from './summ
 
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
-/** One arm of a phase: the plain script, or cardflow on one server. */
+/** One arm of a phase: the plain script, the poller, or cardflow or idiomatic Temporal on one server. */
 interface BenchArm {
   arm: Arm;
-  /** The row's server: a dev server storage, `cluster`, or `-` for the plain arm. */
+  /** The row's server: a dev server storage, `cluster`, or `-` for the arms without Temporal. */
   storage: string;
   indexKey: string;
   pids: Record<string, number>;
@@ -67,6 +71,7 @@ function meta(
   plan: BenchPlan,
   settings: LifecycleSettings,
   load: number[],
+  pollerPostgres: string | null,
 ): RunMeta {
   return {
     command: ['npm run bench', ...(argv.length ? ['--', ...argv] : [])].join(' '),
@@ -87,8 +92,18 @@ function meta(
       concurrency: plan.concurrency,
       repetitions: plan.repetitions,
       minLifecyclesPerBlock: plan.minLifecycles,
+      arms: plan.arms,
       storages: plan.storages,
       servers: plan.servers,
+      ...(plan.arms.includes('poller')
+        ? {
+            poller: {
+              loops: plan.pollerLoops,
+              batchSize: plan.pollerBatch,
+              postgres: `${pollerPostgres ?? 'PostgreSQL'}, a server of its own started by the cluster launcher's code`,
+            },
+          }
+        : {}),
       kycPollInterval: plan.kycPollInterval,
       workerEnv: { ...BENCH_WORKER_ENV, ...plan.workerEnv },
     },
@@ -140,6 +155,9 @@ export async function runBench(argv: readonly string[]): Promise<BenchSummary> {
   const secrets = new MemorySecretStore();
   const blocks: BlockResult[] = [];
   let growth: HistoryGrowthResult | null = null;
+  let pollerPostgres: PollerPostgres | undefined;
+  let poller: PollerArm | undefined;
+  const selected = (arm: Arm) => plan.arms.includes(arm);
 
   try {
     log(`building the workflow bundle (${dir})`);
@@ -151,6 +169,24 @@ export async function runBench(argv: readonly string[]): Promise<BenchSummary> {
     });
     children.push(sandbox);
     log(`WasabiCard sandbox ${sandbox.url} (pid ${sandbox.pid}, time scale ${settings.timeScale})`);
+    if (selected('poller')) {
+      // PostgreSQL runs as the postgres user when we are root: it must reach its folder in ours.
+      chmodSync(dir, 0o755);
+      pollerPostgres = await startPollerPostgres(join(dir, 'poller-postgres'));
+      log(
+        `poller: ${pollerPostgres.version} pid ${pollerPostgres.pid}, ${plan.pollerLoops} loops × ${plan.pollerBatch} rows`,
+      );
+      poller = await createPollerArm({
+        runId,
+        settings,
+        sandbox,
+        documents: new FileDocumentStore(join(dir, 'documents')),
+        secrets,
+        postgres: pollerPostgres,
+        tuning: { loops: plan.pollerLoops, batchSize: plan.pollerBatch },
+        onError: (error) => log(`poller loop error: ${(error as Error).message}`),
+      });
+    }
     const dataDir = join(dir, 'data');
     mkdirSync(dataDir, { recursive: true });
     // The dev keyring, created here before any worker reads it.
@@ -181,7 +217,8 @@ export async function runBench(argv: readonly string[]): Promise<BenchSummary> {
     // with it, every named server runs at once and their blocks interleave in one phase.
     const phases: Array<Array<() => Promise<BenchTarget>>> = [];
     const devTargets = plan.storages.map((storage) => () => startDevTarget(storage, dir, workerSettings));
-    if (plan.servers.includes('cluster'))
+    if (!selected('cardflow') && !selected('idiomatic')) phases.push([]);
+    else if (plan.servers.includes('cluster'))
       phases.push([...devTargets, () => startClusterTarget(dir, workerSettings, log)]);
     else phases.push(...devTargets.map((start) => [start]));
 
@@ -193,29 +230,70 @@ export async function runBench(argv: readonly string[]): Promise<BenchSummary> {
         targets.push(target);
         log(target.description);
       }
-      const arms: BenchArm[] = [
-        { arm: 'plain', storage: '-', indexKey: 'plain', pids: { sandbox: sandbox.pid }, run: plain.run },
-      ];
-      const cardflows = [];
-      for (const target of targets) {
-        const cardflow = await createCardflowArm({
-          runId,
-          tag: target.label,
-          settings,
-          address: target.address,
-          keyring,
-        });
-        cardflows.push(cardflow);
+      const arms: BenchArm[] = [];
+      if (selected('plain'))
         arms.push({
-          arm: 'cardflow',
-          storage: target.label,
-          // Lifecycle numbers name provider orders and workflow ids: the plain arm's never repeat
-          // in a run; the cardflow arm's are per server (its tag holds the label).
-          indexKey: `cardflow-${target.label}`,
-          pids: { sandbox: sandbox.pid, ...target.pids },
-          run: cardflow.run,
-          histories: cardflow.histories,
+          arm: 'plain',
+          storage: '-',
+          indexKey: 'plain',
+          pids: { sandbox: sandbox.pid },
+          run: plain.run,
         });
+      if (poller && pollerPostgres)
+        arms.push({
+          arm: 'poller',
+          storage: '-',
+          indexKey: 'poller',
+          // The loops run in this process (`driver`); PostgreSQL with its backends.
+          pids: { sandbox: sandbox.pid, postgres: pollerPostgres.pid },
+          run: poller.run,
+        });
+      const cardflows: CardflowArm[] = [];
+      const idiomatics: IdiomaticArm[] = [];
+      for (const target of targets) {
+        if (selected('cardflow')) {
+          const cardflow = await createCardflowArm({
+            runId,
+            tag: target.label,
+            settings,
+            address: target.address,
+            keyring,
+          });
+          cardflows.push(cardflow);
+          arms.push({
+            arm: 'cardflow',
+            storage: target.label,
+            // Lifecycle numbers name provider orders and workflow ids: the plain arm's never repeat
+            // in a run; the cardflow arm's are per server (its tag holds the label).
+            indexKey: `cardflow-${target.label}`,
+            pids: { sandbox: sandbox.pid, ...target.pids },
+            run: cardflow.run,
+            histories: cardflow.histories,
+          });
+        }
+        if (selected('idiomatic')) {
+          const idiomatic = await createIdiomaticArm({
+            runId,
+            tag: target.label,
+            settings,
+            address: target.address,
+            keyring,
+            dataDir,
+            sandbox,
+          });
+          idiomatics.push(idiomatic);
+          log(`idiomatic worker pid ${idiomatic.workerPid} on ${target.label}`);
+          // The same server processes as cardflow's row, its own worker in place of cardflow's.
+          const { worker: _cardflowWorker, ...serverPids } = target.pids;
+          arms.push({
+            arm: 'idiomatic',
+            storage: target.label,
+            indexKey: `idiomatic-${target.label}`,
+            pids: { sandbox: sandbox.pid, ...serverPids, worker: idiomatic.workerPid },
+            run: idiomatic.run,
+            histories: idiomatic.histories,
+          });
+        }
       }
       // Warm-up (not measured): connections, JIT, the worker's workflow sandbox.
       for (const arm of arms) {
@@ -243,7 +321,7 @@ export async function runBench(argv: readonly string[]): Promise<BenchSummary> {
             });
             blocks.push(block);
             log(
-              `${arm.storage} rep ${repetition} c=${concurrency} ${arm.arm.padEnd(8)} ${block.lifecycles} lc ` +
+              `${arm.storage} rep ${repetition} c=${concurrency} ${arm.arm.padEnd(9)} ${block.lifecycles} lc ` +
                 `${block.throughput.toFixed(2)}/s p50 ${block.latencyP50Ms.toFixed(0)} ms ` +
                 `p99 ${block.latencyP99Ms.toFixed(0)} ms cpu ${block.cpuPerLifecycle.toFixed(3)} s/lc ` +
                 `(${Object.entries(block.cpuPerLifecycleByProcess)
@@ -260,6 +338,7 @@ export async function runBench(argv: readonly string[]): Promise<BenchSummary> {
         }
       }
       for (const cardflow of cardflows) await cardflow.close();
+      for (const idiomatic of idiomatics) await idiomatic.close();
       for (const target of targets.reverse()) {
         await target.stop();
         children.splice(children.indexOf(target), 1);
@@ -273,6 +352,8 @@ export async function runBench(argv: readonly string[]): Promise<BenchSummary> {
       growth = await historyGrowth(bundlePath, plan.kycPollInterval);
     }
   } finally {
+    await poller?.close().catch(() => undefined);
+    await pollerPostgres?.stop().catch(() => undefined);
     await stopAll();
     await secrets.close();
     process.off('SIGINT', onSignal);
@@ -280,7 +361,7 @@ export async function runBench(argv: readonly string[]): Promise<BenchSummary> {
     rmSync(dir, { recursive: true, force: true });
   }
 
-  const runMeta = meta(argv, plan, settings, load);
+  const runMeta = meta(argv, plan, settings, load, pollerPostgres?.version ?? null);
   runMeta.durationSeconds = Math.round((Date.now() - began) / 1000);
   return summarize(blocks, runMeta, { defaultStorage: DEV_STACK_STORAGE, historyGrowth: growth });
 }

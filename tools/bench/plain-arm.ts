@@ -13,15 +13,15 @@ import { WasabiClient } from '../../src/providers/wasabi/client';
 import type { MemorySecretStore } from '../../src/security/memory-secret-store';
 import { benchApplicant, lifecycleRefs, type LifecycleOutcome, type LifecycleSettings } from './lifecycle';
 
-interface Backoff {
+export interface Backoff {
   initialMs: number;
   coefficient: number;
   maximumMs: number;
   totalMs: number;
 }
-/** The workflows' policies (workflows/support/activities.ts): reads and keyed sends. */
-const READS: Backoff = { initialMs: 1000, coefficient: 2, maximumMs: 30_000, totalMs: 300_000 };
-const KEYED_SENDS: Backoff = { initialMs: 2000, coefficient: 2, maximumMs: 60_000, totalMs: 600_000 };
+/** The workflows' policies (workflows/support/activities.ts): reads and keyed sends (the poller arm's too). */
+export const READS: Backoff = { initialMs: 1000, coefficient: 2, maximumMs: 30_000, totalMs: 300_000 };
+export const KEYED_SENDS: Backoff = { initialMs: 2000, coefficient: 2, maximumMs: 60_000, totalMs: 600_000 };
 
 /** Retries a call while the provider failed transiently (5xx, refused connection, lost answer). */
 async function retry<T>(call: () => Promise<T>, backoff: Backoff): Promise<T> {

@@ -57,7 +57,7 @@ export function spawnTs(
 }
 
 /** Waits until `ready()` answers something, failing early when the child exits. */
-async function until<T>(
+export async function until<T>(
   what: string,
   child: TsChild,
   ready: () => Promise<T | undefined> | T | undefined,
@@ -82,7 +82,7 @@ async function until<T>(
 const CLI = 'src/cli/main.ts';
 
 /** Base environment of a child: no inherited provider or Temporal settings. */
-function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const keep = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TEMPORAL_CLI_PATH', 'TEMPORAL_TEST_SERVER_PATH'];
   const env: NodeJS.ProcessEnv = {};
   for (const name of keep) if (process.env[name]) env[name] = process.env[name];

@@ -1,18 +1,30 @@
 // From the measured blocks to the run's summary (pure): medians and spread per arm, storage and
 // concurrency, the ratios the issue sets targets for, and the human table.
+import { type Arm, ARMS } from './args';
 import type { BlockResult } from './block';
 import type { HistoryGrowthResult } from './history-growth';
 import { median, ratio, round, spread, type Spread } from './stats';
 import type { ServerLabel, Storage } from './storage';
 
-/** Targets of issue 11, as ratios measured in the same run. */
-export const TARGETS = { throughputRatioAtLeast: 0.5, cpuRatioAtMost: 2, historyEventsBelow: 100 } as const;
+/** Targets of issues 11 and 20, as ratios measured in the same run. */
+export const TARGETS = {
+  throughputRatioAtLeast: 0.5,
+  cpuRatioAtMost: 2,
+  historyEventsBelow: 100,
+  /** cardflow CPU per lifecycle ÷ the idiomatic-Temporal arm's. */
+  vsIdiomaticCpuRatioAtMost: 1,
+  /** cardflow lifecycles/s ÷ the poller's, each at its best concurrency. */
+  vsPollerThroughputRatioAtLeast: 0.5,
+} as const;
+
+/** Arms without a Temporal server: their blocks of every phase are pooled in one row. */
+const SERVERLESS_ARMS: readonly Arm[] = ['plain', 'poller'];
 
 export interface Row {
-  arm: 'plain' | 'cardflow';
+  arm: Arm;
   /**
-   * The cardflow arm's server: a dev server storage or `cluster`; `-` for the plain arm (no
-   * Temporal server; its blocks of every phase are pooled).
+   * The server of an arm on Temporal: a dev server storage or `cluster`; `-` for the plain and
+   * poller arms (no Temporal server; their blocks of every phase are pooled).
    */
   storage: ServerLabel | '-';
   concurrency: number;
@@ -54,20 +66,23 @@ export interface BenchSummary extends RunMeta {
   defaultStorage: Storage;
   measuredStorage: ServerLabel | null;
   rows: Row[];
-  best: {
-    plain: { concurrency: number; throughput: number } | null;
-    cardflow: { concurrency: number; throughput: number } | null;
-  };
+  best: Record<Arm, { concurrency: number; throughput: number } | null>;
   /** cardflow ÷ plain lifecycles/s, each at its best concurrency (default storage). */
   throughputRatio: number | null;
   /** cardflow ÷ plain CPU seconds per lifecycle, at cardflow's best concurrency. */
   cpuRatio: number | null;
+  /** cardflow ÷ idiomatic Temporal CPU seconds per lifecycle, at cardflow's best concurrency. */
+  vsIdiomaticCpuRatio: number | null;
+  /** cardflow ÷ poller lifecycles/s, each at its best concurrency. */
+  vsPollerThroughputRatio: number | null;
   /** Per concurrency (default storage): ratios and (cardflow − plain p50 latency) ÷ provider calls. */
   perConcurrency: Array<{
     concurrency: number;
     throughputRatio: number | null;
     cpuRatio: number | null;
     perStepOverheadMs: number | null;
+    vsIdiomaticCpuRatio: number | null;
+    vsPollerThroughputRatio: number | null;
   }>;
   /** Per server (dev server storage, or the cluster): cardflow at its best concurrency. */
   storages: Array<{
@@ -89,6 +104,8 @@ export interface BenchSummary extends RunMeta {
     throughput: { target: string; value: number | null; met: boolean };
     cpu: { target: string; value: number | null; met: boolean };
     history: { target: string; value: number | null; met: boolean };
+    vsIdiomaticCpu: { target: string; value: number | null; met: boolean };
+    vsPollerThroughput: { target: string; value: number | null; met: boolean };
   };
 }
 
@@ -100,7 +117,7 @@ const pick = <K extends keyof BlockResult>(blocks: readonly BlockResult[], key: 
 export function buildRows(blocks: readonly BlockResult[]): Row[] {
   const groups = new Map<string, BlockResult[]>();
   for (const block of blocks) {
-    const storage = block.arm === 'plain' ? '-' : block.storage;
+    const storage = SERVERLESS_ARMS.includes(block.arm) ? '-' : block.storage;
     const key = `${block.arm}|${storage}|${block.concurrency}`;
     groups.set(key, [...(groups.get(key) ?? []), block]);
   }
@@ -136,7 +153,7 @@ export function buildRows(blocks: readonly BlockResult[]): Row[] {
         : {}),
     });
   }
-  const armOrder = (r: Row) => (r.arm === 'plain' ? 0 : 1);
+  const armOrder = (r: Row) => ARMS.indexOf(r.arm);
   return rows.sort(
     (a, b) =>
       armOrder(a) - armOrder(b) || a.storage.localeCompare(b.storage) || a.concurrency - b.concurrency,
@@ -160,15 +177,24 @@ export function summarize(
   const rows = buildRows(blocks);
   const plainRows = rows.filter((r) => r.arm === 'plain');
   const cardflowStorages = [
-    ...new Set(rows.filter((r) => r.arm === 'cardflow').map((r) => r.storage as ServerLabel)),
+    ...new Set(
+      rows.filter((r) => r.arm === 'cardflow' || r.arm === 'idiomatic').map((r) => r.storage as ServerLabel),
+    ),
   ];
   const measuredStorage = cardflowStorages.includes(options.defaultStorage)
     ? options.defaultStorage
     : (cardflowStorages[0] ?? null);
   const cardflowRows = rows.filter((r) => r.arm === 'cardflow' && r.storage === measuredStorage);
+  const idiomaticRows = rows.filter((r) => r.arm === 'idiomatic' && r.storage === measuredStorage);
+  const pollerRows = rows.filter((r) => r.arm === 'poller');
   const bestPlain = bestOf(plainRows);
   const bestCardflow = bestOf(cardflowRows);
+  const bestPoller = bestOf(pollerRows);
+  const bestIdiomatic = bestOf(idiomaticRows);
   const plainAt = (concurrency: number) => plainRows.find((r) => r.concurrency === concurrency);
+  const at = (list: readonly Row[], concurrency: number) => list.find((r) => r.concurrency === concurrency);
+  const bestEntry = (row: Row | undefined) =>
+    row ? { concurrency: row.concurrency, throughput: round(row.throughput.median) ?? 0 } : null;
 
   const perConcurrency = cardflowRows.map((c) => {
     const p = plainAt(c.concurrency);
@@ -181,25 +207,42 @@ export function summarize(
         ratio(c.latencyP50Ms.median - (p?.latencyP50Ms.median ?? Number.NaN), calls),
         2,
       ),
+      vsIdiomaticCpuRatio: round(
+        ratio(
+          c.cpuPerLifecycle.median,
+          at(idiomaticRows, c.concurrency)?.cpuPerLifecycle.median ?? Number.NaN,
+        ),
+      ),
+      vsPollerThroughputRatio: round(
+        ratio(c.throughput.median, at(pollerRows, c.concurrency)?.throughput.median ?? Number.NaN),
+      ),
     };
   });
 
   const throughputRatio = round(
     ratio(bestCardflow?.throughput.median ?? Number.NaN, bestPlain?.throughput.median ?? Number.NaN),
   );
-  const cpuRatio = bestCardflow
-    ? (perConcurrency.find((p) => p.concurrency === bestCardflow.concurrency)?.cpuRatio ?? null)
-    : null;
+  const atBest = bestCardflow
+    ? perConcurrency.find((p) => p.concurrency === bestCardflow.concurrency)
+    : undefined;
+  const cpuRatio = atBest?.cpuRatio ?? null;
+  const vsIdiomaticCpuRatio = atBest?.vsIdiomaticCpuRatio ?? null;
+  const vsPollerThroughputRatio = round(
+    ratio(bestCardflow?.throughput.median ?? Number.NaN, bestPoller?.throughput.median ?? Number.NaN),
+  );
 
-  const storages = cardflowStorages.map((storage) => {
-    const best = bestOf(rows.filter((r) => r.arm === 'cardflow' && r.storage === storage)) as Row;
-    return {
-      storage,
-      concurrency: best.concurrency,
-      throughput: round(best.throughput.median) ?? 0,
-      cpuPerLifecycle: round(best.cpuPerLifecycle.median, 4),
-      latencyP50Ms: round(best.latencyP50Ms.median, 1),
-    };
+  const storages = cardflowStorages.flatMap((storage) => {
+    const best = bestOf(rows.filter((r) => r.arm === 'cardflow' && r.storage === storage));
+    if (!best) return [];
+    return [
+      {
+        storage,
+        concurrency: best.concurrency,
+        throughput: round(best.throughput.median) ?? 0,
+        cpuPerLifecycle: round(best.cpuPerLifecycle.median, 4),
+        latencyP50Ms: round(best.latencyP50Ms.median, 1),
+      },
+    ];
   });
 
   const historyPerLifecycle = cardflowRows.flatMap((r) =>
@@ -222,15 +265,15 @@ export function summarize(
     measuredStorage,
     rows,
     best: {
-      plain: bestPlain
-        ? { concurrency: bestPlain.concurrency, throughput: round(bestPlain.throughput.median) ?? 0 }
-        : null,
-      cardflow: bestCardflow
-        ? { concurrency: bestCardflow.concurrency, throughput: round(bestCardflow.throughput.median) ?? 0 }
-        : null,
+      plain: bestEntry(bestPlain),
+      cardflow: bestEntry(bestCardflow),
+      poller: bestEntry(bestPoller),
+      idiomatic: bestEntry(bestIdiomatic),
     },
     throughputRatio,
     cpuRatio,
+    vsIdiomaticCpuRatio,
+    vsPollerThroughputRatio,
     perConcurrency,
     storages,
     historyEventsPerLifecycle: historyPerLifecycle.length ? round(Math.max(...historyPerLifecycle), 1) : null,
@@ -258,6 +301,18 @@ export function summarize(
           maxHistoryEvents !== null &&
           maxHistoryEvents < TARGETS.historyEventsBelow &&
           (growth === null || growth.historyEvents7d <= growth.historyEvents1m),
+      },
+      vsIdiomaticCpu: {
+        target: `cardflow CPU per lifecycle ≤ ${TARGETS.vsIdiomaticCpuRatioAtMost} × idiomatic Temporal's`,
+        value: vsIdiomaticCpuRatio,
+        met: vsIdiomaticCpuRatio !== null && vsIdiomaticCpuRatio <= TARGETS.vsIdiomaticCpuRatioAtMost,
+      },
+      vsPollerThroughput: {
+        target: `cardflow ≥ ${TARGETS.vsPollerThroughputRatioAtLeast} × the poller's lifecycles/s at the best concurrency`,
+        value: vsPollerThroughputRatio,
+        met:
+          vsPollerThroughputRatio !== null &&
+          vsPollerThroughputRatio >= TARGETS.vsPollerThroughputRatioAtLeast,
       },
     },
   };
@@ -330,15 +385,27 @@ export function formatReport(summary: BenchSummary): string {
     ),
   );
   out.push('');
-  out.push(`cardflow ÷ plain at each concurrency (${summary.measuredStorage ?? '-'} storage):`);
+  const two = (v: number | null) => (v === null ? '-' : v.toFixed(2));
+  out.push(
+    `cardflow against the other arms at each concurrency (${summary.measuredStorage ?? '-'} storage):`,
+  );
   out.push(
     table(
-      ['conc', 'throughput ratio', 'CPU ratio', 'overhead per provider call, ms'],
+      [
+        'conc',
+        'throughput ÷ plain',
+        'CPU ÷ plain',
+        'overhead per provider call, ms',
+        'CPU ÷ idiomatic',
+        'throughput ÷ poller',
+      ],
       summary.perConcurrency.map((p) => [
         String(p.concurrency),
-        p.throughputRatio === null ? '-' : p.throughputRatio.toFixed(2),
-        p.cpuRatio === null ? '-' : p.cpuRatio.toFixed(2),
+        two(p.throughputRatio),
+        two(p.cpuRatio),
         p.perStepOverheadMs === null ? '-' : p.perStepOverheadMs.toFixed(1),
+        two(p.vsIdiomaticCpuRatio),
+        two(p.vsPollerThroughputRatio),
       ]),
     ),
   );
@@ -387,6 +454,15 @@ export function formatReport(summary: BenchSummary): string {
     `throughput ratio ${summary.throughputRatio ?? '-'} (plain best at ${summary.best.plain?.concurrency ?? '-'}, cardflow best at ${summary.best.cardflow?.concurrency ?? '-'}): ${mark(t.throughput.met)} (${t.throughput.target})`,
   );
   out.push(`CPU ratio ${summary.cpuRatio ?? '-'}: ${mark(t.cpu.met)} (${t.cpu.target})`);
+  out.push(
+    `vs idiomatic Temporal: CPU ratio ${summary.vsIdiomaticCpuRatio ?? '-'}: ${mark(t.vsIdiomaticCpu.met)} (${t.vsIdiomaticCpu.target})`,
+  );
+  out.push(
+    `vs the status-table poller: throughput ratio ${summary.vsPollerThroughputRatio ?? '-'} (poller best at ${summary.best.poller?.concurrency ?? '-'}): ${mark(t.vsPollerThroughput.met)} (${t.vsPollerThroughput.target})`,
+  );
+  out.push(
+    'webhook-to-flow latency: not measured (the lifecycle is driven by polling only; see docs/benchmark.md)',
+  );
   out.push(
     `history: ${summary.historyEventsPerLifecycle ?? '-'} events per lifecycle (4 workflows), longest workflow ${summary.maxHistoryEvents ?? '-'}, ` +
       `KYC 1m ${summary.historyEvents1m ?? '-'} vs 7d ${summary.historyEvents7d ?? '-'}: ${mark(t.history.met)} (${t.history.target})`,

@@ -13,7 +13,6 @@ import {
   WorkflowExecutionAlreadyStartedError,
   type WorkflowHandle,
 } from '@temporalio/client';
-import type { SearchAttributePair } from '@temporalio/common';
 import { z } from 'zod';
 import {
   accountDepositSchema,
@@ -77,6 +76,7 @@ import {
 } from '../contract';
 import { type CodecKeyring, loadCodecKeyring } from '../security/codec-keys';
 import { idStanding, REUSE_POLICY, startPolicy } from './reuse';
+import { flowStartOptions, startOptions as sharedStartOptions } from './start-options';
 import { storedInput } from './stored-input';
 
 export { REUSE_POLICY, REUSE_RULE, type ReuseRule, idStanding } from './reuse';
@@ -200,17 +200,6 @@ export function createCardflowClient({ client, taskQueue = TASK_QUEUE }: Cardflo
     state: () => handle.query(stateQuery) as Promise<S>,
   });
 
-  const attributes = (
-    type: WorkflowType,
-    provider: Provider,
-    refs: { customerRef?: string; cardRef?: string },
-  ): SearchAttributePair[] => [
-    { key: CardProvider, value: provider },
-    { key: CardFlow, value: type },
-    ...(refs.customerRef ? [{ key: CustomerRef, value: refs.customerRef }] : []),
-    ...(refs.cardRef ? [{ key: CardRef, value: refs.cardRef }] : []),
-  ];
-
   const startOptions = (
     type: WorkflowType,
     workflowId: string,
@@ -218,14 +207,7 @@ export function createCardflowClient({ client, taskQueue = TASK_QUEUE }: Cardflo
     provider: Provider,
     refs: { customerRef?: string; cardRef?: string },
     summary: string,
-  ) => ({
-    workflowId,
-    taskQueue,
-    args: [input],
-    workflowIdConflictPolicy: 'USE_EXISTING' as const,
-    typedSearchAttributes: attributes(type, provider, refs),
-    staticSummary: summary,
-  });
+  ) => sharedStartOptions(type, workflowId, input, provider, refs, summary, taskQueue);
 
   /**
    * Starts, or answers the flow already under that id: running, or closed without freeing its
@@ -277,46 +259,17 @@ export function createCardflowClient({ client, taskQueue = TASK_QUEUE }: Cardflo
 
     async startKyc(input: KycInput): Promise<Flow<KycResult>> {
       const p = checkInput('kycVerification', kycInputSchema, input);
-      return start('kycVerification', {
-        ...startOptions(
-          'kycVerification',
-          workflowIds.kycVerification(p.provider, p.customerRef),
-          p,
-          p.provider,
-          { customerRef: p.customerRef },
-          flowSummary('kycVerification', p),
-        ),
-      });
+      return start('kycVerification', flowStartOptions('kycVerification', p, taskQueue));
     },
 
     async startActivation(input: ActivationInput): Promise<Flow<ActivationResult>> {
       const p = checkInput('physicalCardActivation', activationInputSchema, input);
-      return start(
-        'physicalCardActivation',
-        startOptions(
-          'physicalCardActivation',
-          workflowIds.physicalCardActivation(p.provider, p.customerRef, p.requestRef),
-          p,
-          p.provider,
-          { customerRef: p.customerRef, ...(p.provider === 'wasabi' ? { cardRef: p.cardRef } : {}) },
-          flowSummary('physicalCardActivation', p),
-        ),
-      );
+      return start('physicalCardActivation', flowStartOptions('physicalCardActivation', p, taskQueue));
     },
 
     async startIssuance(input: IssuanceInput): Promise<Flow<IssuanceResult>> {
       const p = checkInput('virtualCardIssuance', issuanceInputSchema, input);
-      return start(
-        'virtualCardIssuance',
-        startOptions(
-          'virtualCardIssuance',
-          workflowIds.virtualCardIssuance(p.provider, p.customerRef, p.requestRef),
-          p,
-          p.provider,
-          { customerRef: p.customerRef },
-          flowSummary('virtualCardIssuance', p),
-        ),
-      );
+      return start('virtualCardIssuance', flowStartOptions('virtualCardIssuance', p, taskQueue));
     },
 
     /**
@@ -329,14 +282,7 @@ export function createCardflowClient({ client, taskQueue = TASK_QUEUE }: Cardflo
       const terms: DepositTerms = { amount: p.amount, currency: p.currency };
       const deposit = await start<DepositResult>(
         'cardDeposit',
-        startOptions(
-          'cardDeposit',
-          workflowIds.cardDeposit(p.provider, p.cardRef, p.depositRef),
-          p,
-          p.provider,
-          { cardRef: p.cardRef, ...(p.customerRef ? { customerRef: p.customerRef } : {}) },
-          flowSummary('cardDeposit', p),
-        ),
+        flowStartOptions('cardDeposit', p, taskQueue),
       );
       // Started now or found: either way the terms the flow runs with must be ours.
       const first = depositInputSchema.safeParse(await storedInput(client, deposit.workflowId));
@@ -353,17 +299,7 @@ export function createCardflowClient({ client, taskQueue = TASK_QUEUE }: Cardflo
 
     async startClosure(input: ClosureInput): Promise<Flow<ClosureResult>> {
       const p = checkInput('cardClosure', closureInputSchema, input);
-      return start(
-        'cardClosure',
-        startOptions(
-          'cardClosure',
-          workflowIds.cardClosure(p.provider, p.cardRef),
-          p,
-          p.provider,
-          { cardRef: p.cardRef, ...(p.customerRef ? { customerRef: p.customerRef } : {}) },
-          flowSummary('cardClosure', p),
-        ),
-      );
+      return start('cardClosure', flowStartOptions('cardClosure', p, taskQueue));
     },
 
     async startCardAccount(input: CardAccountInput): Promise<Flow<void, CardAccountStatus>> {

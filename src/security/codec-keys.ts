@@ -93,7 +93,7 @@ export function decodeBase64Strict(text: string): Buffer | undefined {
 }
 
 /** `id:base64Key` entries, comma-separated. Each problem names the entry by id or position. */
-function parseKeyList(text: string, ctx: z.RefinementCtx): Array<{ id: string; key: Buffer }> {
+export function parseKeyList(text: string, ctx: z.RefinementCtx): Array<{ id: string; key: Buffer }> {
   const entries = text
     .split(',')
     .map((e) => e.trim())

@@ -46,9 +46,8 @@ import {
   wasabiEnvSchema,
   wasabiNamesFromEnv,
 } from '../providers/wasabi/config';
-import { type CodecKeyring, loadCodecKeyring } from '../security/codec-keys';
+import { type CodecKeyring, loadCodecKeyring, loadExchangeKeyringFor } from '../security/codec-keys';
 import { createDataConverter } from '../security/data-converter';
-import { devExchangeKeyring, loadExchangeKeyring } from '../security/exchange-keys';
 import { cardflowExchangeScope } from '../nexus/exchange-scope';
 import { createCardflowServiceHandler } from '../nexus/handlers';
 import type { SecretStore } from '../security/secret-store';
@@ -123,12 +122,7 @@ export function loadWorkerSettings(
   const wasabi = attempt(() => parseOptionalSection(wasabiEnvSchema, env));
   const secretStore = attempt(() => loadSecretStoreConfig(env));
   const keyring = attempt(() => loadCodecKeyring({ env, devKeys: options.devKeys ?? 'forbid' }).keyring);
-  // In development (generated codec keys) the exchange keyring is generated beside them.
-  const nexusExchange = attempt(
-    () =>
-      loadExchangeKeyring(env) ??
-      (options.devKeys === 'generate' && base ? devExchangeKeyring(base.core.CARDFLOW_DATA_DIR) : undefined),
-  );
+  const nexusExchange = attempt(() => loadExchangeKeyringFor({ env, devKeys: options.devKeys ?? 'forbid' }));
   let temporal: TemporalTarget | undefined;
   try {
     temporal = temporalTarget(env);

@@ -11,7 +11,7 @@
 // verbatim to the caller; the caller's worker encodes an operation's input in the calling
 // workflow's context. Each side gives the rule (`crosses`) that names those contexts.
 import type { Payload, PayloadCodec, SerializationContext } from '@temporalio/common';
-import { type CodecKeyring, createKeyring } from './codec-keys';
+import { type CodecKeyring, withDecodingKeys } from './codec-keys';
 import { decryptPayload, encryptPayload } from './payload-codec';
 
 /** The exchange keyring and which payloads it encrypts. */
@@ -29,8 +29,7 @@ export class ScopedEncryptionCodec implements PayloadCodec {
     readonly exchange: ExchangeScope,
   ) {
     // One ring for decoding: a key id must name one key only, or a payload could open under the wrong one.
-    const keys = [...own.keys, ...exchange.keyring.keys].map(([id, key]) => ({ id, key }));
-    this.anyKey = createKeyring(keys, own.currentKeyId);
+    this.anyKey = withDecodingKeys(own, exchange.keyring);
   }
 
   async encode(payloads: Payload[], context?: SerializationContext): Promise<Payload[]> {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { defaultPayloadConverter, type SerializationContext } from '@temporalio/common';
-import { createKeyring } from '../../../src/security/codec-keys';
+import { createKeyring, formatKeyEntry, loadCodecKeyring } from '../../../src/security/codec-keys';
 import { ScopedEncryptionCodec } from '../../../src/security/exchange-codec';
 import { EncryptionCodec, PayloadDecryptionError, payloadKeyId } from '../../../src/security/payload-codec';
 
@@ -51,9 +51,25 @@ test("the caller opens what crosses and nothing under cardflow's own key", async
   await assert.rejects(caller.decode([plain!]), (e: unknown) => e instanceof PayloadDecryptionError);
 });
 
-test('a key id in both rings is refused: a payload must open under one key only', () => {
+test('a key id naming two different keys is refused: a payload must open under one key only', () => {
+  const impostor = createKeyring([{ id: 'exchange', key: randomBytes(32) }], 'exchange');
   assert.throws(
-    () => new ScopedEncryptionCodec(exchange, { keyring: exchange, crosses: () => true }),
-    /appears twice/,
+    () => new ScopedEncryptionCodec(impostor, { keyring: exchange, crosses: () => true }),
+    /two different keys/,
   );
+  // The same key in both rings (the codec keyring decodes with the exchange keys too) is fine.
+  assert.ok(new ScopedEncryptionCodec(exchange, { keyring: exchange, crosses: () => true }));
+});
+
+test("every door's codec keyring reads what crossed: the exchange keys decode, the current key stays cardflow's", async () => {
+  const entry = (k: typeof cardflowOwn) =>
+    formatKeyEntry({ id: k.currentKeyId, key: k.keys.get(k.currentKeyId)! });
+  const { keyring } = loadCodecKeyring({
+    env: { CARDFLOW_CODEC_KEYS: entry(cardflowOwn), CARDFLOW_NEXUS_EXCHANGE_KEYS: entry(exchange) },
+  });
+  assert.equal(keyring.currentKeyId, 'cardflow-own');
+  // What the worker wrote under the exchange key (a flow's result a Nexus caller waits on): the API reads it.
+  const [crossed] = await codecOf(cardflowOwn).encode([payload()], crossing);
+  const [read] = await new EncryptionCodec(keyring).decode([crossed!]);
+  assert.deepEqual(defaultPayloadConverter.fromPayload(read!), { amount: '10.00' });
 });

@@ -4,16 +4,16 @@
 // NexusOperationScheduled → NexusOperationStarted: the server dispatching the Nexus task, cardflow's
 // handler starting the flow, and the answer recorded). Prints the medians and the 90th percentiles.
 //
-//   npx tsx tools/onboarding/round-trip.ts [N=30]
+//   npx tsx tools/demo/nexus-round-trip.ts [N=30]
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { devExchangeKeyring, loadOrCreateDevKeyring } from '../../src/security/codec-keys';
-import { EngineApi } from '../demo/http';
-import { applicant } from '../demo/applicant';
+import { EngineApi } from './http';
+import { applicant } from './applicant';
 import { loadDevStackSettings } from '../dev/settings';
-import { ONBOARDING_TASK_QUEUE, onboardingClient, startOnboardingWorker } from './worker';
+import { ONBOARDING_TASK_QUEUE, onboardingClient, startOnboardingWorker } from '../onboarding/worker';
 
 const CARD_TYPE = '111065';
 

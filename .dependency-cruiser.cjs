@@ -96,6 +96,29 @@ module.exports = {
       to: { path: '^src/(api|cli)/' },
     },
     {
+      name: 'nexus-below-the-runtime',
+      severity: 'error',
+      comment:
+        'The Nexus service is a door like the API: built on the typed client, registered by the runtime; it imports no runtime, API, CLI, activity or workflow code.',
+      from: { path: '^src/nexus/' },
+      to: { path: '^(src/(runtime|api|cli)/|activities/|workflows/)' },
+    },
+    {
+      name: 'nexus-service-is-contract-only',
+      severity: 'error',
+      comment:
+        "The service definition is imported by callers' workflow code: the contract's types and nexus-rpc only, no Node built-ins.",
+      from: { path: '^src/nexus/service\\.ts$' },
+      to: { path: '^(src/(?!contract/)|activities/|workflows/|tools/)' },
+    },
+    {
+      name: 'nexus-service-no-node',
+      severity: 'error',
+      comment: "The service definition runs in callers' workflow sandboxes: no Node built-ins.",
+      from: { path: '^src/nexus/service\\.ts$' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
       name: 'sandboxes-independent-of-clients',
       severity: 'error',
       comment:

@@ -8,11 +8,11 @@ import {
   type WorkflowHandle,
   WorkflowNotFoundError,
 } from '@temporalio/client';
-import { type CardAccountInput, flowSummary, WORKFLOW_TYPES, type WorkflowType } from '../contract';
+import { type CardAccountInput, WORKFLOW_TYPES, type WorkflowType } from '../contract';
 import type { CodecKeyring } from '../security/codec-keys';
 import { workflowIdOf } from './flow-types';
 import { idStanding, REUSE_POLICY, startPolicy } from './reuse';
-import { startAttributes } from './start-attributes';
+import { startOptions } from './start-options';
 
 /** What a start found: a new run, or the run already under the id. */
 export interface StartOutcome {
@@ -34,14 +34,8 @@ export interface StarterOptions {
 export type Starter = ReturnType<typeof createStarter>;
 
 export function createStarter({ client, taskQueue, routingKeyring }: StarterOptions) {
-  const startOptions = (type: WorkflowType, workflowId: string, input: unknown) => ({
-    workflowId,
-    taskQueue,
-    args: [input],
-    workflowIdConflictPolicy: 'USE_EXISTING' as const,
-    typedSearchAttributes: startAttributes(type, workflowId, input, routingKeyring),
-    staticSummary: flowSummary(type, input as Parameters<typeof flowSummary>[1]),
-  });
+  const optionsOf = (type: WorkflowType, input: unknown) =>
+    startOptions(type, input, taskQueue, routingKeyring);
 
   const found = async (workflowId: string): Promise<StartOutcome> => {
     const handle = client.workflow.getHandle(workflowId);
@@ -79,7 +73,7 @@ export function createStarter({ client, taskQueue, routingKeyring }: StarterOpti
       const input = await prepare(request);
       try {
         const handle = await client.workflow.start(type, {
-          ...startOptions(type, workflowId, input),
+          ...optionsOf(type, input),
           workflowIdReusePolicy: startPolicy(type, standing),
         });
         return { workflowId, handle, runId: handle.firstExecutionRunId, started: true, status: 'RUNNING' };
@@ -91,9 +85,8 @@ export function createStarter({ client, taskQueue, routingKeyring }: StarterOpti
 
     /** The start half of an update-with-start on a card account (`input` checked by the caller). */
     accountStartOperation(input: CardAccountInput): WithStartWorkflowOperation<never> {
-      const workflowId = workflowIdOf('cardAccount', input);
       return new WithStartWorkflowOperation(WORKFLOW_TYPES.cardAccount, {
-        ...startOptions('cardAccount', workflowId, input),
+        ...optionsOf('cardAccount', input),
         // A closed account is never reopened by a late update.
         workflowIdReusePolicy: REUSE_POLICY.cardAccount,
       }) as WithStartWorkflowOperation<never>;

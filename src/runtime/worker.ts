@@ -48,8 +48,10 @@ import {
   wasabiEnvSchema,
   wasabiNamesFromEnv,
 } from '../providers/wasabi/config';
-import { type CodecKeyring, loadCodecKeyring } from '../security/codec-keys';
+import { type CodecKeyring, loadCodecKeyring, loadExchangeKeyringFor } from '../security/codec-keys';
 import { createDataConverter } from '../security/data-converter';
+import { cardflowExchangeScope } from '../nexus/exchange-scope';
+import { createCardflowServiceHandler } from '../nexus/handlers';
 import type { SecretStore } from '../security/secret-store';
 import {
   createSecretStore,
@@ -110,6 +112,8 @@ export interface WorkerSettings {
   wasabi?: WasabiEnv;
   secretStore: SecretStoreConfig;
   keyring: CodecKeyring;
+  /** The Nexus exchange keyring (CARDFLOW_NEXUS_EXCHANGE_KEYS): what Nexus callers read and send. */
+  nexusExchange?: CodecKeyring;
   temporal: TemporalTarget;
 }
 
@@ -135,6 +139,7 @@ export function loadWorkerSettings(
   const wasabi = attempt(() => parseOptionalSection(wasabiEnvSchema, env));
   const secretStore = attempt(() => loadSecretStoreConfig(env));
   const keyring = attempt(() => loadCodecKeyring({ env, devKeys: options.devKeys ?? 'forbid' }).keyring);
+  const nexusExchange = attempt(() => loadExchangeKeyringFor({ env, devKeys: options.devKeys ?? 'forbid' }));
   let temporal: TemporalTarget | undefined;
   try {
     temporal = temporalTarget(env);
@@ -144,7 +149,7 @@ export function loadWorkerSettings(
   }
   config.throwIfAny();
   if (!base || !secretStore || !keyring || !temporal) throw new ConfigError(config.problems);
-  return { ...base, kazepay, wasabi, secretStore, keyring, temporal };
+  return { ...base, kazepay, wasabi, secretStore, keyring, nexusExchange, temporal };
 }
 
 /** Overrides for in-process use (tests, the dev stack); everything else comes from the settings. */
@@ -351,7 +356,14 @@ export async function startWorker(
         ...(settings.kazepay ? { kazepayConventions: kazepayNamesFromEnv(settings.kazepay) } : {}),
         ...(settings.wasabi ? { wasabiConventions: wasabiNamesFromEnv(settings.wasabi) } : {}),
       }),
-      dataConverter: deps.dataConverter ?? createDataConverter(settings.keyring),
+      // The `cardflow` Nexus service (docs/nexus.md); what crosses to callers uses the exchange keyring.
+      nexusServices: [createCardflowServiceHandler()],
+      dataConverter:
+        deps.dataConverter ??
+        createDataConverter(
+          settings.keyring,
+          settings.nexusExchange ? cardflowExchangeScope(settings.nexusExchange) : undefined,
+        ),
       maxCachedWorkflows: settings.worker.CARDFLOW_WORKER_MAX_CACHED_WORKFLOWS,
       maxConcurrentActivityTaskExecutions: settings.worker.CARDFLOW_WORKER_MAX_CONCURRENT_ACTIVITIES,
       maxConcurrentWorkflowTaskExecutions: settings.worker.CARDFLOW_WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,

@@ -16,7 +16,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { coreEnvSchema } from '../config/engine';
-import { ConfigError, envValue, parseEnv } from '../config/env';
+import { ConfigError, envValue, parseEnv, parseOptionalSection } from '../config/env';
 
 /** AES-256: 32 bytes. */
 export const CODEC_KEY_BYTES = 32;
@@ -93,7 +93,7 @@ export function decodeBase64Strict(text: string): Buffer | undefined {
 }
 
 /** `id:base64Key` entries, comma-separated. Each problem names the entry by id or position. */
-function parseKeyList(text: string, ctx: z.RefinementCtx): Array<{ id: string; key: Buffer }> {
+export function parseKeyList(text: string, ctx: z.RefinementCtx): Array<{ id: string; key: Buffer }> {
   const entries = text
     .split(',')
     .map((e) => e.trim())
@@ -185,9 +185,10 @@ export function loadCodecKeyring(options: LoadCodecKeyringOptions = {}): LoadedK
     env,
   );
   const keys = codec.CARDFLOW_CODEC_KEYS;
+  const exchange = loadExchangeKeyringFor(options);
   if (keys) {
     const currentKeyId = codec.CARDFLOW_CODEC_CURRENT_KEY_ID ?? (keys[0] as { id: string }).id;
-    return { keyring: createKeyring(keys, currentKeyId), source: 'config' };
+    return { keyring: withDecodingKeys(createKeyring(keys, currentKeyId), exchange), source: 'config' };
   }
   if (options.devKeys !== 'generate')
     throw new ConfigError([
@@ -195,7 +196,7 @@ export function loadCodecKeyring(options: LoadCodecKeyringOptions = {}): LoadedK
     ]);
   const path = resolve(core.CARDFLOW_DATA_DIR, DEV_KEYRING_FILE);
   const { keyring, created } = loadOrCreateDevKeyring(path);
-  return { keyring, source: 'dev-file', path, created };
+  return { keyring: withDecodingKeys(keyring, exchange), source: 'dev-file', path, created };
 }
 
 /** The JSON form of a keyring file (dev keyring and the test-only fixture). */
@@ -254,4 +255,85 @@ export function loadOrCreateDevKeyring(path: string): { keyring: CodecKeyring; c
   }
   chmodSync(path, 0o600); // the umask may have widened nothing, but be explicit
   return { keyring: createKeyring([key], key.id), created: true };
+}
+
+// ---- The Nexus exchange keyring (exchange-codec.ts) -------------------------------------------
+// A keyring of its own, never one of the CARDFLOW_CODEC_KEYS, shared with the teams that call
+// cardflow through Nexus; what crosses the endpoint is encrypted with it. Its keys also join the
+// codec keyring for decoding (never as the current key), so every door of cardflow (API, CLI,
+// typed client, codec server) reads the flows a Nexus caller reached.
+//
+//   CARDFLOW_NEXUS_EXCHANGE_KEYS             keyId:base64Key[,...] (32 random bytes each), or _FILE
+//   CARDFLOW_NEXUS_EXCHANGE_CURRENT_KEY_ID   the id new payloads use; required with several keys
+//
+// Unset: none in production. In development (generated codec keys) it is generated beside them.
+
+/** File name of the generated development exchange keyring inside the dev data folder. */
+export const DEV_EXCHANGE_KEYRING_FILE = 'nexus-exchange-keys.json';
+
+export const exchangeKeysEnvSchema = z
+  .object({
+    CARDFLOW_NEXUS_EXCHANGE_KEYS: envValue.string().transform((text, ctx) => parseKeyList(text, ctx)),
+    CARDFLOW_NEXUS_EXCHANGE_CURRENT_KEY_ID: envValue
+      .string()
+      .regex(KEY_ID_PATTERN, `expected a key id matching ${KEY_ID_PATTERN.source}`)
+      .optional(),
+  })
+  .superRefine((value, ctx) => {
+    const keys = value.CARDFLOW_NEXUS_EXCHANGE_KEYS;
+    const current = value.CARDFLOW_NEXUS_EXCHANGE_CURRENT_KEY_ID;
+    if (current === undefined && keys.length > 1)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CARDFLOW_NEXUS_EXCHANGE_CURRENT_KEY_ID'],
+        message: 'required when CARDFLOW_NEXUS_EXCHANGE_KEYS holds more than one key',
+      });
+    if (current !== undefined && !keys.some((k) => k.id === current))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CARDFLOW_NEXUS_EXCHANGE_CURRENT_KEY_ID'],
+        message: `"${current}" is not one of the ids in CARDFLOW_NEXUS_EXCHANGE_KEYS`,
+      });
+  });
+
+/** The exchange keyring when configured (a ConfigError names the variables), else undefined. */
+export function loadExchangeKeyring(env: NodeJS.ProcessEnv = process.env): CodecKeyring | undefined {
+  const section = parseOptionalSection(exchangeKeysEnvSchema, env);
+  if (!section) return undefined;
+  const keys = section.CARDFLOW_NEXUS_EXCHANGE_KEYS;
+  const current = section.CARDFLOW_NEXUS_EXCHANGE_CURRENT_KEY_ID ?? (keys[0] as { id: string }).id;
+  return createKeyring(keys, current);
+}
+
+/**
+ * The exchange keyring as `loadCodecKeyring` sees it with the same options: configured, or the
+ * development one when the codec keys are the generated development ones too.
+ */
+export function loadExchangeKeyringFor(options: LoadCodecKeyringOptions = {}): CodecKeyring | undefined {
+  const env = options.env ?? process.env;
+  const configured = loadExchangeKeyring(env);
+  if (configured || options.devKeys !== 'generate') return configured;
+  if (env.CARDFLOW_CODEC_KEYS || env.CARDFLOW_CODEC_KEYS_FILE) return undefined;
+  const { core } = parseEnv({ core: coreEnvSchema.pick({ CARDFLOW_DATA_DIR: true }) }, env);
+  return devExchangeKeyring(core.CARDFLOW_DATA_DIR);
+}
+
+/** The development exchange keyring in `dataDir`, generated (mode 0600) on first start. */
+export function devExchangeKeyring(dataDir: string): CodecKeyring {
+  return loadOrCreateDevKeyring(resolve(dataDir, DEV_EXCHANGE_KEYRING_FILE)).keyring;
+}
+
+/** `keyring` that also decrypts with `extra`'s keys; its current key stays the same. */
+export function withDecodingKeys(keyring: CodecKeyring, extra: CodecKeyring | undefined): CodecKeyring {
+  if (!extra) return keyring;
+  const keys = new Map(keyring.keys);
+  for (const [id, key] of extra.keys) {
+    const known = keys.get(id);
+    if (known && !known.equals(key)) throw new ConfigError([`key id "${id}" names two different keys`]);
+    keys.set(id, key);
+  }
+  return createKeyring(
+    [...keys].map(([id, key]) => ({ id, key })),
+    keyring.currentKeyId,
+  );
 }

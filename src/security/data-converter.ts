@@ -20,6 +20,7 @@
 // failure messages would be stored in clear text (activity failures would still be encoded).
 import type { DataConverter } from '@temporalio/common';
 import type { CodecKeyring } from './codec-keys';
+import { type ExchangeScope, ScopedEncryptionCodec } from './exchange-codec';
 import { EncryptionCodec } from './payload-codec';
 
 /** Module path of the encoding failure converter (failure-converter.ts, or .js once built). */
@@ -32,9 +33,10 @@ export const workflowBundleConverterOptions: { failureConverterPath: string } = 
  * The DataConverter for client, worker, replayer and API: the encryption codec over every payload
  * and failures with message and stack trace encoded (and so encrypted).
  */
-export function createDataConverter(keyring: CodecKeyring): DataConverter {
+export function createDataConverter(keyring: CodecKeyring, exchange?: ExchangeScope): DataConverter {
   return {
-    payloadCodecs: [new EncryptionCodec(keyring)],
+    // With an exchange scope (a Nexus worker or caller), what crosses the endpoint uses its keyring.
+    payloadCodecs: [exchange ? new ScopedEncryptionCodec(keyring, exchange) : new EncryptionCodec(keyring)],
     failureConverterPath,
   };
 }

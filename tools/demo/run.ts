@@ -12,6 +12,7 @@ import { wasabiSandboxClientEnv } from '../sandbox/wasabi/cli';
 import { loadDevStackSettings } from '../dev/settings';
 import { type DevStack, startDevStack } from '../dev/stack';
 import { EngineApi, SandboxControl } from './http';
+import { nexusOnboarding } from './nexus-onboarding';
 import {
   type DemoContext,
   type FlowLine,
@@ -96,7 +97,16 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const errors: string[] = [];
   const reports: FlowReport[] = [];
   try {
-    const stories = [kazepayPhysicalCard, wasabiVirtualCard, rejectedKyc];
+    const temporalPort = settings.CARDFLOW_DEV_TEMPORAL_PORT;
+    const onboarding = (c: DemoContext) =>
+      nexusOnboarding(c, {
+        temporalAddress: stack?.urls.temporal ?? `${host}:${temporalPort}`,
+        uiUrl: stack?.urls.temporalUi || `http://${host}:${settings.CARDFLOW_DEV_TEMPORAL_UI_PORT}`,
+        namespace: stack?.namespace ?? 'default',
+        dataDir,
+        print: options.print,
+      });
+    const stories = [kazepayPhysicalCard, wasabiVirtualCard, rejectedKyc, onboarding];
     const outcomes = await Promise.allSettled(stories.map((story) => story(ctx)));
     outcomes.forEach((o, i) => {
       if (o.status === 'fulfilled') reports.push(...o.value);

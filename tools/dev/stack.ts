@@ -17,6 +17,8 @@ import { KazepayClient } from '../../src/providers/kazepay/client';
 import { kazepayClientOptionsFromEnv } from '../../src/providers/kazepay/config';
 import { parseEnv } from '../../src/config/env';
 import { createLogger, type Logger } from '../../src/logging/logger';
+import { ONBOARDING_NAMESPACE } from '../onboarding/worker';
+import { setUpNexus } from './nexus-setup';
 import { loadWorkerSettings, type RunningWorker, startWorker } from '../../src/runtime/worker';
 import { productBundleOptions } from '../../src/runtime/workflow-bundle';
 import { kazepaySandboxEnvSchema, launchKazepaySandbox } from '../sandbox/kazepay/cli';
@@ -167,6 +169,8 @@ export async function startDevStack(options: StartDevStackOptions = {}): Promise
         uiPort: settings.CARDFLOW_DEV_TEMPORAL_UI_PORT,
         ...(temporalDbFile ? { dbFile: temporalDbFile, sqlitePragmas: ['journal_mode=wal'] } : {}),
         uiCodecEndpoint: codec.url,
+        // The Nexus caller example's namespace (nexus-setup.ts).
+        namespaces: [ONBOARDING_NAMESPACE],
         portSettings: { port: 'CARDFLOW_DEV_TEMPORAL_PORT', uiPort: 'CARDFLOW_DEV_TEMPORAL_UI_PORT' },
         onOutput: (line) => temporalLogger.info(line),
       });
@@ -269,6 +273,8 @@ export async function startDevStack(options: StartDevStackOptions = {}): Promise
       await expectHealthy(workerHealth, 'worker');
       progress(`worker: polling task queue card-lifecycle (health ${worker.healthAddress})`);
     }
+
+    progress(await setUpNexus(temporal.address, namespace));
 
     const apiSettings = loadApiSettings(engineEnv, true);
     const running: RunningApi = await startApiServer(apiSettings, {

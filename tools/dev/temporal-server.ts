@@ -24,6 +24,8 @@ export interface TemporalDevServerOptions {
   sqlitePragmas?: readonly string[];
   /** The codec server the Web UI sends payloads to for decoding. */
   uiCodecEndpoint?: string;
+  /** Namespaces to create besides `default` (ready at once, unlike a registered one). */
+  namespaces?: readonly string[];
   /** Server log level (default warn: the dev server is chatty). */
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
   /** Settings named in port errors, so a user knows what to change. */
@@ -69,6 +71,7 @@ export function devServerArgs(options: TemporalDevServerOptions): string[] {
     args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
   for (const attribute of CARD_SEARCH_ATTRIBUTES)
     args.push('--search-attribute', `${attribute.name}=Keyword`);
+  for (const namespace of options.namespaces ?? []) args.push('--namespace', namespace);
   args.push('--log-level', options.logLevel ?? 'warn');
   // Our SDK is newer than what the dev server knows about; the check only adds noise.
   args.push('--dynamic-config-value', 'frontend.enableServerVersionCheck=false');

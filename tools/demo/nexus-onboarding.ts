@@ -72,6 +72,7 @@ export async function nexusOnboarding(ctx: DemoContext, options: NexusStoryOptio
         label: 'Nexus onboarding',
         workflowId: onboardingWorkflowId(customerRef),
         type: 'onboarding',
+        namespace: ONBOARDING_NAMESPACE,
         provider: 'wasabi',
         outcome: line.state,
         expected: 'SETTLED',

@@ -27,7 +27,9 @@ export interface DemoSummary {
   /** `running` when the demo used a stack that was already up, `booted` when it started one. */
   stack: 'running' | 'booted';
   ms: number;
-  flows: Array<Pick<FlowReport, 'workflowId' | 'type' | 'provider' | 'outcome' | 'ms'> & FlowExtras>;
+  flows: Array<
+    Pick<FlowReport, 'workflowId' | 'type' | 'provider' | 'outcome' | 'ms' | 'namespace'> & FlowExtras
+  >;
   ledgers: { kazepay: boolean; wasabi: boolean };
   errors: string[];
 }
@@ -148,6 +150,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       label: r.label,
       expected: r.expected,
       ...(r.amounts ? { amounts: r.amounts } : {}),
+      ...(r.namespace ? { namespace: r.namespace } : {}),
     })),
     ledgers,
     errors,

@@ -19,6 +19,8 @@ export interface FlowReport {
   ms: number;
   /** Money the flow moved, e.g. "deposit 40.00 USD" or "refund 10.00 USD". */
   amounts?: string;
+  /** Set when the flow runs outside cardflow's namespace (the Nexus caller's `onboarding`). */
+  namespace?: string;
 }
 
 /** A flow being watched: the live line shows `state` until the flow ends. */

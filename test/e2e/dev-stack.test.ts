@@ -184,6 +184,39 @@ describe('the dev stack', { concurrency: 1 }, () => {
         const customerRef = kyc.workflowId.split(':').pop() ?? '';
         await page.getByText(`"customerRef": "${customerRef}"`).first().waitFor({ timeout: 30_000 });
         await page.screenshot({ path: join(artifacts, 'temporal-ui-decoded-input.png'), fullPage: true });
+
+        // A failed flow: the first thing the UI shows is the failure's kind (the converter's
+        // headline), not the SDK's bare "Encoded failure"; its message stays encrypted at rest.
+        const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+        const started = await fetch(`${api}/flows/deposit`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({
+            provider: 'wasabi',
+            cardRef: 'ui-no-such-card',
+            depositRef: `ui-fail-${Date.now()}`,
+            amount: '10',
+            currency: 'USD',
+          }),
+        });
+        assert.equal(started.status, 201, await started.clone().text());
+        const failedId = ((await started.json()) as { workflowId: string }).workflowId;
+        for (let i = 0; ; i++) {
+          const read = await fetch(`${api}/flows/${encodeURIComponent(failedId)}`, { headers });
+          if (((await read.json()) as { status?: string }).status === 'FAILED') break;
+          assert.ok(i < 120, `${failedId} did not fail`);
+          await new Promise((r) => setTimeout(r, 500));
+        }
+        await page.goto(`${ui}/namespaces/default/workflows/${encodeURIComponent(failedId)}`);
+        await page
+          .getByText(/\w+ \(message encrypted: open it with the codec server\)/)
+          .first()
+          .waitFor({ timeout: 30_000 });
+        assert.ok(
+          !(await page.locator('body').innerText()).includes('Encoded failure'),
+          'no bare placeholder',
+        );
+        await page.screenshot({ path: join(artifacts, 'temporal-ui-failure-headline.png'), fullPage: true });
       } finally {
         await browser.close();
       }

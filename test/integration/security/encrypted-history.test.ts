@@ -153,9 +153,11 @@ test('inputs, results and failures travel encrypted; the raw history holds no pl
     );
     assert.ok(decoded.every((p) => payloadKeyId(p) === undefined));
   }
-  // The failure messages in clear text are the converter's placeholder only.
+  // The failure message in clear text is the converter's headline only: the failure's type, what
+  // the Web UI shows first, never the message (which quoted the card number).
   const { bytes } = await rawHistory('security-wf-fail');
-  assert.ok(bytes.includes(Buffer.from('Encoded failure')));
+  assert.ok(bytes.includes(Buffer.from('CanaryFailure (message encrypted')), 'the headline names the type');
+  assert.ok(!bytes.includes(Buffer.from('Encoded failure')), 'no bare placeholder');
 });
 
 test('a flow started by a client without the codec still runs on a worker with it (pass-through)', async () => {

@@ -75,8 +75,26 @@ before(async () => {
   mkdirSync(artifacts, { recursive: true });
 });
 
-after(() => {
-  for (const child of started) if (child.exitCode === null) child.kill('SIGKILL');
+after(async () => {
+  // A test that failed midway leaves its stack up: SIGINT lets it stop its own children (the dev
+  // server, the workers); SIGKILL only when it hangs, since that would orphan them.
+  const running = started.filter((child) => child.exitCode === null);
+  for (const child of running) child.kill('SIGINT');
+  await Promise.all(
+    running.map(
+      (child) =>
+        new Promise<void>((done) => {
+          const timer = setTimeout(() => {
+            child.kill('SIGKILL');
+            done();
+          }, 30_000);
+          child.once('exit', () => {
+            clearTimeout(timer);
+            done();
+          });
+        }),
+    ),
+  );
 });
 
 describe('the dev stack', { concurrency: 1 }, () => {

@@ -69,8 +69,13 @@ export class FlowRunOperation<T extends OneShotFlow, O> implements nexus.Operati
     const { workflowId } = options;
     const standing = await idStanding(client, this.type, workflowId);
     const deposit = this.type === 'cardDeposit' ? (parsed as FlowInputs['cardDeposit']) : undefined;
-    if (deposit && standing.kind !== 'absent') await refuseOtherTerms(client, workflowId, deposit);
-    if (standing.kind === 'closed' && !standing.reusable) return answerClosedRun<O>(client, workflowId);
+    // A closed run that keeps its reference is answered, if its terms are ours (a freed one is
+    // started again, whatever its terms: the typed client's rule).
+    const answerClosed = async () => {
+      if (deposit) await refuseOtherTerms(client, workflowId, deposit);
+      return answerClosedRun<O>(client, workflowId);
+    };
+    if (standing.kind === 'closed' && !standing.reusable) return answerClosed();
     let handle;
     try {
       handle = await startWorkflow(ctx, this.type, {
@@ -79,11 +84,10 @@ export class FlowRunOperation<T extends OneShotFlow, O> implements nexus.Operati
       });
     } catch (error) {
       // Closed meanwhile, between the look and the start.
-      if (error instanceof WorkflowExecutionAlreadyStartedError)
-        return answerClosedRun<O>(client, workflowId);
+      if (error instanceof WorkflowExecutionAlreadyStartedError) return answerClosed();
       throw error;
     }
-    // Started now, or attached to a run another door started at the same moment with other terms.
+    // Started now, or attached to a running run (started by any door, maybe with other terms).
     if (deposit) await refuseOtherTerms(client, workflowId, deposit);
     return new WorkflowRunOperationHandler<unknown, O>(async () => handle as never).start(ctx, input);
   }

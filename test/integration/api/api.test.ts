@@ -38,7 +38,9 @@ async function finished(workflowId: string, { timeoutMs = 20_000, followed = fal
   let seen = !followed;
   for (;;) {
     const { status, body } = await api.call('GET', `/flows/${enc(workflowId)}`);
-    if (!seen && status === 404 && Date.now() <= until) {
+    // A followed flow may not exist yet (404), and a read racing its start may be answered 503
+    // with Retry-After (docs/api.md): a follower retries both until the flow shows.
+    if (!seen && (status === 404 || status === 503) && Date.now() <= until) {
       await sleep(50);
       continue;
     }

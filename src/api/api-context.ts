@@ -1,12 +1,14 @@
 // What buildApi is given (BuildApiOptions) and what each route module is handed (ApiContext).
 import type { KeyObject } from 'node:crypto';
 import type { Client } from '@temporalio/client';
+import type { AuditLog } from '../audit/audit-log';
 import type { DocumentStore } from '../documents/document-store';
 import type { Logger } from '../logging/logger';
 import type { KazepayClient } from '../providers/kazepay/client';
 import type { KazepayWebhookEvents } from '../providers/kazepay/conventions';
 import type { WasabiClient } from '../providers/wasabi/client';
 import type { WasabiWebhookOptions, WebhookDedupeStore } from '../providers/wasabi/webhooks';
+import type { ApiCredential } from '../security/api-credentials';
 import type { CodecKeyring } from '../security/codec-keys';
 import type { SecretStore } from '../security/secret-store';
 import type { FlowAccess } from './flow-access';
@@ -19,8 +21,12 @@ export const DEFAULT_DOCUMENT_LIMIT = 10 * 1024 * 1024;
 export interface BuildApiOptions {
   /** A Temporal client with the engine's data converter. */
   client: Client;
-  /** Accepted bearer tokens (several, so they can rotate). */
-  tokens: readonly string[];
+  /** Named credentials with scopes, by token hash (several, so they can rotate). */
+  credentials?: readonly ApiCredential[];
+  /** Bare bearer tokens, each with every scope (the legacy CARDFLOW_API_TOKENS; tests). */
+  tokens?: readonly string[];
+  /** Where each state-changing request is recorded; default: in memory (tests). */
+  audit?: AuditLog;
   logger: Logger;
   /** Where PINs and card numbers go; only handles reach the workflows. */
   secrets: SecretStore;
@@ -53,6 +59,7 @@ export interface BuildApiOptions {
 /** One API's parts, shared by its route modules (Fastify plugin options). */
 export interface ApiContext {
   options: BuildApiOptions;
+  audit: AuditLog;
   taskQueue: string;
   table: RouteTable;
   flows: FlowAccess;

@@ -3,10 +3,14 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import type { AuditLog } from '../audit/audit-log';
 import type { Logger } from '../logging/logger';
 import { redactText } from '../logging/redaction';
+import type { ApiCredential } from '../security/api-credentials';
 import { ApiError, badRequest } from './errors';
 import type { ApiRoute } from './openapi';
+import { forbiddenBody, missingScope, type RouteScope } from './scopes';
 import { isTransientTemporalError, TEMPORAL_RETRY_AFTER_S } from './temporal-errors';
 import type { WebhookJournal } from './webhooks';
 
@@ -14,17 +18,27 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** No bearer token needed (health, webhooks). */
     public?: boolean;
+    /** The scope a credential needs (every route that is not public declares one). */
+    scope?: RouteScope;
+    /** The audit action of a route that changes state (audit-trail.ts). */
+    action?: string;
+    /** Who a public route's records name (`webhook:<provider>`). */
+    actor?: string;
+  }
+  interface FastifyRequest {
+    /** The credential the bearer token matched (routes that are not public). */
+    credential?: ApiCredential;
   }
   interface FastifyInstance {
-    /** The route table (documentation, tests) and the webhook journal. */
-    cardflow: { routes: readonly ApiRoute[]; webhooks: WebhookJournal };
+    /** The route table (documentation, tests), the webhook journal and the audit log. */
+    cardflow: { routes: readonly ApiRoute[]; webhooks: WebhookJournal; audit: AuditLog };
   }
 }
 
 export interface HttpAppOptions {
   bodyLimit: number;
-  /** Whether an Authorization header carries an accepted bearer token. */
-  authorized: (header: string | undefined) => boolean;
+  /** The credential an Authorization header carries, if any. */
+  authenticate: (header: string | undefined) => ApiCredential | undefined;
   logger: Logger;
 }
 
@@ -34,7 +48,7 @@ const UNAVAILABLE = {
 };
 
 /** A Fastify instance with no routes yet, answering and logging the way every route does. */
-export function createHttpApp({ bodyLimit, authorized, logger }: HttpAppOptions): FastifyInstance {
+export function createHttpApp({ bodyLimit, authenticate, logger }: HttpAppOptions): FastifyInstance {
   const app = Fastify({
     logger: false,
     bodyLimit,
@@ -42,6 +56,9 @@ export function createHttpApp({ bodyLimit, authorized, logger }: HttpAppOptions)
     routerOptions: { maxParamLength: 1000 },
     // Fastify's own refusals (a URL it cannot decode, a parameter too long) in the API's error
     // shape, never echoing the path.
+    // A request id that means nothing outside this request (the audit trail and the x-request-id
+    // header carry it); never taken from the caller, whose header could hold anything.
+    genReqId: () => randomUUID(),
     frameworkErrors: (error, _request, frameworkReply) => {
       const reply = frameworkReply as unknown as FastifyReply;
       const code = (error as { code?: string }).code;
@@ -76,13 +93,23 @@ export function createHttpApp({ bodyLimit, authorized, logger }: HttpAppOptions)
     return done(null, value);
   });
 
+  // Authentication and scopes, for every route, here and nowhere else.
   app.addHook('onRequest', async (request, reply) => {
-    if (request.routeOptions.config?.public) return;
-    if (!authorized(request.headers.authorization))
+    reply.header('x-request-id', request.id);
+    const config = request.routeOptions.config;
+    if (config?.public) return;
+    const credential = authenticate(request.headers.authorization);
+    if (!credential)
       return reply
         .code(401)
         .header('www-authenticate', 'Bearer')
         .send({ error: 'unauthorized', message: 'a valid bearer token is required' });
+    request.credential = credential;
+    // A route that declares no scope is refused (route-table.ts refuses to define one).
+    const scope = config?.scope;
+    if (!scope) return reply.code(403).send({ error: 'forbidden', message: 'this route declares no scope' });
+    const missing = missingScope(credential, scope);
+    if (missing) return reply.code(403).send(forbiddenBody(missing));
   });
   app.addHook('onResponse', async (request, reply) => {
     // Method, route pattern and status only: never bodies, ids of secrets or headers.

@@ -1,6 +1,8 @@
 // The OpenAPI 3.1 document, generated from the route table and the same zod schemas the
 // contract and the handlers use (zod 4's toJSONSchema, input side: what a caller sends).
 import { z } from 'zod';
+import { API_SCOPES } from '../security/api-credentials';
+import type { RouteScope } from './scopes';
 
 export type HttpMethod = 'GET' | 'POST';
 
@@ -12,6 +14,12 @@ export interface ApiRoute {
   summary: string;
   /** No bearer token: `/health` and the webhooks (which authenticate by signature). */
   public?: boolean;
+  /** The scope a credential needs (required unless public); `any`: every accepted credential. */
+  scope?: RouteScope;
+  /** Routes that change state: the action each request records in the audit trail. */
+  action?: string;
+  /** Who a public route's audit records name (`webhook:<provider>`). */
+  actor?: string;
   tag: string;
   params?: z.ZodObject;
   query?: z.ZodObject;
@@ -40,6 +48,7 @@ export const errorSchema = {
   properties: {
     error: { type: 'string' },
     message: { type: 'string' },
+    scope: { type: 'string', description: 'the missing scope (403)' },
     issues: {
       type: 'array',
       items: {
@@ -149,6 +158,28 @@ export const responseSchemas = {
     required: ['entries'],
     properties: { entries: { type: 'array', items: { type: 'object' } } },
   },
+  audit: {
+    type: 'object',
+    required: ['records'],
+    properties: {
+      records: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['at', 'credential', 'action', 'flowId', 'status', 'code', 'requestId'],
+          properties: {
+            at: { type: 'string', format: 'date-time' },
+            credential: { type: 'string' },
+            action: { type: 'string' },
+            flowId: { type: ['string', 'null'] },
+            status: { type: 'integer' },
+            code: { type: 'string' },
+            requestId: { type: 'string' },
+          },
+        },
+      },
+    },
+  },
   /** WasabiCard's acknowledgement and refusal body (its documented shape, not the API's). */
   wasabiAck: {
     type: 'object',
@@ -173,6 +204,7 @@ export function declaredStatuses(route: ApiRoute): Record<number, Record<string,
   if (!route.public) {
     error(401);
     error(503);
+    if (route.scope !== 'any') error(403);
   }
   for (const [status, schema] of Object.entries(route.responses))
     out[Number(status)] = schema === 'error' ? errorSchema : schema;
@@ -185,6 +217,7 @@ const DESCRIPTIONS: Record<number, string> = {
   202: 'accepted (the update runs on; follow the flow)',
   400: 'bad input: issues name the field and the rule, never the value',
   401: 'no or wrong bearer token (webhooks: not verified)',
+  403: "the credential lacks the operation's scope (named in the answer)",
   404: 'unknown flow, card or endpoint; provider not configured',
   409: 'conflict: other details under the same business keys, or the flow has ended',
   413: 'body too large',
@@ -241,7 +274,8 @@ export function openApiDocument(routes: readonly ApiRoute[], info: { title: stri
         tags: [route.tag],
         ...(parameters.length ? { parameters } : {}),
         ...(requestBody ? { requestBody } : {}),
-        ...(route.public ? { security: [] } : {}),
+        security: route.public ? [] : [{ bearer: route.scope && route.scope !== 'any' ? [route.scope] : [] }],
+        ...(route.scope && route.scope !== 'any' ? { 'x-required-scope': route.scope } : {}),
         responses,
       },
     };
@@ -249,7 +283,15 @@ export function openApiDocument(routes: readonly ApiRoute[], info: { title: stri
   return {
     openapi: '3.1.0',
     info,
-    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    components: {
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: `A named API credential with scopes (${API_SCOPES.join(', ')}); each operation lists the scope it needs in its security requirement. Outside its scopes: 403 naming the missing scope.`,
+        },
+      },
+    },
     security: [{ bearer: [] }],
     paths,
   };

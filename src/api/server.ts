@@ -1,8 +1,9 @@
 // The HTTP API: other services start and steer cardflow's flows, read their state, list them, and
 // a support tool reads the providers through it; providers' webhooks come in here too.
 //
-// Every endpoint but `/health` and `/webhooks/*` needs `Authorization: Bearer <token>` (configured
-// tokens, constant-time comparison). Errors are JSON `{ error, message, issues? }`: 400 bad input
+// Every endpoint but `/health` and `/webhooks/*` needs `Authorization: Bearer <token>` of a named
+// credential (token hashes compared in constant time) holding the scope the route declares, and
+// every state-changing request is recorded in the audit trail. Errors are JSON `{ error, message, issues? }`: 400 bad input
 // (zod issues: path and rule, never the value), 401, 404 unknown flow, 409 conflict (same business
 // keys with different details, or a flow that has ended), 422 an update refused by its validator
 // or a provider's business refusal on a read. Nothing a caller sends causes a 500.
@@ -13,12 +14,20 @@ import type { FastifyInstance } from 'fastify';
 import { createCardflowClient } from '../client';
 import { codecKeyringOf } from '../client/notification-keys';
 import { TASK_QUEUE } from '../contract';
-import { bearerTokenAuthorizer } from '../security/codec-server';
+import { AuditLog } from '../audit/audit-log';
+import { MemoryAuditStore } from '../audit/memory-audit-store';
+import {
+  allScopesCredential,
+  type ApiCredential,
+  credentialAuthenticator,
+} from '../security/api-credentials';
 import { type ApiContext, type BuildApiOptions, DEFAULT_API_BODY_LIMIT } from './api-context';
 import { createFlowAccess } from './flow-access';
+import { registerAuditTrail } from './audit-trail';
 import { createHttpApp } from './http-app';
 import { RouteTable } from './route-table';
 import { accountRoutes } from './routes/accounts';
+import { auditRoutes } from './routes/audit';
 import { documentRoutes } from './routes/documents';
 import { flowRoutes } from './routes/flows';
 import { messageRoutes } from './routes/messages';
@@ -32,8 +41,10 @@ export { type BuildApiOptions, DEFAULT_API_BODY_LIMIT, DEFAULT_DOCUMENT_LIMIT } 
 
 /** Builds the API (not listening: `inject` works, or `listen`; the routes exist once it is ready). */
 export function buildApi(options: BuildApiOptions): FastifyInstance {
-  if (options.tokens.length === 0) throw new Error('The API needs at least one bearer token');
+  const credentials = apiCredentials(options);
+  if (credentials.length === 0) throw new Error('The API needs at least one credential');
   const { client, logger, secrets, documents } = options;
+  const audit = options.audit ?? new AuditLog({ store: new MemoryAuditStore(), logger });
   const taskQueue = options.taskQueue ?? TASK_QUEUE;
   const routingKeyring = options.routingKeyring ?? codecKeyringOf(client);
   // The one front door: every start, message and listing goes through the typed client.
@@ -42,13 +53,15 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
   const table = new RouteTable();
   const app = createHttpApp({
     bodyLimit: options.bodyLimitBytes ?? DEFAULT_API_BODY_LIMIT,
-    authorized: bearerTokenAuthorizer(options.tokens),
+    authenticate: credentialAuthenticator(credentials),
     logger,
   });
-  app.decorate('cardflow', { routes: table.routes, webhooks: router.journal });
+  app.decorate('cardflow', { routes: table.routes, webhooks: router.journal, audit });
+  registerAuditTrail(app, audit);
 
   const context: ApiContext = {
     options,
+    audit,
     taskQueue,
     table,
     router,
@@ -62,9 +75,17 @@ export function buildApi(options: BuildApiOptions): FastifyInstance {
     providerReadRoutes,
     webhookJournalRoutes,
     documentRoutes,
+    auditRoutes,
     webhookRoutes,
     metricsRoutes,
   ])
     app.register(routes, context);
   return app;
+}
+
+/** The named credentials, then each bare token as `token-<n>` with every scope. */
+function apiCredentials(options: BuildApiOptions): ApiCredential[] {
+  const named = [...(options.credentials ?? [])];
+  const bare = (options.tokens ?? []).map((token, i) => allScopesCredential(`token-${i + 1}`, token));
+  return [...named, ...bare];
 }

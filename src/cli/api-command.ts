@@ -1,8 +1,15 @@
 // `cardflow api`: runs the HTTP API from configuration until SIGINT/SIGTERM.
 //
 //   CARDFLOW_API_BIND_ADDRESS        host:port (default 127.0.0.1:8080)
-//   CARDFLOW_API_TOKENS              comma-separated bearer tokens, 32+ characters each (required;
-//                                    `--dev` generates one into <CARDFLOW_DATA_DIR>/api-token)
+//   CARDFLOW_API_CREDENTIALS         named credentials with scopes, JSON lines of
+//                                    {"name","scopes","sha256"} (`cardflow api credentials new`
+//                                    makes one); required unless CARDFLOW_API_TOKENS or `--dev`
+//   CARDFLOW_API_TOKENS              legacy: comma-separated bearer tokens, 32+ characters each,
+//                                    each with every scope (a warning at start names it); `--dev`
+//                                    generates one all-scopes credential into <CARDFLOW_DATA_DIR>/api-token
+//   CARDFLOW_DATABASE_URL            PostgreSQL for the audit trail (default: files under
+//                                    <CARDFLOW_DATA_DIR>/audit)
+//   CARDFLOW_AUDIT_RETENTION         days the audit trail keeps (default 365d)
 //   CARDFLOW_API_BODY_LIMIT          JSON body limit in bytes (default 1048576)
 //   CARDFLOW_API_DOCUMENT_LIMIT      document upload limit in bytes (default 10485760)
 //   CARDFLOW_API_WEBHOOK_JOURNAL     notifications kept in the webhook journal (default 1000)
@@ -18,6 +25,7 @@ import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { CliCommand } from './command';
+import { apiCredentialsCommand } from './api-credentials-command';
 import { stopRequested } from './support';
 import { FileDocumentStore } from '../documents/file-document-store';
 import { KazepayClient } from '../providers/kazepay/client';
@@ -38,19 +46,38 @@ import {
   splitHostPort,
 } from '../config/env';
 import { loadOrCreateDevToken } from '../config/dev-token';
+import { auditEnvSchema, openAuditLog, scheduleAuditRetention } from '../audit/audit-config';
+import {
+  allScopesCredential,
+  type ApiCredential,
+  MIN_TOKEN_LENGTH,
+  parseCredentialLines,
+} from '../security/api-credentials';
 import { createLogger, type Logger } from '../logging/logger';
 import { connectClient, temporalTarget } from '../config/temporal-connection';
 import { loadCodecKeyring } from '../security/codec-keys';
 import { createDataConverter } from '../security/data-converter';
 import type { SecretStore } from '../security/secret-store';
 import { createSecretStore, loadSecretStoreConfig } from '../security/secret-store-config';
+import type { AuditLog } from '../audit/audit-log';
 import { buildApi, DEFAULT_API_BODY_LIMIT, DEFAULT_DOCUMENT_LIMIT } from '../api/server';
 
-const MIN_TOKEN_LENGTH = 32;
 export const API_DEV_TOKEN_FILE = 'api-token';
 
 export const apiEnvSchema = z.object({
   CARDFLOW_API_BIND_ADDRESS: envValue.hostPort().default('127.0.0.1:8080'),
+  CARDFLOW_API_CREDENTIALS: envValue
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return parseCredentialLines(text);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    })
+    .refine((credentials) => credentials.length > 0, 'expected at least one credential')
+    .optional(),
   CARDFLOW_API_TOKENS: envValue
     .string()
     .transform((text) =>
@@ -75,7 +102,9 @@ export const apiEnvSchema = z.object({
 export function loadApiSettings(env: NodeJS.ProcessEnv, dev: boolean) {
   const config = new ConfigProblems();
   const attempt = <T>(read: () => T) => config.attempt(read);
-  const base = attempt(() => parseEnv({ api: apiEnvSchema, core: coreEnvSchema }, env));
+  const base = attempt(() =>
+    parseEnv({ api: apiEnvSchema, core: coreEnvSchema, audit: auditEnvSchema }, env),
+  );
   const wasabi = attempt(() => parseOptionalSection(wasabiEnvSchema, env));
   const kazepay = attempt(() => parseOptionalSection(kazepayEnvSchema, env));
   const secretStore = attempt(() => loadSecretStoreConfig(env));
@@ -86,10 +115,15 @@ export function loadApiSettings(env: NodeJS.ProcessEnv, dev: boolean) {
   } catch (error) {
     config.add(`TEMPORAL_*: ${(error as Error).message}`);
   }
-  if (base && !base.api.CARDFLOW_API_TOKENS && !dev)
+  if (base && !base.api.CARDFLOW_API_CREDENTIALS && !base.api.CARDFLOW_API_TOKENS && !dev)
     config.add(
-      'CARDFLOW_API_TOKENS: required (comma-separated tokens of 32+ characters), or use --dev locally',
+      'CARDFLOW_API_CREDENTIALS: required (JSON lines from `cardflow api credentials new`; or the legacy CARDFLOW_API_TOKENS), or use --dev locally',
     );
+  if (base?.api.CARDFLOW_API_CREDENTIALS && base.api.CARDFLOW_API_TOKENS) {
+    const names = new Set(base.api.CARDFLOW_API_CREDENTIALS.map((c) => c.name));
+    const clash = base.api.CARDFLOW_API_TOKENS.map((_t, i) => legacyName(i)).find((n) => names.has(n));
+    if (clash) config.add(`CARDFLOW_API_CREDENTIALS: the name ${clash} is taken by CARDFLOW_API_TOKENS`);
+  }
   config.throwIfAny();
   if (!base || !secretStore || !keys || !temporal) throw new ConfigError(config.problems);
   return { ...base, wasabi, kazepay, secretStore, keys, temporal };
@@ -97,11 +131,46 @@ export function loadApiSettings(env: NodeJS.ProcessEnv, dev: boolean) {
 
 export type ApiSettings = ReturnType<typeof loadApiSettings>;
 
+export const DEV_CREDENTIAL_NAME = 'dev';
+/** The name each legacy token gets in the audit trail: its position in CARDFLOW_API_TOKENS. */
+const legacyName = (index: number) => `token-${index + 1}`;
+
+/**
+ * The credentials the settings give: the named ones, then each legacy token with every scope
+ * (with a warning naming the variable), or the dev stack's one all-scopes credential.
+ */
+export function apiCredentialsFrom(
+  settings: Pick<ApiSettings, 'api' | 'core'>,
+  logger: Logger,
+): { credentials: ApiCredential[]; source: string } {
+  const { api, core } = settings;
+  const credentials: ApiCredential[] = [...(api.CARDFLOW_API_CREDENTIALS ?? [])];
+  const sources: string[] = credentials.length ? ['CARDFLOW_API_CREDENTIALS'] : [];
+  if (api.CARDFLOW_API_TOKENS) {
+    logger.warn(
+      { variable: 'CARDFLOW_API_TOKENS', tokens: api.CARDFLOW_API_TOKENS.length },
+      'CARDFLOW_API_TOKENS is deprecated: each of its tokens has every scope; move to named, scoped credentials in CARDFLOW_API_CREDENTIALS (cardflow api credentials new)',
+    );
+    api.CARDFLOW_API_TOKENS.forEach((token, i) =>
+      credentials.push(allScopesCredential(legacyName(i), token)),
+    );
+    sources.push('CARDFLOW_API_TOKENS');
+  }
+  if (credentials.length === 0) {
+    const path = resolve(core.CARDFLOW_DATA_DIR, API_DEV_TOKEN_FILE);
+    credentials.push(allScopesCredential(DEV_CREDENTIAL_NAME, loadOrCreateDevToken(path)));
+    sources.push(path);
+  }
+  return { credentials, source: sources.join(', ') };
+}
+
 export interface RunningApi {
   url: string;
   app: FastifyInstance;
-  /** Where the accepted token came from (a variable name or the dev token file), never the value. */
+  /** Where the credentials came from (variable names or the dev token file), never a value. */
   tokenSource: string;
+  /** The audit trail's store (the chaos scan and the tests read it). */
+  audit: AuditLog;
   /** Stops listening, then releases the secret store (unless given) and the Temporal connection. */
   close(): Promise<void>;
 }
@@ -113,13 +182,13 @@ export async function startApiServer(
 ): Promise<RunningApi> {
   const { api, core } = settings;
   const { logger } = deps;
-  let tokenSource = 'CARDFLOW_API_TOKENS';
-  let tokens = api.CARDFLOW_API_TOKENS;
-  if (!tokens) {
-    const path = resolve(core.CARDFLOW_DATA_DIR, API_DEV_TOKEN_FILE);
-    tokens = [loadOrCreateDevToken(path)];
-    tokenSource = path;
-  }
+  const { credentials, source: tokenSource } = apiCredentialsFrom(settings, logger);
+  const audit = await openAuditLog(
+    settings.audit,
+    core.CARDFLOW_DATA_DIR,
+    logger.child({ component: 'audit' }),
+  );
+  const stopRetention = scheduleAuditRetention(audit.store, settings.audit.CARDFLOW_AUDIT_RETENTION, logger);
   if (!deps.secrets && settings.secretStore.CARDFLOW_SECRET_STORE === 'memory')
     logger.warn(
       'memory secret store: PIN handles made by this API can be redeemed only in this process; a separate worker needs CARDFLOW_SECRET_STORE=redis',
@@ -135,7 +204,8 @@ export async function startApiServer(
     : undefined;
   const app = buildApi({
     client,
-    tokens,
+    credentials,
+    audit,
     logger,
     secrets,
     documents: new FileDocumentStore(api.CARDFLOW_DOCUMENTS_DIR ?? join(core.CARDFLOW_DATA_DIR, 'documents')),
@@ -164,7 +234,8 @@ export async function startApiServer(
     {
       url,
       namespace: settings.temporal.namespace,
-      tokens: tokenSource,
+      credentials: { source: tokenSource, names: credentials.map((c) => c.name) },
+      audit: audit.store.description,
       keys: settings.keys.path ?? settings.keys.source,
       providers: { wasabi: Boolean(wasabi), kazepay: Boolean(kazepay) },
     },
@@ -174,8 +245,11 @@ export async function startApiServer(
     url,
     app,
     tokenSource,
+    audit,
     async close() {
       await app.close();
+      stopRetention();
+      await audit.close();
       if (!deps.secrets) await secrets.close();
       await connection.close();
       logger.info('api stopped');
@@ -185,8 +259,10 @@ export async function startApiServer(
 
 export const apiCommand: CliCommand = {
   summary: 'run the HTTP API (flows, support reads, provider webhooks, /openapi.json)',
-  usage: 'cardflow api [--dev]',
+  usage:
+    'cardflow api [--dev] | cardflow api credentials new --name <name> --scopes <scope,...> [--file <path>]',
   async run(args, io) {
+    if (args[0] === 'credentials') return apiCredentialsCommand.run(args.slice(1), io);
     const unknown = args.find((a) => a !== '--dev');
     if (unknown !== undefined) {
       io.err(`cardflow api: unknown option ${unknown}\nusage: ${apiCommand.usage}`);

@@ -1,4 +1,5 @@
 import { apiCommand } from './api-command';
+import { auditCommand } from './audit-command';
 import { workerCommand } from './worker-command';
 import { codecServerCommand } from './codec-server-command';
 import { deployCommand } from './deploy-command';
@@ -18,5 +19,6 @@ export const commands: Record<string, CliCommand> = {
   'codec-server': codecServerCommand,
   worker: workerCommand,
   api: apiCommand,
+  audit: auditCommand,
   deploy: deployCommand,
 };

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { accountDepositSchema, providerSchema, refSchema, workflowIds } from '../../contract';
 import { ACCOUNT_UPDATES, type AccountOperation as AccountOp } from '../../client/account-updates';
 import type { ApiContext } from '../api-context';
+import { noteAudit } from '../audit-trail';
 import { conflict, parseOr400 } from '../errors';
 import { cardAccountStartSchema } from '../flows';
 import { responseSchemas as R } from '../openapi';
@@ -35,6 +36,7 @@ export async function accountRoutes(app: FastifyInstance, { table, flows }: ApiC
     const bodySchema = op === 'deposit' ? accountDepositBody : accountOpBody;
     const body = parseOr400(bodySchema, request.body ?? {}, 'body') as z.output<typeof accountDepositBody>;
     const workflowId = workflowIds.cardAccount(provider, cardRef);
+    noteAudit(request, { flowId: workflowId });
     const update = {
       key: { provider, cardRef },
       operation: op,
@@ -67,6 +69,9 @@ export async function accountRoutes(app: FastifyInstance, { table, flows }: ApiC
         path: `/card-accounts/:provider/:cardRef/${op}`,
         summary: `cardAccount ${op} (update; with "account" the account is created when missing)`,
         tag: 'card accounts',
+        // A deposit or a close (which refunds the balance) moves money; freezing does not.
+        scope: op === 'deposit' || op === 'close' ? 'money:move' : 'flows:write',
+        action: `account.${op}`,
         params: providerCardParams,
         query: waitQuery,
         body: op === 'deposit' ? accountDepositBody : accountOpBody,

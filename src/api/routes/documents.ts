@@ -25,6 +25,8 @@ export async function documentRoutes(app: FastifyInstance, { table, options }: A
       path: '/documents',
       summary: 'upload a KYC document (PNG, JPEG or PDF bytes); answers { ref } for kyc documents',
       tag: 'documents',
+      scope: 'flows:write',
+      action: 'document.upload',
       body: { raw: Object.keys(DOCUMENT_TYPES) },
       responses: { 201: R.document },
     },

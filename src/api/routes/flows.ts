@@ -6,7 +6,9 @@ import { z } from 'zod';
 import { providerSchema, refSchema, WORKFLOW_TYPES, type WorkflowType } from '../../contract';
 import { EXECUTION_STATUSES } from '../../client/listing';
 import { redactText } from '../../logging/redaction';
+import type { ApiScope } from '../../security/api-credentials';
 import type { ApiContext } from '../api-context';
+import { noteAudit } from '../audit-trail';
 import { badRequest, notFound, parseOr400 } from '../errors';
 import { FLOW_SPECS, type FlowKind, flowIdParams as idParams } from '../flows';
 import { maskAnswer } from '../masking';
@@ -30,18 +32,19 @@ const listQuery = z.object({
     .optional(),
 });
 
-const START_ROUTES: Array<[FlowKind, string]> = [
-  ['kyc', 'start kycVerification (id kyc:<provider>:<customerRef>)'],
-  ['activation', 'start physicalCardActivation; takes the PIN and card number, sends handles'],
-  ['issuance', 'start virtualCardIssuance (WasabiCard)'],
-  ['deposit', 'start cardDeposit (id deposit:<provider>:<cardRef>:<depositRef>)'],
-  ['closure', 'start cardClosure (id closure:<provider>:<cardRef>)'],
-  ['card-account', 'start cardAccount (id card:<provider>:<cardRef>)'],
+/** Each start route, its summary and its scope: starts that move money need `money:move`. */
+const START_ROUTES: Array<[FlowKind, string, ApiScope]> = [
+  ['kyc', 'start kycVerification (id kyc:<provider>:<customerRef>)', 'flows:write'],
+  ['activation', 'start physicalCardActivation; takes the PIN and card number, sends handles', 'flows:write'],
+  ['issuance', 'start virtualCardIssuance (WasabiCard)', 'flows:write'],
+  ['deposit', 'start cardDeposit (id deposit:<provider>:<cardRef>:<depositRef>)', 'money:move'],
+  ['closure', 'start cardClosure (id closure:<provider>:<cardRef>); refunds the balance', 'money:move'],
+  ['card-account', 'start cardAccount (id card:<provider>:<cardRef>)', 'flows:write'],
 ];
 
 export async function flowRoutes(app: FastifyInstance, { table, flows }: ApiContext): Promise<void> {
   const { cardflow } = flows;
-  for (const [kind, summary] of START_ROUTES)
+  for (const [kind, summary, scope] of START_ROUTES)
     table.define(
       app,
       {
@@ -49,11 +52,14 @@ export async function flowRoutes(app: FastifyInstance, { table, flows }: ApiCont
         path: `/flows/${kind}`,
         summary,
         tag: 'flows',
+        scope,
+        action: `flow.start.${kind}`,
         body: FLOW_SPECS[kind].body,
         responses: { 200: R.start, 201: R.start, 409: 'error' },
       },
       async (request, reply) => {
         const outcome = await flows.startFlow(kind, request.body);
+        noteAudit(request, { flowId: outcome.workflowId });
         return reply.code(outcome.started ? 201 : 200).send(outcome);
       },
     );
@@ -65,6 +71,7 @@ export async function flowRoutes(app: FastifyInstance, { table, flows }: ApiCont
       path: '/flows',
       summary: 'list flows by provider, flow, state, customer or card',
       tag: 'flows',
+      scope: 'flows:read',
       query: listQuery,
       responses: { 200: R.list },
     },
@@ -112,6 +119,7 @@ export async function flowRoutes(app: FastifyInstance, { table, flows }: ApiCont
       path: '/flows/:id',
       summary: "a flow's state (query), status and outcome",
       tag: 'flows',
+      scope: 'flows:read',
       params: idParams,
       responses: { 200: R.flow, 404: 'error' },
     },

@@ -25,6 +25,7 @@ export async function metaRoutes(app: FastifyInstance, { table }: ApiContext): P
       path: '/openapi.json',
       summary: 'this document',
       tag: 'meta',
+      scope: 'any',
       responses: { 200: R.openapi },
     },
     async () => openApiDocument(table.routes, { title: 'cardflow API', version: '1' }),

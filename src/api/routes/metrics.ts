@@ -26,7 +26,7 @@ export async function metricsRoutes(app: FastifyInstance, { options, router }: A
   app.route({
     method: 'GET',
     url: '/metrics',
-    config: { public: false },
+    config: { public: false, scope: 'metrics:read' },
     handler: async (_request, reply) => {
       const totals = router.journal.outcomeTotals();
       const families: MetricFamily[] = [

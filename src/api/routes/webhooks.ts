@@ -3,11 +3,19 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { KazepayClient } from '../../providers/kazepay/client';
 import { createWasabiWebhookHandler, InMemoryDedupeStore } from '../../providers/wasabi/webhooks';
 import type { ApiContext } from '../api-context';
+import { noteAudit } from '../audit-trail';
 import { responseSchemas as R } from '../openapi';
 import { kazepayTarget, wasabiTarget } from '../webhook-targets';
-import type { NotificationRouter } from '../webhooks';
+import type { NotificationRouter, WebhookJournalEntry } from '../webhooks';
 
 const rawBody = (request: FastifyRequest) => (Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0));
+
+/** Tells the audit trail what a delivered notification did: its outcome and the first flow signalled. */
+const noteDelivery = (request: FastifyRequest, entry: WebhookJournalEntry) =>
+  noteAudit(request, {
+    code: entry.outcome,
+    ...(entry.workflowIds?.[0] ? { flowId: entry.workflowIds[0] } : {}),
+  });
 
 /** Journals a notification whose signature or envelope could not be trusted. */
 const recordRefused = (router: NotificationRouter, provider: 'kazepay' | 'wasabi', reason: string) =>
@@ -24,6 +32,7 @@ export async function webhookJournalRoutes(
       path: '/webhooks/journal',
       summary: 'recent provider notifications and what was done with them',
       tag: 'webhooks',
+      scope: 'flows:read',
       responses: { 200: R.journal },
     },
     async () => ({ entries: router.journal.entries() }),
@@ -55,6 +64,8 @@ export async function webhookRoutes(
         path: '/webhooks/wasabi',
         summary: 'WasabiCard notifications (signature over the raw body)',
         public: true,
+        action: 'webhook.wasabi',
+        actor: 'webhook:wasabi',
         tag: 'webhooks',
         body: { raw: ['application/json'] },
         // WasabiCard's own acknowledgement shape; 503 when Temporal cannot be reached (it retries).
@@ -65,6 +76,7 @@ export async function webhookRoutes(
         const send = () =>
           reply.code(result.response.status).headers(result.response.headers).send(result.response.body);
         if (result.outcome === 'refused') {
+          noteAudit(request, { code: `refused:${result.reason}` });
           recordRefused(router, 'wasabi', result.reason);
           logger.warn({ reason: result.reason }, 'wasabi webhook refused');
           return send();
@@ -74,11 +86,12 @@ export async function webhookRoutes(
           result.event?.payload as Record<string, unknown> | undefined,
         );
         if (result.duplicate) {
+          noteAudit(request, { code: 'duplicate' });
           router.journal.record({ provider: 'wasabi', ...note, outcome: 'duplicate' });
           return send();
         }
         try {
-          await router.deliver('wasabi', note, target);
+          noteDelivery(request, await router.deliver('wasabi', note, target));
         } catch (error) {
           await result.release();
           throw error;
@@ -98,6 +111,8 @@ export async function webhookRoutes(
         path: '/webhooks/kazepay',
         summary: 'KazePay notifications (signed envelope)',
         public: true,
+        action: 'webhook.kazepay',
+        actor: 'webhook:kazepay',
         tag: 'webhooks',
         body: { raw: ['application/json'] },
         responses: { 200: R.kazepayAck, 401: 'error', 503: 'error' },
@@ -107,6 +122,7 @@ export async function webhookRoutes(
         try {
           opened = kazepay.openWebhook(rawBody(request));
         } catch {
+          noteAudit(request, { code: 'refused:bad-envelope' });
           recordRefused(router, 'kazepay', 'bad-envelope');
           logger.warn('kazepay webhook refused: envelope not trusted');
           return reply.code(401).send({ error: 'not_verified', message: 'notification not verified' });
@@ -126,11 +142,12 @@ export async function webhookRoutes(
           return reply.code(200).header('content-type', contentType).send(body);
         };
         if (claimed.length < keys.length) {
+          noteAudit(request, { code: 'duplicate' });
           router.journal.record({ provider: 'kazepay', ...note, outcome: 'duplicate' });
           return ack();
         }
         try {
-          await router.deliver('kazepay', note, target);
+          noteDelivery(request, await router.deliver('kazepay', note, target));
         } catch (error) {
           for (const key of claimed) await dedupe.release(key);
           throw error;

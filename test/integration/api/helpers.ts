@@ -1,7 +1,9 @@
 // The API under test: built over the lifecycle env's client, stores and provider clients, listening
 // on a free port, with both webhooks enabled; `call` sends real HTTP with or without the token.
 import type { FastifyInstance } from 'fastify';
+import type { AuditLog } from '../../../src/audit/audit-log';
 import { buildApi } from '../../../src/api/server';
+import type { ApiCredential } from '../../../src/security/api-credentials';
 import { createLogger, type Logger } from '../../../src/logging/logger';
 import type { LifecycleEnv } from '../../helpers/lifecycle-env';
 import { testOnlyKeyring } from '../../helpers/test-data-converter';
@@ -24,11 +26,16 @@ export interface ApiUnderTest {
   close(): Promise<void>;
 }
 
-export async function startApi(life: LifecycleEnv, options: { logger?: Logger } = {}): Promise<ApiUnderTest> {
+export async function startApi(
+  life: LifecycleEnv,
+  options: { logger?: Logger; credentials?: readonly ApiCredential[]; audit?: AuditLog } = {},
+): Promise<ApiUnderTest> {
   const kazepay = life.kazepayClientWith();
   const app = buildApi({
     client: life.client,
     tokens: [TOKEN],
+    ...(options.credentials ? { credentials: options.credentials } : {}),
+    ...(options.audit ? { audit: options.audit } : {}),
     logger: options.logger ?? createLogger({ level: 'silent' }),
     secrets: life.secrets,
     documents: life.documents,

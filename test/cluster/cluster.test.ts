@@ -16,6 +16,7 @@
 // zero duplicate provider effects, both sandbox ledgers balance and match what the flows reported
 // (the chaos suite's checks), no canary secret in any history or log, and no API answer other than
 // 503 with Retry-After while Temporal was unavailable (no other 5xx, no 404 for a flow it started).
+import { FileAuditStore } from '../../src/audit/file-audit-store';
 import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -147,6 +148,8 @@ function checkedStack() {
       ...stack.cluster.services.map((s) => join(logDir, 'cluster', `temporal-${s.id}.log`)),
       join(logDir, 'cluster', 'postgres.log'),
     ],
+    // The dev stack's API keeps its audit trail as files in the data folder.
+    auditFiles: () => new FileAuditStore(join(stack.engine.dataDir, 'audit')).files(),
   };
 }
 

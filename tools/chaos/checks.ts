@@ -8,7 +8,8 @@
 //   the card = deposits reported SETTLED (+ the initial deposit of an issued card); money returned
 //   for deposits reported FAILED = their amounts; the close refund (and fee) = what the closure
 //   reported; a closed card holds nothing; nothing left in transit or on hold; books balanced;
-// - zero canary secrets in any history (as stored) or engine log (API, workers, dev server).
+// - zero canary secrets in any history (as stored), engine log (API, workers, dev server) or the
+//   API's audit trail (as stored; an empty trail is a problem too: the API records every change).
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
@@ -32,7 +33,14 @@ export interface CheckResults {
   leaks: number;
   /** The scanner found a canary planted on purpose (proves the leak search works). */
   canaryControl: boolean;
-  scanned: { histories: number; historyBytes: number; logFiles: number; logBytes: number };
+  scanned: {
+    histories: number;
+    historyBytes: number;
+    logFiles: number;
+    logBytes: number;
+    auditRecords: number;
+    auditBytes: number;
+  };
   problems: string[];
 }
 
@@ -40,7 +48,10 @@ const sum = (values: Array<string | undefined>) =>
   values.reduce((total, v) => total.plus(v ?? '0'), new Decimal(0));
 
 /** What the checks read: the clients, the sandboxes and the log files (the cluster suite's stack too). */
-export type CheckedStack = Pick<ChaosStack, 'client' | 'rawClient' | 'kazepay' | 'wasabi' | 'logFiles'>;
+export type CheckedStack = Pick<
+  ChaosStack,
+  'client' | 'rawClient' | 'kazepay' | 'wasabi' | 'logFiles' | 'auditFiles'
+>;
 
 /**
  * What a flow still running waits on: each pending activity with its attempt, state and last
@@ -77,7 +88,7 @@ export async function runChecks(
     ledgersBalanced: false,
     leaks: 0,
     canaryControl: false,
-    scanned: { histories: 0, historyBytes: 0, logFiles: 0, logBytes: 0 },
+    scanned: { histories: 0, historyBytes: 0, logFiles: 0, logBytes: 0, auditRecords: 0, auditBytes: 0 },
     problems: [],
   };
   const problem = (text: string) => {
@@ -137,6 +148,16 @@ export async function runChecks(
     for (const label of found) problem(`canary "${label}" in ${basename(file)}`);
     out.leaks += found.length;
   }
+  // ---- the audit trail ----------------------------------------------------------------------------
+  for (const file of await stack.auditFiles()) {
+    const text = readFileSync(file, 'utf8');
+    out.scanned.auditRecords += text.split('\n').filter((l) => l.trim()).length;
+    out.scanned.auditBytes += text.length;
+    const found = canaries.scanStored(text);
+    for (const label of found) problem(`canary "${label}" in the audit trail ${basename(file)}`);
+    out.leaks += found.length;
+  }
+  if (out.scanned.auditRecords === 0) problem('the audit trail is empty: no state change was recorded');
   out.canaryControl = canaries.scanStored(`{"x":"${canaries.sample()}"}`).length > 0;
   if (!out.canaryControl) problem('the canary scanner missed a planted canary');
 

@@ -12,6 +12,7 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import pino from 'pino';
 import { loadApiSettings, type RunningApi, startApiServer } from '../../src/cli/api-command';
+import { FileAuditStore } from '../../src/audit/file-audit-store';
 import { freePort } from '../dev/ports';
 import { findRedisServer, startTestRedis, type TestRedis } from '../dev/redis-server';
 import { createLogger } from '../../src/logging/logger';
@@ -60,6 +61,8 @@ export interface ChaosStack {
   temporal: ChaosTemporal;
   /** Every log file written by this run (workers, API, the Temporal server's). */
   logFiles(): string[];
+  /** The API's audit trail as stored (its JSON lines day files). */
+  auditFiles(): Promise<string[]>;
   stop(): Promise<void>;
 }
 
@@ -214,6 +217,7 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
       rawClient,
       workers,
       temporal,
+      auditFiles: async () => (api.audit.store instanceof FileAuditStore ? api.audit.store.files() : []),
       logFiles: () => [
         join(logDir, 'api.log'),
         ...temporal.logFiles(),

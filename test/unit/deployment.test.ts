@@ -13,6 +13,7 @@ import { after, describe, test } from 'node:test';
 import Ajv2020 from 'ajv/dist/2020';
 import { parse } from 'yaml';
 import { apiEnvSchema, loadApiSettings } from '../../src/cli/api-command';
+import { auditEnvSchema } from '../../src/audit/audit-config';
 import { commands } from '../../src/cli/commands';
 import { commands as toolCommands } from '../../tools/cli/commands';
 import { sandboxCommands } from '../../tools/cli/sandbox-command';
@@ -109,7 +110,7 @@ const shared = keys(
 /** Per role: the schema keys its loader reads (each also as <NAME>_FILE), besides TEMPORAL_*. */
 const ROLE_KEYS: Record<string, string[]> = {
   worker: [...shared, ...keys(workerEnvSchema, workerProcessEnvSchema, workerDeploymentEnvSchema)],
-  api: [...shared, ...keys(apiEnvSchema)],
+  api: [...shared, ...keys(apiEnvSchema, auditEnvSchema)],
   'codec-server': keys(coreEnvSchema, codecKeysEnvSchema, codecServerEnvSchema),
   'sandbox kazepay': keys(kazepaySandboxEnvSchema),
   'sandbox wasabi': keys(wasabiSandboxEnvSchema),

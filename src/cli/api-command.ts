@@ -183,12 +183,6 @@ export async function startApiServer(
   const { api, core } = settings;
   const { logger } = deps;
   const { credentials, source: tokenSource } = apiCredentialsFrom(settings, logger);
-  const audit = await openAuditLog(
-    settings.audit,
-    core.CARDFLOW_DATA_DIR,
-    logger.child({ component: 'audit' }),
-  );
-  const stopRetention = scheduleAuditRetention(audit.store, settings.audit.CARDFLOW_AUDIT_RETENTION, logger);
   if (!deps.secrets && settings.secretStore.CARDFLOW_SECRET_STORE === 'memory')
     logger.warn(
       'memory secret store: PIN handles made by this API can be redeemed only in this process; a separate worker needs CARDFLOW_SECRET_STORE=redis',
@@ -197,6 +191,15 @@ export async function startApiServer(
     settings.temporal,
     createDataConverter(settings.keys.keyring),
   );
+  // The audit store before anything can act: a store that cannot be opened stops the start.
+  let audit: AuditLog;
+  try {
+    audit = await openAuditLog(settings.audit, core.CARDFLOW_DATA_DIR, logger.child({ component: 'audit' }));
+  } catch (error) {
+    await connection.close();
+    throw error;
+  }
+  const stopRetention = scheduleAuditRetention(audit.store, settings.audit.CARDFLOW_AUDIT_RETENTION, logger);
   const secrets = deps.secrets ?? createSecretStore(settings.secretStore);
   const wasabi = settings.wasabi ? new WasabiClient(wasabiClientOptions(settings.wasabi)) : undefined;
   const kazepay = settings.kazepay

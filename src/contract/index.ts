@@ -8,6 +8,7 @@ export * from './deposit';
 export * from './failures';
 export * from './issuance';
 export * from './kyc';
+export * from './kyc-messages';
 export * from './messages';
 export * from './money';
 export * from './money-schemas';

@@ -2,7 +2,8 @@
 // reconciled by reading the email's KYC status), or a hosted KYC page; then the review is followed.
 import { patched, setHandler } from '@temporalio/workflow';
 import { FAILURE_TYPES } from '../../src/contract/failures';
-import { type KycParsedInput, type KycResult, kycUrlQuery } from '../../src/contract/kyc';
+import type { KycParsedInput, KycResult } from '../../src/contract/kyc';
+import { kycUrlQuery } from '../../src/contract/kyc-messages';
 import { idempotentSends, reads, unkeyedSends } from '../support/activities';
 import { waitSettings } from '../support/durations';
 import { failFlow } from '../support/failures';

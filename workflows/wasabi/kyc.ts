@@ -1,16 +1,17 @@
+/* eslint-disable @typescript-eslint/no-require-imports -- the resubmission schema loads when a resubmission arrives */
 // WasabiCard's KYC steps: a cardholder submitted once (keyed by the workflow id), its review
 // followed; a correctable rejection waits for a resubmission (update) and submits again.
 import { condition, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { KycFileIds } from '../../activities/kyc-files';
-import {
-  type Applicant,
-  type KycDocuments,
-  type KycParsedInput,
-  type KycResult,
-  type KycResubmission,
-  kycResubmissionSchema,
-  resubmitKycUpdate,
+import type * as Kyc from '../../src/contract/kyc';
+import type {
+  Applicant,
+  KycDocuments,
+  KycParsedInput,
+  KycResult,
+  KycResubmission,
 } from '../../src/contract/kyc';
+import { resubmitKycUpdate } from '../../src/contract/kyc-messages';
 import { providerOrderKey } from '../../src/contract/workflow-ids';
 import { idempotentSends, reads } from '../support/activities';
 import { durationMs, waitSettings } from '../support/durations';
@@ -38,6 +39,8 @@ export const wasabiKyc: KycSteps<WasabiKycInput> = {
           if (tracker.state !== 'AWAITING_RESUBMISSION') {
             throw new Error(`a resubmission is accepted only after a rejection (state is ${tracker.state})`);
           }
+          // Loaded here: only a resubmission needs this zod schema (see support/input.ts).
+          const { kycResubmissionSchema } = require('../../src/contract/kyc') as typeof Kyc;
           const parsed = kycResubmissionSchema.safeParse(correction);
           if (!parsed.success)
             throw new Error(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));

@@ -12,11 +12,16 @@ export type Rule = (value: unknown) => unknown;
 
 /**
  * A JSON object with exactly the keys the schema knows: `required` must be present, `optional`
- * may be. Anything zod would strip or read as undefined (unknown keys, undefined values) FAILs,
- * so the zod schema decides those inputs.
+ * may be, `defaulted` may be and take their default when absent (zod's `.default()`). Anything
+ * zod would strip or read as undefined (unknown keys, undefined values) FAILs, so the zod schema
+ * decides those inputs.
  */
-export function object(required: Record<string, Rule>, optional: Record<string, Rule> = {}): Rule {
-  const known = new Set([...Object.keys(required), ...Object.keys(optional)]);
+export function object(
+  required: Record<string, Rule>,
+  optional: Record<string, Rule> = {},
+  defaulted: Record<string, { rule: Rule; value: string | boolean }> = {},
+): Rule {
+  const known = new Set([...Object.keys(required), ...Object.keys(optional), ...Object.keys(defaulted)]);
   return (value) => {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return FAIL;
     const input = value as Record<string, unknown>;
@@ -34,6 +39,15 @@ export function object(required: Record<string, Rule>, optional: Record<string, 
       if (checked === FAIL) return FAIL;
       output[key] = checked;
     }
+    for (const [key, { rule, value: fallback }] of Object.entries(defaulted)) {
+      if (!Object.prototype.hasOwnProperty.call(input, key)) {
+        output[key] = fallback;
+        continue;
+      }
+      const checked = rule(input[key]);
+      if (checked === FAIL) return FAIL;
+      output[key] = checked;
+    }
     return output;
   };
 }
@@ -43,6 +57,15 @@ export const text =
   (test: (value: string) => boolean): Rule =>
   (value) =>
     typeof value === 'string' && test(value) ? value : FAIL;
+
+/** A string matching `pattern`. */
+export const matching = (pattern: RegExp): Rule => text((v) => pattern.test(v));
+
+/** A string of `min` to `max` UTF-16 code units (zod's `.min()`/`.max()`). */
+export const sized = (min: number, max: number): Rule => text((v) => v.length >= min && v.length <= max);
+
+/** One of `values` (zod's `z.enum`). */
+export const oneOf = (values: readonly string[]): Rule => text((v) => values.includes(v));
 
 /** Exactly `expected`. */
 export const literal =

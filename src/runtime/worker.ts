@@ -13,6 +13,9 @@
 //                                         store (unset: files under CARDFLOW_DOCUMENTS_DIR)
 //   CARDFLOW_DOCUMENTS_DIR                document store folder without a database (default
 //                                         <CARDFLOW_DATA_DIR>/documents; one machine only)
+//   CARDFLOW_DOCUMENT_RETENTION           documents older than this are deleted (default 30d)
+//   CARDFLOW_DOCUMENT_SWEEP_INTERVAL      how often the retention schedule sweeps (default 1h)
+//   CARDFLOW_DOCUMENT_RETENTION_SCHEDULE  on (default: created or updated at start) | off
 //   CARDFLOW_WORKFLOW_BUNDLE              auto (default: a compiled worker loads the pre-built
 //                                         bundle when present, else bundles now; from the sources
 //                                         it bundles them) | prebuilt (required) | build (always)
@@ -37,6 +40,7 @@ import { createActivities } from '../../activities';
 import { TASK_QUEUE } from '../contract';
 import type { DocumentStore } from '../documents/document-store';
 import { openDocumentStore } from '../documents/open-document-store';
+import { type DocumentRetentionConfig, documentRetentionEnvSchema } from '../documents/retention-settings';
 import { type DatabaseConfig, databaseEnvSchema } from '../storage/database';
 import { KazepayClient } from '../providers/kazepay/client';
 import {
@@ -79,6 +83,7 @@ import {
 import { createLogger, type Logger } from '../logging/logger';
 import { projectRoot } from '../config/project-root';
 import { connectWorker, type TemporalTarget, temporalTarget } from '../config/temporal-connection';
+import { ensureDocumentRetentionSchedule } from './document-retention-schedule';
 import { recordProviderCalls } from './provider-call-metrics';
 import { installTemporalRuntime } from './temporal-runtime';
 import { productBundleOptions } from './workflow-bundle';
@@ -112,6 +117,7 @@ export interface WorkerSettings {
   process: WorkerProcessConfig;
   deployment: WorkerDeploymentConfig;
   database: DatabaseConfig;
+  documents: DocumentRetentionConfig;
   /** Absent: KazePay is not configured on this worker (its activities fail as ProviderNotConfigured). */
   kazepay?: KazepayEnv;
   wasabi?: WasabiEnv;
@@ -137,6 +143,7 @@ export function loadWorkerSettings(
         process: workerProcessEnvSchema,
         deployment: workerDeploymentEnvSchema,
         database: databaseEnvSchema,
+        documents: documentRetentionEnvSchema,
       },
       env,
     ),
@@ -389,6 +396,22 @@ export async function startWorker(
       ...(deploymentOptions ? { workerDeploymentOptions: deploymentOptions } : {}),
     };
     worker = await Worker.create(options);
+    if (settings.documents.CARDFLOW_DOCUMENT_RETENTION_SCHEDULE === 'on') {
+      const retention = settings.documents.CARDFLOW_DOCUMENT_RETENTION;
+      const every = settings.documents.CARDFLOW_DOCUMENT_SWEEP_INTERVAL;
+      // A server without schedules (the time-skipping test server) still runs flows: warn, go on.
+      await ensureDocumentRetentionSchedule(
+        {
+          connection,
+          namespace: settings.temporal.namespace,
+          ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
+        },
+        { retention, every },
+      ).then(
+        (outcome) => logger.info({ retention, every, outcome }, 'document retention schedule'),
+        (error: unknown) => logger.warn({ err: error }, 'document retention schedule not ensured'),
+      );
+    }
     const running = worker.run();
     const done = running.finally(releaseAll);
     // `done` is awaited by the caller; an unobserved failure is still logged once.

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { CodecKeyring } from '../security/codec-keys';
@@ -22,6 +22,8 @@ const metaSchema = z.object({
 /**
  * Documents as files under one folder (the dev stack; one machine): `<id>.sealed` (the
  * ciphertext) and `<id>.json` (key id, creation time, size and digest of the ciphertext), mode 0600.
+ * Documents written in clear before encryption (`<id>.bin`) are no longer read; the age sweep
+ * deletes them by their file time.
  */
 export class FileDocumentStore implements DocumentStore {
   constructor(
@@ -70,6 +72,7 @@ export class FileDocumentStore implements DocumentStore {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
       throw error;
     }
+    const present = new Set(names);
     let deleted = 0;
     for (const name of names) {
       if (!name.endsWith('.json')) continue;
@@ -80,7 +83,10 @@ export class FileDocumentStore implements DocumentStore {
           metaSchema.parse(JSON.parse(await readFile(join(this.dir, name), 'utf8'))).createdAt,
         );
       } catch {
-        continue; // being written, or not ours
+        // A plaintext document of the old layout goes by its file time; anything else is being
+        // written, or not ours.
+        if (!present.has(`${id}.bin`)) continue;
+        createdAt = (await stat(join(this.dir, `${id}.bin`))).mtimeMs;
       }
       if (createdAt < cutoff.getTime()) {
         await this.remove(id);
@@ -92,6 +98,7 @@ export class FileDocumentStore implements DocumentStore {
 
   private async remove(id: string): Promise<void> {
     await rm(join(this.dir, `${id}.sealed`), { force: true });
+    await rm(join(this.dir, `${id}.bin`), { force: true });
     await rm(join(this.dir, `${id}.json`), { force: true });
   }
 }

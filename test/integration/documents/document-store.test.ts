@@ -5,7 +5,15 @@
 // each other's documents; deletion by age removes the bytes; migrations run once.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -206,6 +214,28 @@ async function backdate(store: string, ref: string, days: number): Promise<void>
   }
   throw new Error(`no file document ${ref}`);
 }
+
+describe('files: documents stored in clear before encryption', () => {
+  test('the age sweep deletes an old plaintext document by its file time; a young one is not read', async () => {
+    const dir = tempDir();
+    const store = new FileDocumentStore(dir, ring1);
+    const legacy = (id: string, daysOld: number) => {
+      writeFileSync(join(dir, `${id}.bin`), 'plain bytes');
+      writeFileSync(
+        join(dir, `${id}.json`),
+        JSON.stringify({ contentType: 'image/png', fileName: 'doc.png' }),
+      );
+      const when = new Date(Date.now() - daysOld * 86_400_000);
+      utimesSync(join(dir, `${id}.bin`), when, when);
+    };
+    legacy('00000000-0000-4000-8000-000000000001', 40);
+    legacy('00000000-0000-4000-8000-000000000002', 1);
+    assert.equal(await store.deleteOlderThan(new Date(Date.now() - 30 * 86_400_000)), 1);
+    assert.ok(!existsSync(join(dir, '00000000-0000-4000-8000-000000000001.bin')), 'old plaintext gone');
+    assert.ok(existsSync(join(dir, '00000000-0000-4000-8000-000000000002.bin')), 'young one kept');
+    await assert.rejects(store.get('doc:00000000-0000-4000-8000-000000000002'), DocumentNotFoundError);
+  });
+});
 
 describe('one database shared by two machines', () => {
   test('two stores on two pools read and delete each other’s documents', async () => {

@@ -180,7 +180,10 @@ export async function runBench(argv: readonly string[]): Promise<BenchSummary> {
         runId,
         settings,
         sandbox,
-        documents: new FileDocumentStore(join(dir, 'documents')),
+        documents: new FileDocumentStore(
+          join(dir, 'documents'),
+          loadCodecKeyring({ env: { CARDFLOW_DATA_DIR: join(dir, 'data') }, devKeys: 'generate' }).keyring,
+        ),
         secrets,
         postgres: pollerPostgres,
         tuning: { loops: plan.pollerLoops, batchSize: plan.pollerBatch },
@@ -195,7 +198,7 @@ export async function runBench(argv: readonly string[]): Promise<BenchSummary> {
       runId,
       settings,
       sandbox,
-      documents: new FileDocumentStore(join(dir, 'documents')),
+      documents: new FileDocumentStore(join(dir, 'documents'), keyring),
       secrets,
     });
     const indexes: Record<string, number> = {};

@@ -8,7 +8,8 @@
 //   the card = deposits reported SETTLED (+ the initial deposit of an issued card); money returned
 //   for deposits reported FAILED = their amounts; the close refund (and fee) = what the closure
 //   reported; a closed card holds nothing; nothing left in transit or on hold; books balanced;
-// - zero canary secrets in any history (as stored) or engine log (API, workers, dev server).
+// - zero canary secrets in any history (as stored), engine log (API, workers, dev server) or raw
+//   file of the document store (uploaded documents carry a canary in their bytes).
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
@@ -32,7 +33,14 @@ export interface CheckResults {
   leaks: number;
   /** The scanner found a canary planted on purpose (proves the leak search works). */
   canaryControl: boolean;
-  scanned: { histories: number; historyBytes: number; logFiles: number; logBytes: number };
+  scanned: {
+    histories: number;
+    historyBytes: number;
+    logFiles: number;
+    logBytes: number;
+    documentStoreFiles: number;
+    documentStoreBytes: number;
+  };
   problems: string[];
 }
 
@@ -40,7 +48,8 @@ const sum = (values: Array<string | undefined>) =>
   values.reduce((total, v) => total.plus(v ?? '0'), new Decimal(0));
 
 /** What the checks read: the clients, the sandboxes and the log files (the cluster suite's stack too). */
-export type CheckedStack = Pick<ChaosStack, 'client' | 'rawClient' | 'kazepay' | 'wasabi' | 'logFiles'>;
+export type CheckedStack = Pick<ChaosStack, 'client' | 'rawClient' | 'kazepay' | 'wasabi' | 'logFiles'> &
+  Partial<Pick<ChaosStack, 'documentStoreFiles'>>;
 
 /**
  * What a flow still running waits on: each pending activity with its attempt, state and last
@@ -77,7 +86,14 @@ export async function runChecks(
     ledgersBalanced: false,
     leaks: 0,
     canaryControl: false,
-    scanned: { histories: 0, historyBytes: 0, logFiles: 0, logBytes: 0 },
+    scanned: {
+      histories: 0,
+      historyBytes: 0,
+      logFiles: 0,
+      logBytes: 0,
+      documentStoreFiles: 0,
+      documentStoreBytes: 0,
+    },
     problems: [],
   };
   const problem = (text: string) => {
@@ -135,6 +151,20 @@ export async function runChecks(
     out.scanned.logBytes += text.length;
     const found = canaries.scanPlain(text);
     for (const label of found) problem(`canary "${label}" in ${basename(file)}`);
+    out.leaks += found.length;
+  }
+  // ---- the document store, byte for byte ----------------------------------------------------------
+  for (const file of (await stack.documentStoreFiles?.()) ?? []) {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(file);
+    } catch {
+      continue; // removed meanwhile (a WAL segment recycled)
+    }
+    out.scanned.documentStoreFiles++;
+    out.scanned.documentStoreBytes += bytes.length;
+    const found = canaries.scanStored(bytes.toString('latin1'));
+    for (const label of found) problem(`canary "${label}" in the document store (${basename(file)})`);
     out.leaks += found.length;
   }
   out.canaryControl = canaries.scanStored(`{"x":"${canaries.sample()}"}`).length > 0;

@@ -9,7 +9,13 @@ import { waitSettings } from '../support/durations';
 import { failFlow } from '../support/failures';
 import { sendReconciled } from '../support/reconcile';
 import { about, waitForProvider } from '../support/waits';
-import { type KycSteps, REVIEW_DEFAULTS, uploadAll } from '../steps/kyc';
+import {
+  deleteAcceptedDocuments,
+  documentRefs,
+  type KycSteps,
+  REVIEW_DEFAULTS,
+  uploadAll,
+} from '../steps/kyc';
 
 type KazepayKycInput = Extract<KycParsedInput, { provider: 'kazepay' }>;
 
@@ -86,6 +92,8 @@ export const kazepayKyc: KycSteps<KazepayKycInput> = {
     });
     const outcome = decided.status === 'PASSED' ? 'PASSED' : 'REJECTED';
     tracker.set(outcome, `KazePay answered ${decided.status}`);
+    if (outcome === 'PASSED' && input.mode === 'documents')
+      await deleteAcceptedDocuments(documentRefs(input.documents));
     const result: KycResult = {
       outcome,
       provider: 'kazepay',

@@ -16,7 +16,14 @@ import { providerOrderKey } from '../../src/contract/workflow-ids';
 import { idempotentSends, reads } from '../support/activities';
 import { durationMs, waitSettings } from '../support/durations';
 import { about, waitForProvider } from '../support/waits';
-import { type KycSteps, type KycTracker, REVIEW_DEFAULTS, uploadAll } from '../steps/kyc';
+import {
+  deleteAcceptedDocuments,
+  documentRefs,
+  type KycSteps,
+  type KycTracker,
+  REVIEW_DEFAULTS,
+  uploadAll,
+} from '../steps/kyc';
 
 const MAX_RESUBMISSIONS = 3;
 
@@ -48,12 +55,16 @@ export const wasabiKyc: KycSteps<WasabiKycInput> = {
       },
     );
 
-    const upload = async (docs: KycDocuments | undefined): Promise<KycFileIds | undefined> =>
-      docs
+    // Every document this flow submitted, replaced ones included: all are deleted after a pass.
+    const submitted: string[] = [];
+    const upload = async (docs: KycDocuments | undefined): Promise<KycFileIds | undefined> => {
+      submitted.push(...documentRefs(docs));
+      return docs
         ? uploadAll(docs, (document) =>
             idempotentSends.wasabiUploadDocument({ document }).then((r) => r.fileId),
           )
         : undefined;
+    };
 
     if (documents) tracker.set('UPLOADING_DOCUMENTS');
     let fileIds = await upload(documents);
@@ -82,6 +93,7 @@ export const wasabiKyc: KycSteps<WasabiKycInput> = {
       });
       if (decided.status === 'pass_audit') {
         tracker.set('PASSED', `cardholder ${holderId}`);
+        await deleteAcceptedDocuments(submitted);
         return {
           outcome: 'PASSED',
           provider: 'wasabi',

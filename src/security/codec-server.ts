@@ -11,12 +11,15 @@
 // CORS: only the configured UI origins get an Access-Control-Allow-Origin grant (preflights
 // included); a browser request from any other origin is refused without one. Bodies are capped
 // (`bodyLimitBytes`); errors are JSON `{"error": "...", "message": "..."}` without stack traces.
-// Tokens are compared in constant time (SHA-256 digests, timingSafeEqual, every token checked).
+// Tokens are compared in constant time (SHA-256 digests, timingSafeEqual, every token checked);
+// behind a Web UI with single sign-on, `authorize` verifies the operator's OIDC access token
+// instead or as well (codec-oidc.ts): 401 for no or a bad token, 403 for one without the rights.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Logger } from '../logging/logger';
+import type { CodecAuthorization } from './codec-oidc';
 import { PayloadDecryptionError } from './payload-codec';
 
 export const DEFAULT_CODEC_SERVER_BODY_LIMIT = 4 * 1024 * 1024;
@@ -29,10 +32,15 @@ export interface CodecServerOptions {
   /** Accepted bearer tokens (several, so they can rotate). Ignored when `authorize` is given. */
   tokens?: readonly string[];
   /**
-   * A custom check of the Authorization header instead of static tokens (for example, verifying
-   * the Web UI user's access token when the UI runs with single sign-on). True grants access.
+   * A custom check of the Authorization header instead of static tokens (for example,
+   * `oidcAccessTokenAuthorizer`, which verifies the Web UI user's access token when the UI runs
+   * with single sign-on). True grants access; false answers 401; 'forbidden' (a valid caller
+   * without the rights) answers 403.
    */
-  authorize?: (authorization: string | undefined, request: FastifyRequest) => boolean | Promise<boolean>;
+  authorize?: (
+    authorization: string | undefined,
+    request: FastifyRequest,
+  ) => CodecAuthorization | Promise<CodecAuthorization>;
   /** Exact origins of the Web UI, e.g. `http://localhost:8233`. Others get no CORS grant. */
   allowedOrigins: readonly string[];
   /** When set, only these namespaces (X-Namespace) are served. */
@@ -189,7 +197,12 @@ export function buildCodecServer(options: CodecServerOptions): FastifyInstance {
   app.get('/health', async () => ({ status: 'ok' }));
 
   const guard = async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!(await authorize(request.headers.authorization, request))) {
+    const granted = await authorize(request.headers.authorization, request);
+    if (granted === 'forbidden')
+      return reply
+        .code(403)
+        .send({ error: 'forbidden', message: 'the token does not grant access to payloads' });
+    if (granted !== true) {
       return reply
         .code(401)
         .header('www-authenticate', 'Bearer')

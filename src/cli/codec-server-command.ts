@@ -12,6 +12,8 @@
 //   CARDFLOW_CODEC_OIDC_REQUIRED_SCOPES  optional, comma-separated, all required
 //   CARDFLOW_CODEC_OIDC_REQUIRED_GROUPS  optional, comma-separated, one required
 //   CARDFLOW_CODEC_OIDC_GROUPS_CLAIM     optional (default groups)
+//   CARDFLOW_CODEC_SERVER_TLS_CERT, _KEY PEM (usually as _FILE): serve HTTPS, which the Web UI
+//                                        requires before it passes its users' access tokens
 //   plus the codec keys (codec-keys.ts) and CARDFLOW_DATA_DIR. Any may be given as <NAME>_FILE.
 //
 // `--dev` (local development only) uses the generated development keyring and, when no token
@@ -72,6 +74,8 @@ export const codecServerEnvSchema = z.object({
   CARDFLOW_CODEC_OIDC_REQUIRED_SCOPES: list().optional(),
   CARDFLOW_CODEC_OIDC_REQUIRED_GROUPS: list().optional(),
   CARDFLOW_CODEC_OIDC_GROUPS_CLAIM: envValue.string().optional(),
+  CARDFLOW_CODEC_SERVER_TLS_CERT: envValue.string().optional(),
+  CARDFLOW_CODEC_SERVER_TLS_KEY: envValue.string().optional(),
 });
 
 type CodecServerEnv = z.output<typeof codecServerEnvSchema>;
@@ -143,6 +147,12 @@ export function loadCodecServerSetup(env: NodeJS.ProcessEnv, dev: boolean): Code
     tokens = [loadOrCreateDevToken(path)];
     tokenSource = path;
   }
+  const cert = server.CARDFLOW_CODEC_SERVER_TLS_CERT;
+  const key = server.CARDFLOW_CODEC_SERVER_TLS_KEY;
+  if ((cert === undefined) !== (key === undefined))
+    throw new ConfigError([
+      'CARDFLOW_CODEC_SERVER_TLS_CERT and CARDFLOW_CODEC_SERVER_TLS_KEY: set both (or their _FILE forms) or neither',
+    ]);
   const [host, port] = splitHostPort(server.CARDFLOW_CODEC_SERVER_BIND_ADDRESS);
   return {
     options: {
@@ -152,6 +162,7 @@ export function loadCodecServerSetup(env: NodeJS.ProcessEnv, dev: boolean): Code
       allowedOrigins: server.CARDFLOW_CODEC_SERVER_CORS_ORIGINS,
       namespaces: server.CARDFLOW_CODEC_SERVER_NAMESPACES,
       bodyLimitBytes: server.CARDFLOW_CODEC_SERVER_BODY_LIMIT,
+      ...(cert && key ? { tls: { cert, key } } : {}),
       host,
       port,
     },

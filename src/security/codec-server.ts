@@ -24,7 +24,9 @@ import { PayloadDecryptionError } from './payload-codec';
 
 export const DEFAULT_CODEC_SERVER_BODY_LIMIT = 4 * 1024 * 1024;
 const MAX_PAYLOADS_PER_REQUEST = 10_000;
-const ALLOWED_HEADERS = 'authorization, content-type, x-namespace';
+// The Web UI with sign-on also sends Authorization-Extras (the user's ID token); it is allowed so
+// the preflight passes, and never read.
+const ALLOWED_HEADERS = 'authorization, authorization-extras, content-type, x-namespace';
 
 export interface CodecServerOptions {
   /** The payload codec (an EncryptionCodec over the same keyring as the workers). */
@@ -49,6 +51,11 @@ export interface CodecServerOptions {
   bodyLimitBytes?: number;
   /** Logs unexpected errors only (never payloads, never tokens). */
   logger?: Logger;
+  /**
+   * Serve HTTPS with this certificate (PEM). The Web UI passes its users' access tokens only to
+   * an https:// codec endpoint; without this, put a TLS-terminating proxy in front.
+   */
+  tls?: { cert: string | Buffer; key: string | Buffer };
 }
 
 export interface StartCodecServerOptions extends CodecServerOptions {
@@ -59,7 +66,7 @@ export interface StartCodecServerOptions extends CodecServerOptions {
 }
 
 export interface RunningCodecServer {
-  /** `http://host:port`, the value for `--ui-codec-endpoint` / `--codec-endpoint`. */
+  /** `http(s)://host:port`, the value for `--ui-codec-endpoint` / `--codec-endpoint`. */
   url: string;
   port: number;
   close(): Promise<void>;
@@ -140,7 +147,8 @@ export function buildCodecServer(options: CodecServerOptions): FastifyInstance {
     bodyLimit: options.bodyLimitBytes ?? DEFAULT_CODEC_SERVER_BODY_LIMIT,
     logger: false,
     // The UI and the CLI send application/json; anything else is parsed as JSON too, or refused.
-  });
+    ...(options.tls ? { https: { cert: options.tls.cert, key: options.tls.key } } : {}),
+  }) as unknown as FastifyInstance;
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
     try {
@@ -240,5 +248,6 @@ export async function startCodecServer(options: StartCodecServerOptions): Promis
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
   const urlHost = host.includes(':') ? `[${host}]` : host;
-  return { url: `http://${urlHost}:${port}`, port, close: () => app.close() };
+  const scheme = options.tls ? 'https' : 'http';
+  return { url: `${scheme}://${urlHost}:${port}`, port, close: () => app.close() };
 }

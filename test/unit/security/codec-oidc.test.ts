@@ -211,3 +211,51 @@ test('codec server config: sign-on alone replaces static tokens; its settings ar
     /CARDFLOW_CODEC_OIDC_ISSUER/,
   );
 });
+
+test("the UI's sign-on preflight (Authorization-Extras) passes; TLS is configured as a pair", async () => {
+  const ui = 'https://temporal-ui.example.com';
+  const setup = loadCodecServerSetup(
+    {
+      ...keysEnv,
+      CARDFLOW_CODEC_SERVER_TOKENS: STATIC_TOKEN,
+      CARDFLOW_CODEC_SERVER_CORS_ORIGINS: ui,
+    },
+    false,
+  );
+  const app = buildCodecServer(setup.options);
+  try {
+    const preflight = await app.inject({
+      method: 'OPTIONS',
+      url: '/decode?preserveStorageRefs=true',
+      headers: {
+        origin: ui,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,authorization-extras,content-type,x-namespace',
+      },
+    });
+    assert.equal(preflight.statusCode, 204);
+    const allowed = String(preflight.headers['access-control-allow-headers']).split(/,\s*/);
+    for (const header of ['authorization', 'authorization-extras', 'content-type', 'x-namespace'])
+      assert.ok(allowed.includes(header), `${header} in ${allowed.join(', ')}`);
+  } finally {
+    await app.close();
+  }
+  assert.throws(
+    () =>
+      loadCodecServerSetup(
+        { ...keysEnv, CARDFLOW_CODEC_SERVER_TOKENS: STATIC_TOKEN, CARDFLOW_CODEC_SERVER_TLS_CERT: 'pem' },
+        false,
+      ),
+    /CARDFLOW_CODEC_SERVER_TLS_CERT and CARDFLOW_CODEC_SERVER_TLS_KEY: set both/,
+  );
+  const tls = loadCodecServerSetup(
+    {
+      ...keysEnv,
+      CARDFLOW_CODEC_SERVER_TOKENS: STATIC_TOKEN,
+      CARDFLOW_CODEC_SERVER_TLS_CERT: 'cert-pem',
+      CARDFLOW_CODEC_SERVER_TLS_KEY: 'key-pem',
+    },
+    false,
+  );
+  assert.deepEqual(tls.options.tls, { cert: 'cert-pem', key: 'key-pem' });
+});

@@ -103,10 +103,18 @@ export function oidcAccessTokenAuthorizer(
       refused(authorization === undefined ? 'no bearer token' : 'not a JWT bearer token');
       return false;
     }
+    let keySet: Awaited<ReturnType<typeof keys>>;
+    try {
+      keySet = await keys();
+    } catch (error) {
+      // The issuer's discovery document could not be read (down, or misconfigured).
+      refused(`issuer keys unavailable: ${(error as Error).message}`);
+      return false;
+    }
     let payload: JWTPayload;
     try {
       const { jwtVerify } = await jose;
-      ({ payload } = await jwtVerify(match[1] as string, await keys(), {
+      ({ payload } = await jwtVerify(match[1] as string, keySet, {
         issuer: options.issuer,
         audience: [...options.audience],
         algorithms: ASYMMETRIC_ALGORITHMS,

@@ -259,3 +259,16 @@ test("the UI's sign-on preflight (Authorization-Extras) passes; TLS is configure
   );
   assert.deepEqual(tls.options.tls, { cert: 'cert-pem', key: 'key-pem' });
 });
+
+test('an unreachable issuer refuses with a reason naming the discovery, and is tried again', async () => {
+  const reasons: string[] = [];
+  const authorize = oidcAccessTokenAuthorizer({
+    issuer: 'http://127.0.0.1:9',
+    audience: [AUDIENCE],
+    onRefused: (reason) => reasons.push(reason),
+  });
+  assert.equal(await authorize('Bearer a.b.c'), false);
+  assert.equal(await authorize('Bearer a.b.c'), false);
+  assert.equal(reasons.length, 2);
+  for (const reason of reasons) assert.match(reason, /^issuer keys unavailable: /);
+});

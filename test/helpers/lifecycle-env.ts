@@ -49,6 +49,8 @@ export interface LifecycleEnvOptions {
   workflowBundle?: WorkflowBundleWithSourceMap;
   /** False: no worker here; the test runs its own (e.g. versioned ones) over `activityDeps`. */
   startWorker?: boolean;
+  /** The worker's interceptors (e.g. a fault that loses an activity's completion). */
+  interceptors?: WorkerOptions['interceptors'];
 }
 
 export class LifecycleEnv {
@@ -122,6 +124,7 @@ export class LifecycleEnv {
       workflowBundle: options.workflowBundle ?? (await bundleOnce(require.resolve('../../workflows'))),
       activities,
       ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
+      ...(options.interceptors ? { interceptors: options.interceptors } : {}),
       maxCachedWorkflows: 100,
     };
     const worker = options.startWorker === false ? undefined : await Worker.create(workerOptions);

@@ -90,6 +90,7 @@ function answerEnded<T>(ending: SecretStepEnding, purpose: string, step: SecretS
       nonRetryable: true,
     });
   }
-  context.log.info('secret step already done in an earlier attempt whose completion was lost', { purpose });
+  // A warning, as other reconciled unknown outcomes are: operators see the lost completion.
+  context.log.warn('secret step already done in an earlier attempt whose completion was lost', { purpose });
   return step.alreadyDone(ending.note);
 }

@@ -53,6 +53,8 @@ export interface LifecycleEnvOptions {
   startWorker?: boolean;
   /** The worker's document store. Default: files in the env's folder, under the test-only keyring. */
   documents?: DocumentStore;
+  /** The worker's interceptors (e.g. a fault that loses an activity's completion). */
+  interceptors?: WorkerOptions['interceptors'];
 }
 
 export class LifecycleEnv {
@@ -127,6 +129,7 @@ export class LifecycleEnv {
       workflowBundle: options.workflowBundle ?? (await bundleOnce(require.resolve('../../workflows'))),
       activities,
       ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
+      ...(options.interceptors ? { interceptors: options.interceptors } : {}),
       maxCachedWorkflows: 100,
     };
     const worker = options.startWorker === false ? undefined : await Worker.create(workerOptions);

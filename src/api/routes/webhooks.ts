@@ -1,7 +1,8 @@
 // Provider notifications in (raw bytes, authenticated by signature) and the journal of what was done with them.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { KazepayClient } from '../../providers/kazepay/client';
-import { createWasabiWebhookHandler, InMemoryDedupeStore } from '../../providers/wasabi/webhooks';
+import { claimNotification, InMemoryDedupeStore } from '../../providers/webhook-dedupe';
+import { createWasabiWebhookHandler } from '../../providers/wasabi/webhooks';
 import type { ApiContext } from '../api-context';
 import { responseSchemas as R } from '../openapi';
 import { kazepayTarget, wasabiTarget } from '../webhook-targets';
@@ -12,6 +13,13 @@ const rawBody = (request: FastifyRequest) => (Buffer.isBuffer(request.body) ? re
 /** Journals a notification whose signature or envelope could not be trusted. */
 const recordRefused = (router: NotificationRouter, provider: 'kazepay' | 'wasabi', reason: string) =>
   router.journal.record({ provider, event: 'unverified', key: '-', outcome: 'refused', reason });
+
+/** A copy of a notification still being handled: the provider must send it again later. */
+const retryLater = (reply: FastifyReply) =>
+  reply
+    .code(503)
+    .header('retry-after', '5')
+    .send({ error: 'in_flight', message: 'this notification is being handled; send it again later' });
 
 export async function webhookJournalRoutes(
   app: FastifyInstance,
@@ -73,6 +81,7 @@ export async function webhookRoutes(
           result.category,
           result.event?.payload as Record<string, unknown> | undefined,
         );
+        if (result.inFlight) return retryLater(reply);
         if (result.duplicate) {
           router.journal.record({ provider: 'wasabi', ...note, outcome: 'duplicate' });
           return send();
@@ -83,6 +92,7 @@ export async function webhookRoutes(
           await result.release();
           throw error;
         }
+        await result.settle();
         return send();
       },
     );
@@ -118,23 +128,26 @@ export async function webhookRoutes(
           options.kazepayWebhook?.events,
           router.routingKeyring,
         );
-        const keys = [`rid|${head.requestNo}`, `biz|${note.event}|${note.key}|${note.status ?? ''}`];
-        const claimed: string[] = [];
-        for (const key of keys) if (await dedupe.claim(key)) claimed.push(key);
+        const claim = await claimNotification(dedupe, [
+          `rid|${head.requestNo}`,
+          `biz|${note.event}|${note.key}|${note.status ?? ''}`,
+        ]);
         const ack = () => {
           const { contentType, body } = kazepay.webhookAck(head);
           return reply.code(200).header('content-type', contentType).send(body);
         };
-        if (claimed.length < keys.length) {
+        if (claim.verdict === 'in-flight') return retryLater(reply);
+        if (claim.verdict === 'duplicate') {
           router.journal.record({ provider: 'kazepay', ...note, outcome: 'duplicate' });
           return ack();
         }
         try {
           await router.deliver('kazepay', note, target);
         } catch (error) {
-          for (const key of claimed) await dedupe.release(key);
+          await claim.release();
           throw error;
         }
+        await claim.settle();
         return ack();
       },
     );

@@ -269,6 +269,15 @@ export function createWasabiActivities(deps: WasabiActivityDependencies): Wasabi
       // The seed's v1 log lists no activation type: only the v2 log is asked.
       const existing = await findOrder(merchantOrderNo, []);
       if (existing) return existing;
+      // A code refused outright leaves no order: the answer stands in for one.
+      const codeRefused = (description: string) => ({
+        orderNo: '',
+        merchantOrderNo,
+        type: 'card_activated',
+        status: 'fail',
+        cardNo,
+        description,
+      });
       return useSecret(secrets, pinHandle, 'pin', {
         // Each activation attempt is its own order, and its own step for the handle.
         key: merchantOrderNo,
@@ -307,14 +316,7 @@ export function createWasabiActivities(deps: WasabiActivityDependencies): Wasabi
                 throw error;
               const info = await client.cardInfo({ cardNo });
               if (lower(info.status) !== lower(names.cardAwaitingActivation)) throw error;
-              return {
-                orderNo: '',
-                merchantOrderNo,
-                type: 'card_activated',
-                status: 'fail',
-                cardNo,
-                description: error.detail || `refused with code ${error.code}`,
-              };
+              return codeRefused(error.detail || `refused with code ${error.code}`);
             }
           }
           return {
@@ -333,15 +335,7 @@ export function createWasabiActivities(deps: WasabiActivityDependencies): Wasabi
         alreadyDone: async (note) => {
           const landed = await findOrder(merchantOrderNo, []);
           if (landed) return landed;
-          if (note === CODE_REFUSED)
-            return {
-              orderNo: '',
-              merchantOrderNo,
-              type: 'card_activated',
-              status: 'fail',
-              cardNo,
-              description: 'the activation code was refused',
-            };
+          if (note === CODE_REFUSED) return codeRefused('the activation code was refused');
           return {
             orderNo: merchantOrderNo,
             merchantOrderNo,

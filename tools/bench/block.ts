@@ -59,7 +59,7 @@ export interface BlockSpec {
 }
 
 /** An error with its causes (a workflow failure's cause says what went wrong inside). */
-function describe(error: unknown): string {
+export function describeError(error: unknown): string {
   const parts: string[] = [];
   for (let e: unknown = error, depth = 0; e && depth < 5; depth++) {
     parts.push(e instanceof Error ? `${e.name}: ${e.message}` : String(e));
@@ -84,7 +84,7 @@ export async function runBlock(spec: BlockSpec): Promise<BlockResult> {
         outcomes.push(await spec.run(index));
         latencies.push(performance.now() - start);
       } catch (error) {
-        failures.push(describe(error));
+        failures.push(describeError(error));
       }
     }
   };

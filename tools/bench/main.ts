@@ -17,7 +17,7 @@ import {
   type BenchPlan,
   USAGE,
 } from './args';
-import { type Arm, type BlockResult, runBlock } from './block';
+import { type Arm, type BlockResult, describeError, runBlock } from './block';
 import { type CardflowArm, createCardflowArm } from './cardflow-arm';
 import type { HistoryGrowthResult } from './history-growth';
 import { DEFAULT_LIFECYCLE, type LifecycleOutcome, type LifecycleSettings } from './lifecycle';
@@ -164,6 +164,7 @@ export async function runBench(argv: readonly string[]): Promise<BenchSummary> {
   const secrets = new MemorySecretStore();
   const blocks: BlockResult[] = [];
   const webhooks: WebhookResult[] = [];
+  const notes: string[] = [];
   let growth: HistoryGrowthResult | null = null;
   let pollerPostgres: PollerPostgres | undefined;
   let poller: PollerArm | undefined;
@@ -357,19 +358,28 @@ export async function runBench(argv: readonly string[]): Promise<BenchSummary> {
           log(
             `${target.label} webhook-to-flow: ${lifecycles} lifecycles at c=${concurrency} (best ${best}), polls every ${WEBHOOK_POLL_INTERVAL}`,
           );
-          const result = await runWebhookBlock({
-            target,
-            runId,
-            settings,
-            keyring,
-            dataDir,
-            sandbox,
-            concurrency,
-            lifecycles,
-            firstIndex: nextIndexes(`webhook-${target.label}`, lifecycles + 2),
-            providerRequests,
-            log,
-          });
+          let result: WebhookResult;
+          try {
+            result = await runWebhookBlock({
+              target,
+              runId,
+              settings,
+              keyring,
+              dataDir,
+              sandbox,
+              concurrency,
+              lifecycles,
+              firstIndex: nextIndexes(`webhook-${target.label}`, lifecycles + 2),
+              providerRequests,
+              log,
+            });
+          } catch (error) {
+            // The sweep's figures stand without it: say what failed and go on.
+            const message = `FAILED webhook-to-flow block on ${target.label}: ${describeError(error)}`;
+            log(message);
+            notes.push(message);
+            continue;
+          }
           webhooks.push(result);
           log(
             `${target.label} webhook-to-flow: ${result.measured} of ${result.notifications} notifications ` +
@@ -405,6 +415,7 @@ export async function runBench(argv: readonly string[]): Promise<BenchSummary> {
 
   const runMeta = meta(argv, plan, settings, load, pollerPostgres?.version ?? null);
   runMeta.durationSeconds = Math.round((Date.now() - began) / 1000);
+  if (notes.length > 0) runMeta.notes = notes;
   return summarize(blocks, runMeta, {
     defaultStorage: DEV_STACK_STORAGE,
     historyGrowth: growth,
@@ -430,7 +441,8 @@ async function main(argv: string[]): Promise<number> {
   const summary = await runBench(argv);
   process.stdout.write(`${formatReport(summary)}\n`);
   if (plan.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
-  return summary.failures > 0 ? 1 : 0;
+  const failedBlock = (summary.notes ?? []).some((note) => note.startsWith('FAILED'));
+  return summary.failures > 0 || failedBlock ? 1 : 0;
 }
 
 if (require.main === module) {

@@ -89,7 +89,8 @@ export async function runWebhookBlock(options: {
   const client = new Client({ connection, namespace: 'default' });
   const arm = await createCardflowArm({
     runId: options.runId,
-    tag: `${target.label}-webhook`,
+    // Short: the tag is part of the applicant's email, which WasabiCard caps at 50 characters.
+    tag: `${target.label}wh`,
     settings: options.settings,
     notifiedWait: { pollInterval: WEBHOOK_POLL_INTERVAL, deadline: WEBHOOK_DEADLINE },
     address: target.address,

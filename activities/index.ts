@@ -7,6 +7,7 @@ import type { DocumentStore } from '../src/documents/document-store';
 import type { KazepayClient } from '../src/providers/kazepay/client';
 import type { WasabiClient } from '../src/providers/wasabi/client';
 import type { SecretStore } from '../src/security/secret-store';
+import { createDocumentActivities } from './documents';
 import { followDeposit } from './existing-deposit';
 import type { CardflowActivities } from './interface';
 import { createKazepayActivities, type KazepayConventions } from './kazepay/activities';
@@ -63,6 +64,7 @@ export function createActivities(deps: ActivityDependencies): CardflowActivities
   const wasabiNames = Object.keys(wasabi ?? createWasabiActivities({} as never));
   return {
     followDeposit,
+    ...createDocumentActivities(documents),
     ...(kazepay ?? unconfigured('KazePay', kazepayNames)),
     ...(wasabi ?? unconfigured('WasabiCard', wasabiNames)),
   } as CardflowActivities;

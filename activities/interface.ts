@@ -12,11 +12,15 @@
 //   attempt first looks the order up, so repeating one can never create a second order;
 // - card numbers, CVVs and PINs never appear in arguments or results: handles and card ids only.
 import type { DepositResult } from '../src/contract/deposit';
+import type { DocumentActivities } from './documents-interface';
 import type { KazepayActivities } from './kazepay/interface';
 import type { WasabiActivities } from './wasabi/interface';
 
-/** Every activity a worker registers: each provider's (activities/<provider>/interface.ts), and Temporal's own. */
-export interface CardflowActivities extends KazepayActivities, WasabiActivities {
+/**
+ * Every activity a worker registers: each provider's (activities/<provider>/interface.ts), the
+ * document store's retention, and Temporal's own.
+ */
+export interface CardflowActivities extends KazepayActivities, WasabiActivities, DocumentActivities {
   /**
    * The result of the deposit flow already under `workflowId` (StillPending while it runs);
    * Conflict when it was made with other terms.

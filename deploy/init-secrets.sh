@@ -6,6 +6,8 @@
 #
 # Each file holds one value, read by the engine through <NAME>_FILE:
 #   postgres_password   PostgreSQL password of the temporal user
+#   cardflow_db_password  PostgreSQL password of the cardflow role (the engine's own database)
+#   database_url        CARDFLOW_DATABASE_URL: the cardflow database with that password
 #   codec_keys          CARDFLOW_CODEC_KEYS: keyId:base64(32 random bytes)
 #   secret_store_key    CARDFLOW_SECRET_STORE_KEY: base64(32 random bytes), encrypts PIN handles in Redis
 #   api_tokens          CARDFLOW_API_TOKENS: one bearer token (add more, comma-separated, to rotate)
@@ -36,6 +38,9 @@ write() {
 }
 
 write postgres_password "$(random_token)"
+write cardflow_db_password "$(random_token)"
+# URL-safe tokens need no escaping in the URL.
+write database_url "postgres://cardflow:$(cat "$dir/cardflow_db_password")@postgresql:5432/cardflow"
 write codec_keys "$(key_id):$(random_base64 32)"
 write secret_store_key "$(random_base64 32)"
 write api_tokens "$(random_token)"

@@ -1,17 +1,15 @@
 // The deposit flow: check the card, send the deposit, follow it until it settles or fails. The
 // provider's steps come from the registry (workflows/providers.ts).
+/* eslint-disable @typescript-eslint/no-require-imports -- the zod schema loads only for an input the plain check does not pass (support/input.ts) */
 import { CancellationScope, isCancellation } from '@temporalio/workflow';
-import {
-  type DepositInput,
-  type DepositResult,
-  type DepositState,
-  depositInputSchema,
-} from '../src/contract/deposit';
+import type * as Deposit from '../src/contract/deposit';
+import type { DepositInput, DepositResult, DepositState } from '../src/contract/deposit';
+import { checkDepositInput } from '../src/contract/input-checks/deposit';
 import { stepsFor } from './providers';
 import { type DepositTracker } from './steps/deposit';
 import { endWithFailure } from './support/failures';
 import { FlowTracker } from './support/flow-tracker';
-import { parseInput } from './support/input';
+import { checkInput } from './support/input';
 import { Notifications } from './support/waits';
 
 /**
@@ -20,7 +18,12 @@ import { Notifications } from './support/waits';
  * followed to its end and reported (with `cancelRequested`).
  */
 export async function cardDeposit(rawInput: DepositInput): Promise<DepositResult> {
-  const input = parseInput(depositInputSchema, rawInput, 'cardDeposit input');
+  const input = checkInput(
+    checkDepositInput,
+    () => (require('../src/contract/deposit') as typeof Deposit).depositInputSchema,
+    rawInput,
+    'cardDeposit input',
+  );
   const tracker: DepositTracker = new FlowTracker<DepositState>('cardDeposit', input.provider, 'CHECKING', {
     cardRef: input.cardRef,
     ...(input.customerRef ? { customerRef: input.customerRef } : {}),

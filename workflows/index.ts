@@ -1,5 +1,6 @@
-// The product's workflow bundle: exactly the workflow types of the public contract
-// (src/contract/common.ts WORKFLOW_TYPES). Test-only workflows live in test/fixtures/workflows/.
+// The product's workflow bundle: the workflow types of the public contract (src/contract/common.ts
+// WORKFLOW_TYPES) and the internal document retention sweep its schedule starts. Test-only
+// workflows live in test/fixtures/workflows/.
 //
 // Each workflow's module is loaded when that workflow runs, not when the bundle is imported. The
 // SDK evaluates the bundle's modules afresh for every workflow execution, and evaluating every
@@ -26,6 +27,8 @@ export function cardClosure(...args: Parameters<typeof CardClosure.cardClosure>)
 export function cardDeposit(...args: Parameters<typeof CardDeposit.cardDeposit>) {
   return (require('./card-deposit') as typeof CardDeposit).cardDeposit(...args);
 }
+
+export { documentRetention } from './document-retention';
 
 export function kycVerification(...args: Parameters<typeof KycVerification.kycVerification>) {
   return (require('./kyc-verification') as typeof KycVerification).kycVerification(...args);

@@ -1,23 +1,26 @@
 // The virtual-card issuance flow: check the card type and the cardholder, open the card, follow
 // the order until the card is issued or the order fails. The provider's steps come from the
 // registry (workflows/providers.ts); a provider that issues no virtual cards says so there.
+/* eslint-disable @typescript-eslint/no-require-imports -- the zod schema loads only for an input the plain check does not pass (support/input.ts) */
 import { CancellationScope } from '@temporalio/workflow';
-import {
-  type IssuanceInput,
-  type IssuanceResult,
-  type IssuanceState,
-  issuanceInputSchema,
-} from '../src/contract/issuance';
+import type * as Issuance from '../src/contract/issuance';
+import type { IssuanceInput, IssuanceResult, IssuanceState } from '../src/contract/issuance';
+import { checkIssuanceInput } from '../src/contract/input-checks/issuance';
 import { stepsFor } from './providers';
 import type { IssuanceTracker } from './steps/issuance';
 import { endWithFailure } from './support/failures';
 import { FlowTracker } from './support/flow-tracker';
-import { parseInput } from './support/input';
+import { checkInput } from './support/input';
 import { Notifications } from './support/waits';
 
 /** Open a virtual card and follow the order until it succeeds or fails. */
 export async function virtualCardIssuance(rawInput: IssuanceInput): Promise<IssuanceResult> {
-  const input = parseInput(issuanceInputSchema, rawInput, 'virtualCardIssuance input');
+  const input = checkInput(
+    checkIssuanceInput,
+    () => (require('../src/contract/issuance') as typeof Issuance).issuanceInputSchema,
+    rawInput,
+    'virtualCardIssuance input',
+  );
   const tracker: IssuanceTracker = new FlowTracker<IssuanceState>(
     'virtualCardIssuance',
     input.provider,

@@ -208,37 +208,50 @@ export function createKazepayActivities(deps: KazepayActivityDependencies): Kaze
 
     kazepayAssignCard: ({ email, cardNumberHandle, autoActive }) =>
       // The card number exists only in the attempts' memory: redeemed as this activity, never returned.
-      useSecret(secrets, cardNumberHandle, 'card-number', async (cardNumber) => {
-        // An earlier attempt may have sent the assignment and lost the answer (or its worker
-        // died): a retry reads first, and sends only when the card is not bound.
-        if (Context.current().info.attempt > 1) {
-          const bound = await boundCardId(cardNumber);
-          if (bound) return { cardId: bound };
-        }
-        for (let sent = 1; ; sent++) {
-          try {
-            const { cardID } = await client.ucardAssign({ email, cardNumber, autoActive });
-            return { cardId: cardID };
-          } catch (error) {
-            if (!(error instanceof ProviderAmbiguousError)) throw error;
-            // Reconcile now, while the number is still at hand: is the card bound already?
-            Context.current().log.warn('ucardAssign outcome unknown; reading getCardId');
+      useSecret(secrets, cardNumberHandle, 'card-number', {
+        use: async (cardNumber) => {
+          // An earlier attempt may have sent the assignment and lost the answer (or its worker
+          // died): a retry reads first, and sends only when the card is not bound.
+          if (Context.current().info.attempt > 1) {
             const bound = await boundCardId(cardNumber);
             if (bound) return { cardId: bound };
-            // Not bound: the assignment did not apply. Send again, or after three lost answers
-            // leave it to the activity's retries (each of which reads first).
-            if (sent >= 3) {
-              throw new ProviderRetryableError(
-                'three assignments lost their answers; the card is not bound',
-                {
-                  provider: 'kazepay',
-                  operation: 'ucardAssign',
-                  cause: error,
-                },
-              );
+          }
+          for (let sent = 1; ; sent++) {
+            try {
+              const { cardID } = await client.ucardAssign({ email, cardNumber, autoActive });
+              return { cardId: cardID };
+            } catch (error) {
+              if (!(error instanceof ProviderAmbiguousError)) throw error;
+              // Reconcile now, while the number is still at hand: is the card bound already?
+              Context.current().log.warn('ucardAssign outcome unknown; reading getCardId');
+              const bound = await boundCardId(cardNumber);
+              if (bound) return { cardId: bound };
+              // Not bound: the assignment did not apply. Send again, or after three lost answers
+              // leave it to the activity's retries (each of which reads first).
+              if (sent >= 3) {
+                throw new ProviderRetryableError(
+                  'three assignments lost their answers; the card is not bound',
+                  {
+                    provider: 'kazepay',
+                    operation: 'ucardAssign',
+                    cause: error,
+                  },
+                );
+              }
             }
           }
-        }
+        },
+        // The card id (not secret: it is the flow's card reference) lets a retry confirm.
+        note: ({ cardId }) => cardId,
+        // Assigned in an attempt whose completion was lost: the number is gone, so the card is
+        // read by the id the release kept, and must belong to this customer.
+        alreadyDone: async (cardId) => {
+          if (!cardId) throw preconditionFailed('the card was assigned but its id was not kept');
+          const card = await client.queryCard({ cardID: cardId });
+          if (upper(card.cardHolderEmail) !== upper(email))
+            throw preconditionFailed(`card ${cardId} is not bound to this customer`);
+          return { cardId };
+        },
       }),
 
     async kazepayActivateCard({ cardId, code }) {
@@ -268,18 +281,24 @@ export function createKazepayActivities(deps: KazepayActivityDependencies): Kaze
     },
 
     kazepaySetPin: ({ cardId, pinHandle }) =>
-      useSecret(secrets, pinHandle, 'pin', async (pin) => {
-        // Setting the same PIN twice has the same effect as once, so an unknown outcome is
-        // retried here at once, with the value in memory.
-        for (let attempt = 1; ; attempt++) {
-          try {
-            await client.cardSetPin({ cardID: cardId, pin });
-            return;
-          } catch (error) {
-            if (!(error instanceof ProviderAmbiguousError) || attempt >= 3) throw error;
-            Context.current().heartbeat();
+      useSecret(secrets, pinHandle, 'pin', {
+        use: async (pin) => {
+          // Setting the same PIN twice has the same effect as once, so an unknown outcome is
+          // retried here at once, with the value in memory.
+          for (let attempt = 1; ; attempt++) {
+            try {
+              await client.cardSetPin({ cardID: cardId, pin });
+              return;
+            } catch (error) {
+              if (!(error instanceof ProviderAmbiguousError) || attempt >= 3) throw error;
+              Context.current().heartbeat();
+            }
           }
-        }
+        },
+        // Set in an attempt whose completion was lost. KazePay has no read that tells whether a
+        // PIN is set (queryCard shows none), so the ending is the proof: it is recorded only
+        // after cardSetPin answered success, for this flow's set-PIN step and this handle.
+        alreadyDone: async () => undefined,
       }),
 
     async kazepayRechargeSnapshot({ cardId }) {

@@ -36,7 +36,10 @@ export interface KazepayActivities {
   kazepayStartHostedKyc(input: { applicant: Applicant }): Promise<{ kycUrl: string }>;
   /** With `untilDecided`, StillPending while WAITING_KYC. */
   kazepayKycStatus(input: { email: string; untilDecided: boolean }): Promise<KazepayKycStatus>;
-  /** Redeems the card-number handle; reconciles an unknown outcome with getCardId before answering. */
+  /**
+   * Redeems the card-number handle; reconciles an unknown outcome with getCardId before answering.
+   * A retry after the assignment was done (its completion lost) confirms the card with queryCard.
+   */
   kazepayAssignCard(input: {
     email: string;
     cardNumberHandle: string;
@@ -57,7 +60,7 @@ export interface KazepayActivities {
     until?: string[];
     failOn?: string[];
   }): Promise<{ status: string }>;
-  /** Redeems the PIN handle (once) and sets the PIN. */
+  /** Redeems the PIN handle (once) and sets the PIN; a retry after it was set succeeds without sending. */
   kazepaySetPin(input: { cardId: string; pinHandle: string }): Promise<void>;
   /** Recharge transaction ids already on the card, taken before sending, for reconciliation. */
   kazepayRechargeSnapshot(input: { cardId: string }): Promise<{ transactionIds: string[]; since: string }>;

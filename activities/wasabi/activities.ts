@@ -55,6 +55,13 @@ const ACTIVATE_ATTEMPTS = 5;
 const ACTIVATE_RETRY_MS = 250;
 const ACTIVATE_BUDGET_MS = 15_000;
 const FINAL_ORDER = new Set(['success', 'fail']);
+/** Notes an activation attempt leaves its retry when its completion is lost (../secrets.ts). */
+const CODE_REFUSED = 'code-refused';
+const ANSWERED = 'answered:';
+const answeredNote = (status: string) =>
+  `${ANSWERED}${/^[a-z_]{1,32}$/.test(status) ? status : 'processing'}`;
+const answeredStatus = (note: string | undefined) =>
+  note?.startsWith(ANSWERED) ? note.slice(ANSWERED.length) : 'processing';
 /** The status a read reports for an order the listing does not show (yet). */
 const NOT_LISTED = 'not_listed';
 const ID_TYPES = {
@@ -262,58 +269,81 @@ export function createWasabiActivities(deps: WasabiActivityDependencies): Wasabi
       // The seed's v1 log lists no activation type: only the v2 log is asked.
       const existing = await findOrder(merchantOrderNo, []);
       if (existing) return existing;
-      return useSecret(secrets, pinHandle, 'pin', async (pin) => {
-        let answer: Awaited<ReturnType<WasabiClient['activeCard']>> | undefined;
-        // "Try again" answers (5xx, refused connection, lost answer) are retried here first, with
-        // the PIN in memory, reading the order after a lost answer; a retry of the activity can
-        // still redeem the handle (useSecret).
-        const began = Date.now();
-        for (let attempt = 1; !answer; attempt++) {
-          try {
-            answer = await client.activeCard({
-              merchantOrderNo,
-              cardNo,
-              pin,
-              activeCode: code,
-              ...(noPinPaymentAmount ? { noPinPaymentAmount } : {}),
-            });
-          } catch (error) {
-            const again = error instanceof ProviderRetryableError || error instanceof ProviderAmbiguousError;
-            const gap = ACTIVATE_RETRY_MS * 2 ** (attempt - 1);
-            if (again && attempt < ACTIVATE_ATTEMPTS && Date.now() - began + gap < ACTIVATE_BUDGET_MS) {
-              await delay(gap);
-              const landed = await findOrder(merchantOrderNo, []);
-              if (landed) return landed;
-              continue;
+      // A code refused outright leaves no order: the answer stands in for one.
+      const codeRefused = (description: string) => ({
+        orderNo: '',
+        merchantOrderNo,
+        type: 'card_activated',
+        status: 'fail',
+        cardNo,
+        description,
+      });
+      return useSecret(secrets, pinHandle, 'pin', {
+        // Each activation attempt is its own order, and its own step for the handle.
+        key: merchantOrderNo,
+        use: async (pin) => {
+          let answer: Awaited<ReturnType<WasabiClient['activeCard']>> | undefined;
+          // "Try again" answers (5xx, refused connection, lost answer) are retried here first, with
+          // the PIN in memory, reading the order after a lost answer; a retry of the activity can
+          // still redeem the handle (useSecret).
+          const began = Date.now();
+          for (let attempt = 1; !answer; attempt++) {
+            try {
+              answer = await client.activeCard({
+                merchantOrderNo,
+                cardNo,
+                pin,
+                activeCode: code,
+                ...(noPinPaymentAmount ? { noPinPaymentAmount } : {}),
+              });
+            } catch (error) {
+              const again =
+                error instanceof ProviderRetryableError || error instanceof ProviderAmbiguousError;
+              const gap = ACTIVATE_RETRY_MS * 2 ** (attempt - 1);
+              if (again && attempt < ACTIVATE_ATTEMPTS && Date.now() - began + gap < ACTIVATE_BUDGET_MS) {
+                await delay(gap);
+                const landed = await findOrder(merchantOrderNo, []);
+                if (landed) return landed;
+                continue;
+              }
+              if (error instanceof ProviderDuplicateOrderError) {
+                const landed = await findOrder(merchantOrderNo, []);
+                if (landed) return landed;
+              }
+              // WasabiCard refuses a wrong code outright (no order). While the card still awaits
+              // activation, that refusal is the answer to this attempt, not a failure of the flow.
+              if (!(error instanceof ProviderRejectedError) || error instanceof ProviderDuplicateOrderError)
+                throw error;
+              const info = await client.cardInfo({ cardNo });
+              if (lower(info.status) !== lower(names.cardAwaitingActivation)) throw error;
+              return codeRefused(error.detail || `refused with code ${error.code}`);
             }
-            if (error instanceof ProviderDuplicateOrderError) {
-              const landed = await findOrder(merchantOrderNo, []);
-              if (landed) return landed;
-            }
-            // WasabiCard refuses a wrong code outright (no order). While the card still awaits
-            // activation, that refusal is the answer to this attempt, not a failure of the flow.
-            if (!(error instanceof ProviderRejectedError) || error instanceof ProviderDuplicateOrderError)
-              throw error;
-            const info = await client.cardInfo({ cardNo });
-            if (lower(info.status) !== lower(names.cardAwaitingActivation)) throw error;
-            return {
-              orderNo: '',
-              merchantOrderNo,
-              type: 'card_activated',
-              status: 'fail',
-              cardNo,
-              description: error.detail || `refused with code ${error.code}`,
-            };
           }
-        }
-        return {
-          orderNo: (answer as { orderNo?: string }).orderNo ?? merchantOrderNo,
-          merchantOrderNo,
-          type: 'card_activated',
-          status: lower(answer.status),
-          cardNo,
-          ...(answer.remark ? { description: answer.remark } : {}),
-        };
+          return {
+            orderNo: (answer as { orderNo?: string }).orderNo ?? merchantOrderNo,
+            merchantOrderNo,
+            type: 'card_activated',
+            status: lower(answer.status),
+            cardNo,
+            ...(answer.remark ? { description: answer.remark } : {}),
+          };
+        },
+        // What the attempt learnt, for a retry whose order listing does not show it (yet).
+        note: (result) => (result.orderNo === '' ? CODE_REFUSED : answeredNote(result.status)),
+        // Sent in an attempt whose completion was lost: the order, once listed, is the answer;
+        // a code refused outright left no order, and an accepted one is followed by the flow.
+        alreadyDone: async (note) => {
+          const landed = await findOrder(merchantOrderNo, []);
+          if (landed) return landed;
+          if (note === CODE_REFUSED) return codeRefused('the activation code was refused');
+          return {
+            orderNo: merchantOrderNo,
+            merchantOrderNo,
+            type: 'card_activated',
+            status: answeredStatus(note),
+            cardNo,
+          };
+        },
       });
     },
 

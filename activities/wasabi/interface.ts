@@ -76,7 +76,10 @@ export interface WasabiActivities {
     cardNo: string;
     frozen: boolean;
   }): Promise<WasabiOrderSummary>;
-  /** Redeems the PIN handle and sends activeCard (find-or-create by merchantOrderNo). */
+  /**
+   * Redeems the PIN handle and sends activeCard (find-or-create by merchantOrderNo). A retry after
+   * it was sent (its completion lost) answers the listed order, or the refused code again.
+   */
   wasabiActivatePhysicalCard(input: {
     merchantOrderNo: string;
     cardNo: string;

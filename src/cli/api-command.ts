@@ -13,21 +13,24 @@
 //   CARDFLOW_API_BODY_LIMIT          JSON body limit in bytes (default 1048576)
 //   CARDFLOW_API_DOCUMENT_LIMIT      document upload limit in bytes (default 10485760)
 //   CARDFLOW_API_WEBHOOK_JOURNAL     notifications kept in the webhook journal (default 1000)
-//   CARDFLOW_DOCUMENTS_DIR           document store folder (default <CARDFLOW_DATA_DIR>/documents;
-//                                    the worker must read the same folder)
+//   CARDFLOW_DATABASE_URL            PostgreSQL shared with the workers: the document store (unset:
+//                                    files under CARDFLOW_DOCUMENTS_DIR)
+//   CARDFLOW_DOCUMENTS_DIR           document store folder without a database (default
+//                                    <CARDFLOW_DATA_DIR>/documents; the worker must read the same folder)
 //   WASABI_*, KAZEPAY_*              a provider's client settings: support reads and its webhook
 //                                    (a provider with none of its variables set is off)
 //   CARDFLOW_SECRET_STORE ...        secret store (redis when the worker runs in another process)
 //   CARDFLOW_CODEC_KEYS ...          payload codec keys (the same as the workers')
 //   TEMPORAL_*                       Temporal connection (envconfig)
 // Every variable may be given as <NAME>_FILE. Values are never logged.
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { CliCommand } from './command';
 import { apiCredentialsCommand } from './api-credentials-command';
 import { stopRequested } from './support';
-import { FileDocumentStore } from '../documents/file-document-store';
+import { openDocumentStore } from '../documents/open-document-store';
+import { databaseEnvSchema, openDatabase } from '../storage/database';
 import { KazepayClient } from '../providers/kazepay/client';
 import {
   kazepayClientOptionsFromEnv,
@@ -103,7 +106,10 @@ export function loadApiSettings(env: NodeJS.ProcessEnv, dev: boolean) {
   const config = new ConfigProblems();
   const attempt = <T>(read: () => T) => config.attempt(read);
   const base = attempt(() =>
-    parseEnv({ api: apiEnvSchema, core: coreEnvSchema, audit: auditEnvSchema }, env),
+    parseEnv(
+      { api: apiEnvSchema, core: coreEnvSchema, database: databaseEnvSchema, audit: auditEnvSchema },
+      env,
+    ),
   );
   const wasabi = attempt(() => parseOptionalSection(wasabiEnvSchema, env));
   const kazepay = attempt(() => parseOptionalSection(kazepayEnvSchema, env));
@@ -205,13 +211,34 @@ export async function startApiServer(
   const kazepay = settings.kazepay
     ? new KazepayClient(kazepayClientOptionsFromEnv(settings.kazepay))
     : undefined;
+  // One pool for every store of this process on the shared database.
+  const databaseUrl = settings.database.CARDFLOW_DATABASE_URL;
+  const database = databaseUrl
+    ? openDatabase(databaseUrl, {
+        onIdleError: (error) => logger.warn({ err: error }, 'database: idle connection lost'),
+      })
+    : undefined;
+  let documents;
+  try {
+    documents = await openDocumentStore({
+      keyring: settings.keys.keyring,
+      ...(database ? { pool: database } : {}),
+      ...(api.CARDFLOW_DOCUMENTS_DIR ? { documentsDir: api.CARDFLOW_DOCUMENTS_DIR } : {}),
+      dataDir: core.CARDFLOW_DATA_DIR,
+    });
+  } catch (error) {
+    await database?.end();
+    await connection.close();
+    if (!deps.secrets) await secrets.close();
+    throw error;
+  }
   const app = buildApi({
     client,
     credentials,
     audit,
     logger,
     secrets,
-    documents: new FileDocumentStore(api.CARDFLOW_DOCUMENTS_DIR ?? join(core.CARDFLOW_DATA_DIR, 'documents')),
+    documents: documents.store,
     wasabi,
     kazepay,
     ...(settings.wasabi
@@ -241,6 +268,7 @@ export async function startApiServer(
       audit: audit.store.description,
       keys: settings.keys.path ?? settings.keys.source,
       providers: { wasabi: Boolean(wasabi), kazepay: Boolean(kazepay) },
+      documents: documents.kind,
     },
     'api listening',
   );
@@ -255,6 +283,8 @@ export async function startApiServer(
       await audit.close();
       if (!deps.secrets) await secrets.close();
       await connection.close();
+      await documents.close();
+      await database?.end();
       logger.info('api stopped');
     },
   };

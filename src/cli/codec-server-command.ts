@@ -6,6 +6,14 @@
 //                                        (default http://localhost:8233,http://127.0.0.1:8233)
 //   CARDFLOW_CODEC_SERVER_NAMESPACES     optional comma-separated namespaces to serve
 //   CARDFLOW_CODEC_SERVER_BODY_LIMIT     bytes (default 4194304)
+//   CARDFLOW_CODEC_OIDC_ISSUER           the Web UI's sign-on issuer: accept its access tokens
+//   CARDFLOW_CODEC_OIDC_AUDIENCE         comma-separated accepted audiences (required with it)
+//   CARDFLOW_CODEC_OIDC_JWKS_URL         optional (default: the issuer's discovery document)
+//   CARDFLOW_CODEC_OIDC_REQUIRED_SCOPES  optional, comma-separated, all required
+//   CARDFLOW_CODEC_OIDC_REQUIRED_GROUPS  optional, comma-separated, one required
+//   CARDFLOW_CODEC_OIDC_GROUPS_CLAIM     optional (default groups)
+//   CARDFLOW_CODEC_SERVER_TLS_CERT, _KEY PEM (usually as _FILE): serve HTTPS, which the Web UI
+//                                        requires before it passes its users' access tokens
 //   plus the codec keys (codec-keys.ts) and CARDFLOW_DATA_DIR. Any may be given as <NAME>_FILE.
 //
 // `--dev` (local development only) uses the generated development keyring and, when no token
@@ -22,10 +30,12 @@ import { loadOrCreateDevToken } from '../config/dev-token';
 import { createLogger } from '../logging/logger';
 import { formatKeyEntry, generateCodecKey, loadCodecKeyring } from '../security/codec-keys';
 import {
+  bearerTokenAuthorizer,
   DEFAULT_CODEC_SERVER_BODY_LIMIT,
   type StartCodecServerOptions,
   startCodecServer,
 } from '../security/codec-server';
+import { type OidcAccessTokenOptions, oidcAccessTokenAuthorizer } from '../security/codec-oidc';
 import { EncryptionCodec } from '../security/payload-codec';
 
 export const DEV_TOKEN_FILE = 'codec-server-token';
@@ -58,10 +68,58 @@ export const codecServerEnvSchema = z.object({
   CARDFLOW_CODEC_SERVER_BODY_LIMIT: envValue
     .int(1024, 64 * 1024 * 1024)
     .default(DEFAULT_CODEC_SERVER_BODY_LIMIT),
+  CARDFLOW_CODEC_OIDC_ISSUER: envValue.url().optional(),
+  CARDFLOW_CODEC_OIDC_AUDIENCE: list().optional(),
+  CARDFLOW_CODEC_OIDC_JWKS_URL: envValue.url().optional(),
+  CARDFLOW_CODEC_OIDC_REQUIRED_SCOPES: list().optional(),
+  CARDFLOW_CODEC_OIDC_REQUIRED_GROUPS: list().optional(),
+  CARDFLOW_CODEC_OIDC_GROUPS_CLAIM: envValue.string().optional(),
+  CARDFLOW_CODEC_SERVER_TLS_CERT: envValue.string().optional(),
+  CARDFLOW_CODEC_SERVER_TLS_KEY: envValue.string().optional(),
 });
+
+type CodecServerEnv = z.output<typeof codecServerEnvSchema>;
+
+/** The sign-on settings, when an issuer is configured (one ConfigError for every problem). */
+function oidcOptions(server: CodecServerEnv): Omit<OidcAccessTokenOptions, 'onRefused'> | undefined {
+  const issuer = server.CARDFLOW_CODEC_OIDC_ISSUER;
+  const others = Object.keys(server).filter(
+    (name) => name.startsWith('CARDFLOW_CODEC_OIDC_') && server[name as keyof CodecServerEnv] !== undefined,
+  );
+  if (!issuer) {
+    if (others.length > 0)
+      throw new ConfigError(others.map((name) => `${name}: set without CARDFLOW_CODEC_OIDC_ISSUER`));
+    return undefined;
+  }
+  const audience = server.CARDFLOW_CODEC_OIDC_AUDIENCE ?? [];
+  if (audience.length === 0)
+    throw new ConfigError([
+      "CARDFLOW_CODEC_OIDC_AUDIENCE: required with CARDFLOW_CODEC_OIDC_ISSUER (the aud of the UI users' access tokens)",
+    ]);
+  return {
+    issuer,
+    audience,
+    jwksUrl: server.CARDFLOW_CODEC_OIDC_JWKS_URL,
+    requiredScopes: server.CARDFLOW_CODEC_OIDC_REQUIRED_SCOPES,
+    requiredGroups: server.CARDFLOW_CODEC_OIDC_REQUIRED_GROUPS,
+    groupsClaim: server.CARDFLOW_CODEC_OIDC_GROUPS_CLAIM,
+  };
+}
+
+/** Static tokens, sign-on access tokens, or either: one `authorize` for the codec server. */
+export function codecServerAuthorizer(
+  tokens: readonly string[],
+  oidc: OidcAccessTokenOptions | undefined,
+): NonNullable<StartCodecServerOptions['authorize']> {
+  const byToken = tokens.length > 0 ? bearerTokenAuthorizer(tokens) : () => false;
+  const byOidc = oidc ? oidcAccessTokenAuthorizer(oidc) : undefined;
+  return async (authorization) => byToken(authorization) || (byOidc ? byOidc(authorization) : false);
+}
 
 export interface CodecServerSetup {
   options: StartCodecServerOptions;
+  /** The Web UI sign-on's access tokens accepted as well, when configured. */
+  oidc?: Omit<OidcAccessTokenOptions, 'onRefused'>;
   /** Where the keys and the token came from, for the start-up line (never the values). */
   keySource: string;
   tokenSource: string;
@@ -74,28 +132,41 @@ export function loadCodecServerSetup(env: NodeJS.ProcessEnv, dev: boolean): Code
     env,
   );
   const keys = loadCodecKeyring({ env, devKeys: dev ? 'generate' : 'forbid' });
+  const oidc = oidcOptions(server);
   let tokens = server.CARDFLOW_CODEC_SERVER_TOKENS;
   let tokenSource = 'CARDFLOW_CODEC_SERVER_TOKENS';
-  if (!tokens) {
+  if (!tokens && oidc) {
+    tokens = [];
+    tokenSource = `access tokens of ${oidc.issuer} only`;
+  } else if (!tokens) {
     if (!dev)
       throw new ConfigError([
-        'CARDFLOW_CODEC_SERVER_TOKENS: required (generate one with `cardflow codec-server --new-token`), or use --dev locally',
+        'CARDFLOW_CODEC_SERVER_TOKENS: required (generate one with `cardflow codec-server --new-token`) unless CARDFLOW_CODEC_OIDC_ISSUER is set, or use --dev locally',
       ]);
     const path = resolve(core.CARDFLOW_DATA_DIR, DEV_TOKEN_FILE);
     tokens = [loadOrCreateDevToken(path)];
     tokenSource = path;
   }
+  const cert = server.CARDFLOW_CODEC_SERVER_TLS_CERT;
+  const key = server.CARDFLOW_CODEC_SERVER_TLS_KEY;
+  if ((cert === undefined) !== (key === undefined))
+    throw new ConfigError([
+      'CARDFLOW_CODEC_SERVER_TLS_CERT and CARDFLOW_CODEC_SERVER_TLS_KEY: set both (or their _FILE forms) or neither',
+    ]);
   const [host, port] = splitHostPort(server.CARDFLOW_CODEC_SERVER_BIND_ADDRESS);
   return {
     options: {
       codec: new EncryptionCodec(keys.keyring),
       tokens,
+      ...(oidc ? { authorize: codecServerAuthorizer(tokens, oidc) } : {}),
       allowedOrigins: server.CARDFLOW_CODEC_SERVER_CORS_ORIGINS,
       namespaces: server.CARDFLOW_CODEC_SERVER_NAMESPACES,
       bodyLimitBytes: server.CARDFLOW_CODEC_SERVER_BODY_LIMIT,
+      ...(cert && key ? { tls: { cert, key } } : {}),
       host,
       port,
     },
+    ...(oidc ? { oidc } : {}),
     keySource: keys.path ?? keys.source,
     tokenSource,
   };
@@ -121,13 +192,21 @@ export const codecServerCommand: CliCommand = {
     const { core } = parseEnv({ core: coreEnvSchema.pick({ CARDFLOW_LOG_LEVEL: true }) });
     const logger = createLogger({ level: core.CARDFLOW_LOG_LEVEL, name: 'codec-server' });
     const setup = loadCodecServerSetup(process.env, flag === '--dev');
-    const server = await startCodecServer({ ...setup.options, logger });
+    // Refused sign-on tokens are logged with the failed check only, never the token or its subject.
+    const authorize = setup.oidc
+      ? codecServerAuthorizer(setup.options.tokens ?? [], {
+          ...setup.oidc,
+          onRefused: (reason) => logger.warn({ reason }, 'codec server: access token refused'),
+        })
+      : setup.options.authorize;
+    const server = await startCodecServer({ ...setup.options, authorize, logger });
     logger.info(
       {
         url: server.url,
         origins: setup.options.allowedOrigins,
         keys: setup.keySource,
         tokens: setup.tokenSource,
+        ...(setup.oidc ? { oidcIssuer: setup.oidc.issuer, oidcAudience: setup.oidc.audience } : {}),
       },
       'codec server listening',
     );

@@ -73,8 +73,8 @@ export function parseEnv<S extends Sections>(sections: S, env: NodeJS.ProcessEnv
   return out as Parsed<S>;
 }
 
-const DURATION = /^(\d+)(ms|s|m|h)$/;
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
+const DURATION = /^(\d+)(ms|s|m|h|d)$/;
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
 /** Small vocabulary of typed environment values shared by every configuration section. */
 export const envValue = {
@@ -89,11 +89,11 @@ export const envValue = {
     z
       .enum(['true', 'false', '1', '0'], { message: 'expected true or false' })
       .transform((v) => v === 'true' || v === '1'),
-  /** `250ms`, `30s`, `5m`, `2h`; the value in milliseconds. */
+  /** `250ms`, `30s`, `5m`, `2h`, `30d`; the value in milliseconds. */
   durationMs: () =>
     z
       .string()
-      .regex(DURATION, 'expected a duration such as 250ms, 30s, 5m or 2h')
+      .regex(DURATION, 'expected a duration such as 250ms, 30s, 5m, 2h or 30d')
       .transform((v) => {
         const [, n, unit] = DURATION.exec(v) as unknown as [string, string, keyof typeof UNIT_MS];
         return Number(n) * UNIT_MS[unit];

@@ -5,7 +5,8 @@
 // it continues as new when the server suggests it, once in-flight updates have finished.
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
-import { Decimal, positiveAmount } from './money';
+import { Decimal } from './money';
+import { positiveAmount } from './money-schemas';
 import { providerSchema, refSchema, reconcileOptionsSchema, waitOptionsSchema } from './common';
 import type { ClosureResult } from './closure';
 import type { DepositResult } from './deposit';

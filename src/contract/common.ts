@@ -1,12 +1,22 @@
 // Shared vocabulary of the public contract. Everything here is plain JSON so any Temporal SDK,
 // the `temporal` CLI or the HTTP API can start and steer cardflow's workflows.
 import { z } from 'zod';
-import { luhnValid } from './luhn';
+import {
+  DURATION,
+  durationToMs,
+  isNotCardNumber,
+  isNotEmailLike,
+  MIN_POLL_INTERVAL_MS,
+  PROVIDERS,
+  REF,
+  REF_MESSAGE,
+} from './rules';
+
+export { durationToMs, MIN_POLL_INTERVAL_MS, PROVIDERS };
 
 /** The one task queue every cardflow workflow and activity runs on. */
 export const TASK_QUEUE = 'card-lifecycle';
 
-export const PROVIDERS = ['kazepay', 'wasabi'] as const;
 export const providerSchema = z.enum(PROVIDERS);
 export type Provider = z.infer<typeof providerSchema>;
 
@@ -21,9 +31,6 @@ export const WORKFLOW_TYPES = {
 } as const;
 export type WorkflowType = (typeof WORKFLOW_TYPES)[keyof typeof WORKFLOW_TYPES];
 
-const REF = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-const EMAIL_LIKE = /@/;
-
 /**
  * An opaque business reference chosen by the caller (customer id, request id) or issued by the
  * provider (card id). It becomes part of workflow ids and search attributes, which are never
@@ -31,30 +38,15 @@ const EMAIL_LIKE = /@/;
  */
 export const refSchema = z
   .string()
-  .regex(
-    REF,
-    'expected 1-64 characters of letters, digits, dot, underscore or dash, starting with a letter or digit',
-  )
-  .refine((v) => !EMAIL_LIKE.test(v), 'must be an opaque reference, not an email')
-  .refine((v) => !(/^\d{13,19}$/.test(v) && luhnValid(v)), 'must be an opaque reference, not a card number');
-
-const DURATION = /^(\d+)(ms|s|m|h|d)$/;
-const DURATION_UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-/** A duration's milliseconds (NaN when it is not one). Pure: workflows may use it. */
-export function durationToMs(value: string): number {
-  const match = DURATION.exec(value);
-  if (!match) return Number.NaN;
-  return Number(match[1]) * DURATION_UNIT_MS[match[2] as keyof typeof DURATION_UNIT_MS];
-}
+  .regex(REF, REF_MESSAGE)
+  .refine(isNotEmailLike, 'must be an opaque reference, not an email')
+  .refine(isNotCardNumber, 'must be an opaque reference, not a card number');
 
 /** Durations in Temporal's format: `30s`, `5m`, `2h`, `7d`, `250ms`; never zero. */
 export const durationSchema = z
   .string()
   .regex(DURATION, 'expected a duration such as 30s, 5m, 2h or 7d')
   .refine((v) => !DURATION.test(v) || durationToMs(v) > 0, 'must be longer than 0');
-
-/** The shortest pace of a provider poll: a faster one only hammers the provider. */
-export const MIN_POLL_INTERVAL_MS = 100;
 
 /** How a wait on the provider is bounded and paced. */
 export const waitOptionsSchema = z.object({

@@ -4,7 +4,7 @@
 // reconciled against the provider's records before anything is sent again.
 import { z } from 'zod';
 import { FAILURE_STATES } from './failures';
-import { positiveAmount } from './money';
+import { positiveAmount } from './money-schemas';
 import { providerSchema, refSchema, reconcileOptionsSchema, waitOptionsSchema } from './common';
 
 export const depositInputSchema = z.object({

@@ -4,7 +4,7 @@
 // Card number, CVV and expiry never enter history: the result carries the provider's card id.
 import { z } from 'zod';
 import { FAILURE_STATES } from './failures';
-import { positiveAmount } from './money';
+import { positiveAmount } from './money-schemas';
 import { refSchema, waitOptionsSchema } from './common';
 
 export const issuanceInputSchema = z.object({

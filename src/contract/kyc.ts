@@ -3,7 +3,6 @@
 // kycUrl), then WAITING_KYC -> PASSED | REJECTED. WasabiCard: the cardholder review
 // wait_audit -> under_review -> pass_audit | reject, with a corrected resubmission (v2 update)
 // after a rejection, within a window.
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
 import { FAILURE_STATES } from './failures';
 import {
@@ -124,9 +123,3 @@ export const kycResubmissionSchema = z.object({
   documents: kycDocumentsSchema.partial().optional(),
 });
 export type KycResubmission = z.infer<typeof kycResubmissionSchema>;
-export const resubmitKycUpdate = defineUpdate<{ accepted: true; submissions: number }, [KycResubmission]>(
-  'resubmitKyc',
-);
-
-/** KazePay hosted KYC: the URL the customer must visit, as soon as KazePay returned it. */
-export const kycUrlQuery = defineQuery<string | null>('kycUrl');

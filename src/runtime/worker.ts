@@ -9,7 +9,13 @@
 // store (secret-store-config.ts) and the Temporal connection (TEMPORAL_*, envconfig):
 //
 //   CARDFLOW_WORKER_HEALTH_BIND_ADDRESS   host:port of GET /health, or off (default 127.0.0.1:8089)
-//   CARDFLOW_DOCUMENTS_DIR                document store folder (default <CARDFLOW_DATA_DIR>/documents)
+//   CARDFLOW_DATABASE_URL                 PostgreSQL shared by the API and every worker: the document
+//                                         store (unset: files under CARDFLOW_DOCUMENTS_DIR)
+//   CARDFLOW_DOCUMENTS_DIR                document store folder without a database (default
+//                                         <CARDFLOW_DATA_DIR>/documents; one machine only)
+//   CARDFLOW_DOCUMENT_RETENTION           documents older than this are deleted (default 30d)
+//   CARDFLOW_DOCUMENT_SWEEP_INTERVAL      how often the retention schedule sweeps (default 1h)
+//   CARDFLOW_DOCUMENT_RETENTION_SCHEDULE  on (default: created or updated at start) | off
 //   CARDFLOW_WORKFLOW_BUNDLE              auto (default: a compiled worker loads the pre-built
 //                                         bundle when present, else bundles now; from the sources
 //                                         it bundles them) | prebuilt (required) | build (always)
@@ -33,7 +39,9 @@ import { z } from 'zod';
 import { createActivities } from '../../activities';
 import { TASK_QUEUE } from '../contract';
 import type { DocumentStore } from '../documents/document-store';
-import { FileDocumentStore } from '../documents/file-document-store';
+import { openDocumentStore } from '../documents/open-document-store';
+import { type DocumentRetentionConfig, documentRetentionEnvSchema } from '../documents/retention-settings';
+import { type DatabaseConfig, databaseEnvSchema } from '../storage/database';
 import { KazepayClient } from '../providers/kazepay/client';
 import {
   kazepayClientOptionsFromEnv,
@@ -75,6 +83,7 @@ import {
 import { createLogger, type Logger } from '../logging/logger';
 import { projectRoot } from '../config/project-root';
 import { connectWorker, type TemporalTarget, temporalTarget } from '../config/temporal-connection';
+import { ensureDocumentRetentionSchedule } from './document-retention-schedule';
 import { recordProviderCalls } from './provider-call-metrics';
 import { installTemporalRuntime } from './temporal-runtime';
 import { productBundleOptions } from './workflow-bundle';
@@ -107,6 +116,8 @@ export interface WorkerSettings {
   worker: WorkerConfig;
   process: WorkerProcessConfig;
   deployment: WorkerDeploymentConfig;
+  database: DatabaseConfig;
+  documents: DocumentRetentionConfig;
   /** Absent: KazePay is not configured on this worker (its activities fail as ProviderNotConfigured). */
   kazepay?: KazepayEnv;
   wasabi?: WasabiEnv;
@@ -131,6 +142,8 @@ export function loadWorkerSettings(
         worker: workerEnvSchema,
         process: workerProcessEnvSchema,
         deployment: workerDeploymentEnvSchema,
+        database: databaseEnvSchema,
+        documents: documentRetentionEnvSchema,
       },
       env,
     ),
@@ -319,13 +332,23 @@ export async function startWorker(
 
     const secrets = deps.secrets ?? createSecretStore(settings.secretStore);
     if (!deps.secrets) release.push(() => secrets.close());
-    const documents =
-      deps.documents ??
-      new FileDocumentStore(
-        resolve(
-          settings.process.CARDFLOW_DOCUMENTS_DIR ?? join(settings.core.CARDFLOW_DATA_DIR, 'documents'),
-        ),
-      );
+    let documents = deps.documents;
+    if (!documents) {
+      const opened = await openDocumentStore({
+        keyring: settings.keyring,
+        ...(settings.database.CARDFLOW_DATABASE_URL
+          ? { databaseUrl: settings.database.CARDFLOW_DATABASE_URL }
+          : {}),
+        ...(settings.process.CARDFLOW_DOCUMENTS_DIR
+          ? { documentsDir: settings.process.CARDFLOW_DOCUMENTS_DIR }
+          : {}),
+        dataDir: settings.core.CARDFLOW_DATA_DIR,
+        onIdleError: (error) => logger.warn({ err: error }, 'document database: idle connection lost'),
+      });
+      release.push(() => opened.close());
+      logger.info({ store: opened.kind }, 'document store');
+      documents = opened.store;
+    }
     const kazepay =
       deps.kazepay ??
       (settings.kazepay ? new KazepayClient(kazepayClientOptionsFromEnv(settings.kazepay)) : undefined);
@@ -373,6 +396,22 @@ export async function startWorker(
       ...(deploymentOptions ? { workerDeploymentOptions: deploymentOptions } : {}),
     };
     worker = await Worker.create(options);
+    if (settings.documents.CARDFLOW_DOCUMENT_RETENTION_SCHEDULE === 'on') {
+      const retention = settings.documents.CARDFLOW_DOCUMENT_RETENTION;
+      const every = settings.documents.CARDFLOW_DOCUMENT_SWEEP_INTERVAL;
+      // A server without schedules (the time-skipping test server) still runs flows: warn, go on.
+      await ensureDocumentRetentionSchedule(
+        {
+          connection,
+          namespace: settings.temporal.namespace,
+          ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
+        },
+        { retention, every },
+      ).then(
+        (outcome) => logger.info({ retention, every, outcome }, 'document retention schedule'),
+        (error: unknown) => logger.warn({ err: error }, 'document retention schedule not ensured'),
+      );
+    }
     const running = worker.run();
     const done = running.finally(releaseAll);
     // `done` is awaited by the caller; an unobserved failure is still logged once.

@@ -11,17 +11,22 @@
 // CORS: only the configured UI origins get an Access-Control-Allow-Origin grant (preflights
 // included); a browser request from any other origin is refused without one. Bodies are capped
 // (`bodyLimitBytes`); errors are JSON `{"error": "...", "message": "..."}` without stack traces.
-// Tokens are compared in constant time (SHA-256 digests, timingSafeEqual, every token checked).
+// Tokens are compared in constant time (SHA-256 digests, timingSafeEqual, every token checked);
+// behind a Web UI with single sign-on, `authorize` verifies the operator's OIDC access token
+// instead or as well (codec-oidc.ts): 401 for no or a bad token, 403 for one without the rights.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Logger } from '../logging/logger';
+import type { CodecAuthorization } from './codec-oidc';
 import { PayloadDecryptionError } from './payload-codec';
 
 export const DEFAULT_CODEC_SERVER_BODY_LIMIT = 4 * 1024 * 1024;
 const MAX_PAYLOADS_PER_REQUEST = 10_000;
-const ALLOWED_HEADERS = 'authorization, content-type, x-namespace';
+// The Web UI with sign-on also sends Authorization-Extras (the user's ID token); it is allowed so
+// the preflight passes, and never read.
+const ALLOWED_HEADERS = 'authorization, authorization-extras, content-type, x-namespace';
 
 export interface CodecServerOptions {
   /** The payload codec (an EncryptionCodec over the same keyring as the workers). */
@@ -29,10 +34,15 @@ export interface CodecServerOptions {
   /** Accepted bearer tokens (several, so they can rotate). Ignored when `authorize` is given. */
   tokens?: readonly string[];
   /**
-   * A custom check of the Authorization header instead of static tokens (for example, verifying
-   * the Web UI user's access token when the UI runs with single sign-on). True grants access.
+   * A custom check of the Authorization header instead of static tokens (for example,
+   * `oidcAccessTokenAuthorizer`, which verifies the Web UI user's access token when the UI runs
+   * with single sign-on). True grants access; false answers 401; 'forbidden' (a valid caller
+   * without the rights) answers 403.
    */
-  authorize?: (authorization: string | undefined, request: FastifyRequest) => boolean | Promise<boolean>;
+  authorize?: (
+    authorization: string | undefined,
+    request: FastifyRequest,
+  ) => CodecAuthorization | Promise<CodecAuthorization>;
   /** Exact origins of the Web UI, e.g. `http://localhost:8233`. Others get no CORS grant. */
   allowedOrigins: readonly string[];
   /** When set, only these namespaces (X-Namespace) are served. */
@@ -41,6 +51,11 @@ export interface CodecServerOptions {
   bodyLimitBytes?: number;
   /** Logs unexpected errors only (never payloads, never tokens). */
   logger?: Logger;
+  /**
+   * Serve HTTPS with this certificate (PEM). The Web UI passes its users' access tokens only to
+   * an https:// codec endpoint; without this, put a TLS-terminating proxy in front.
+   */
+  tls?: { cert: string | Buffer; key: string | Buffer };
 }
 
 export interface StartCodecServerOptions extends CodecServerOptions {
@@ -51,7 +66,7 @@ export interface StartCodecServerOptions extends CodecServerOptions {
 }
 
 export interface RunningCodecServer {
-  /** `http://host:port`, the value for `--ui-codec-endpoint` / `--codec-endpoint`. */
+  /** `http(s)://host:port`, the value for `--ui-codec-endpoint` / `--codec-endpoint`. */
   url: string;
   port: number;
   close(): Promise<void>;
@@ -132,7 +147,8 @@ export function buildCodecServer(options: CodecServerOptions): FastifyInstance {
     bodyLimit: options.bodyLimitBytes ?? DEFAULT_CODEC_SERVER_BODY_LIMIT,
     logger: false,
     // The UI and the CLI send application/json; anything else is parsed as JSON too, or refused.
-  });
+    ...(options.tls ? { https: { cert: options.tls.cert, key: options.tls.key } } : {}),
+  }) as unknown as FastifyInstance;
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
     try {
@@ -189,7 +205,12 @@ export function buildCodecServer(options: CodecServerOptions): FastifyInstance {
   app.get('/health', async () => ({ status: 'ok' }));
 
   const guard = async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!(await authorize(request.headers.authorization, request))) {
+    const granted = await authorize(request.headers.authorization, request);
+    if (granted === 'forbidden')
+      return reply
+        .code(403)
+        .send({ error: 'forbidden', message: 'the token does not grant access to payloads' });
+    if (granted !== true) {
       return reply
         .code(401)
         .header('www-authenticate', 'Bearer')
@@ -227,5 +248,6 @@ export async function startCodecServer(options: StartCodecServerOptions): Promis
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
   const urlHost = host.includes(':') ? `[${host}]` : host;
-  return { url: `http://${urlHost}:${port}`, port, close: () => app.close() };
+  const scheme = options.tls ? 'https' : 'http';
+  return { url: `${scheme}://${urlHost}:${port}`, port, close: () => app.close() };
 }

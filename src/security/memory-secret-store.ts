@@ -1,7 +1,8 @@
 // The in-process secret store: for an API and a worker running in one process (the dev stack,
 // single-process deployments, tests). Values live in this process's memory only; after a value
 // is redeemed or expires, a tombstone without the value is kept a while so a late redeem is told
-// "already redeemed" or "expired" rather than "not found".
+// "already redeemed" or "expired" rather than "not found". A released claim keeps how its step
+// ended, for its claimant, until the handle's expiry.
 import {
   HANDLE_PATTERN,
   type PutSecretOptions,
@@ -10,8 +11,11 @@ import {
   SecretHandleExpiredError,
   SecretHandleNotFoundError,
   SecretHandlePurposeMismatchError,
+  type SecretStepEnding,
+  SecretStepEndedError,
   type SecretStore,
   type SecretTtlSettings,
+  checkEnding,
   checkPurpose,
   checkPut,
   claimantDigest,
@@ -29,6 +33,8 @@ interface Entry {
   redeemed: boolean;
   /** The digest of the claimant the handle is bound to, once redeemed with one. */
   claimant?: string;
+  /** How the claimant's step ended, recorded by release (told to it until `expiresAt`). */
+  ended?: SecretStepEnding;
   /** When even the tombstone is dropped. */
   forgetAt: number;
 }
@@ -76,8 +82,12 @@ export class MemorySecretStore implements SecretStore {
     const now = this.now();
     if (!entry || now >= entry.forgetAt)
       throw new SecretHandleNotFoundError('Secret handle is unknown to this store', handle);
-    if (entry.redeemed)
+    if (entry.redeemed) {
+      const ended = entry.ended && now < entry.expiresAt ? entry.ended : undefined;
+      if (ended && options.claimant !== undefined && entry.claimant === claimantDigest(options.claimant))
+        throw new SecretStepEndedError(ended, handle);
       throw new SecretHandleAlreadyRedeemedError('Secret handle was already redeemed', handle);
+    }
     if (entry.value === undefined || now >= entry.expiresAt) {
       entry.value = undefined;
       throw new SecretHandleExpiredError('Secret handle expired before it was redeemed', handle);
@@ -100,10 +110,14 @@ export class MemorySecretStore implements SecretStore {
     return value;
   }
 
-  async release(handle: string): Promise<void> {
+  async release(handle: string, ending: SecretStepEnding): Promise<void> {
+    const checked = checkEnding(ending);
     if (typeof handle !== 'string' || !HANDLE_PATTERN.test(handle)) return;
     const entry = this.entries.get(handleDigest(handle));
     if (!entry) return;
+    // Only a live claim records an ending, once: the first release is how the step ended.
+    if (!entry.redeemed && entry.claimant !== undefined && this.now() < entry.expiresAt)
+      entry.ended = checked;
     entry.value = undefined;
     entry.redeemed = true;
   }

@@ -8,8 +8,11 @@
 //                       "redeemed|<purpose>" (nothing secret); it outlives
 //                       the value by `tombstoneMs` so a late redeem is told "expired" or
 //                       "already redeemed" rather than "not found"
-// Redeem is one Lua script, atomic in Redis: two workers redeeming the same handle at once get
-// the value once between them.
+//   <prefix>e:<digest>  "<claimant digest>|<ending JSON>": how a claimed step ended, written by
+//                       release in the same script that deletes the value; Redis TTL = what was
+//                       left of the value's, so it lasts until the handle's expiry (nothing secret)
+// Redeem and release are Lua scripts, atomic in Redis: two workers redeeming the same handle at
+// once get the value once between them, and a release never leaves the value without its ending.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
 import {
@@ -20,9 +23,12 @@ import {
   SecretHandleExpiredError,
   SecretHandleNotFoundError,
   SecretHandlePurposeMismatchError,
+  type SecretStepEnding,
+  SecretStepEndedError,
   type SecretStore,
   SecretStoreUnavailableError,
   type SecretTtlSettings,
+  checkEnding,
   checkPurpose,
   checkPut,
   claimantDigest,
@@ -47,8 +53,9 @@ export interface RedisSecretStoreOptions extends Partial<SecretTtlSettings> {
   redisOptions?: RedisOptions;
 }
 
-// ARGV[1] the purpose; ARGV[2] the claimant's digest, or '' for a plain (deleting) redeem.
-// The marker becomes 'claimed|<purpose>|<claimant digest>' for a claim.
+// KEYS: value, marker, ending. ARGV[1] the purpose; ARGV[2] the claimant's digest, or '' for a
+// plain (deleting) redeem. The marker becomes 'claimed|<purpose>|<claimant digest>' for a claim.
+// A redeemed handle answers its own claimant with the step's ending, if release recorded one.
 const REDEEM_SCRIPT = `
 local marker = redis.call('GET', KEYS[2])
 if not marker then return {'not-found'} end
@@ -63,7 +70,14 @@ if sep2 then
   purpose = string.sub(rest, 1, sep2 - 1)
   holder = string.sub(rest, sep2 + 1)
 end
-if state == 'redeemed' then return {'redeemed'} end
+if state == 'redeemed' then
+  local ended = ARGV[2] ~= '' and redis.call('GET', KEYS[3])
+  if ended then
+    local at = string.find(ended, '|', 1, true)
+    if at and string.sub(ended, 1, at - 1) == ARGV[2] then return {'ended', string.sub(ended, at + 1)} end
+  end
+  return {'redeemed'}
+end
 if purpose ~= ARGV[1] then return {'purpose', purpose} end
 local value = redis.call('GET', KEYS[1])
 if not value then return {'expired'} end
@@ -77,16 +91,26 @@ redis.call('SET', KEYS[2], 'redeemed|' .. purpose, 'KEEPTTL')
 return {'ok', value}
 `;
 
+// KEYS: value, marker, ending. ARGV[1] the ending (JSON). Only a live claim records it, with
+// what is left of the value's TTL: the first release is how the step ended.
 const RELEASE_SCRIPT = `
 local marker = redis.call('GET', KEYS[2])
+local left = redis.call('PTTL', KEYS[1])
 redis.call('DEL', KEYS[1])
 if not marker then return 0 end
 local sep = string.find(marker, '|', 1, true)
 if not sep then return 0 end
+local state = string.sub(marker, 1, sep - 1)
 local rest = string.sub(marker, sep + 1)
 local sep2 = string.find(rest, '|', 1, true)
 local purpose = rest
-if sep2 then purpose = string.sub(rest, 1, sep2 - 1) end
+if sep2 then
+  purpose = string.sub(rest, 1, sep2 - 1)
+  local holder = string.sub(rest, sep2 + 1)
+  if state == 'claimed' and holder ~= '' and left > 0 then
+    redis.call('SET', KEYS[3], holder .. '|' .. ARGV[1], 'PX', left)
+  end
+end
 redis.call('SET', KEYS[2], 'redeemed|' .. purpose, 'KEEPTTL')
 return 1
 `;
@@ -115,8 +139,8 @@ export class RedisSecretStore implements SecretStore {
     });
     // Connection errors surface on the calls; an unhandled 'error' event would crash the process.
     this.redis.on('error', () => undefined);
-    this.redis.defineCommand('cardflowRedeemSecret', { numberOfKeys: 2, lua: REDEEM_SCRIPT });
-    this.redis.defineCommand('cardflowReleaseSecret', { numberOfKeys: 2, lua: RELEASE_SCRIPT });
+    this.redis.defineCommand('cardflowRedeemSecret', { numberOfKeys: 3, lua: REDEEM_SCRIPT });
+    this.redis.defineCommand('cardflowReleaseSecret', { numberOfKeys: 3, lua: RELEASE_SCRIPT });
   }
 
   async put(value: string, options: PutSecretOptions): Promise<string> {
@@ -143,11 +167,18 @@ export class RedisSecretStore implements SecretStore {
     const reply = (await this.call(() =>
       (
         this.redis as unknown as {
-          cardflowRedeemSecret(k1: string, k2: string, purpose: string, claimant: string): Promise<unknown>;
+          cardflowRedeemSecret(
+            k1: string,
+            k2: string,
+            k3: string,
+            purpose: string,
+            claimant: string,
+          ): Promise<unknown>;
         }
       ).cardflowRedeemSecret(
         this.valueKey(digest),
         this.markerKey(digest),
+        this.endingKey(digest),
         purpose,
         options.claimant === undefined ? '' : claimantDigest(options.claimant),
       ),
@@ -155,6 +186,8 @@ export class RedisSecretStore implements SecretStore {
     switch (reply[0]) {
       case 'ok':
         return this.open(reply[1] ?? '', digest, purpose, handle);
+      case 'ended':
+        throw new SecretStepEndedError(this.parseEnding(reply[1], handle), handle);
       case 'redeemed':
         throw new SecretHandleAlreadyRedeemedError('Secret handle was already redeemed', handle);
       case 'expired':
@@ -171,14 +204,26 @@ export class RedisSecretStore implements SecretStore {
     }
   }
 
-  async release(handle: string): Promise<void> {
+  async release(handle: string, ending: SecretStepEnding): Promise<void> {
+    const json = JSON.stringify(checkEnding(ending));
     if (typeof handle !== 'string' || !HANDLE_PATTERN.test(handle)) return;
     const digest = handleDigest(handle);
     await this.call(() =>
       (
-        this.redis as unknown as { cardflowReleaseSecret(k1: string, k2: string): Promise<unknown> }
-      ).cardflowReleaseSecret(this.valueKey(digest), this.markerKey(digest)),
+        this.redis as unknown as {
+          cardflowReleaseSecret(k1: string, k2: string, k3: string, ending: string): Promise<unknown>;
+        }
+      ).cardflowReleaseSecret(this.valueKey(digest), this.markerKey(digest), this.endingKey(digest), json),
     );
+  }
+
+  /** The ending as release stored it; anything else is a store we cannot trust to say "done". */
+  private parseEnding(json: string | undefined, handle: string): SecretStepEnding {
+    try {
+      return checkEnding(JSON.parse(json ?? '') as SecretStepEnding);
+    } catch {
+      throw new SecretStoreUnavailableError('Secret store answered unexpectedly', handle);
+    }
   }
 
   async close(): Promise<void> {
@@ -196,6 +241,10 @@ export class RedisSecretStore implements SecretStore {
 
   private markerKey(digest: string): string {
     return `${this.prefix}m:${digest}`;
+  }
+
+  private endingKey(digest: string): string {
+    return `${this.prefix}e:${digest}`;
   }
 
   private aad(digest: string, purpose: string): Buffer {

@@ -14,7 +14,14 @@
 // the value again, anyone else is refused as "already redeemed", and `release` deletes the
 // value once the provider step has ended. Unreleased, the value still goes at its expiry.
 //
-//   activity: const pin = await store.redeem(handle, 'pin', { claimant }); ... store.release(handle)
+// An attempt can also die after the release (its completion lost: worker killed, server
+// restarted), and Temporal runs the step again. So `release` records how the step ended (done,
+// or refused for good) under its claimant, without the value, until the handle's expiry; that
+// claimant's retry is refused with a SecretStepEndedError carrying the ending, so it can answer
+// without the provider (activities/secrets.ts). Anyone else still gets "already redeemed".
+//
+//   activity: const pin = await store.redeem(handle, 'pin', { claimant });
+//             ... store.release(handle, { outcome: 'done' })
 //
 // Implementations: memory-secret-store.ts (API and worker in one process) and
 // redis-secret-store.ts (across processes). Build one from configuration with
@@ -50,6 +57,39 @@ export interface RedeemOptions {
   claimant?: string;
 }
 
+/**
+ * How a claimed step ended, kept for its claimant's retries (nothing secret: no value).
+ * `done`: the provider accepted; `note` is what a retry needs to answer without the value (e.g.
+ * the provider's card id). `refused`: a final refusal; the retry fails with `failureType` too.
+ */
+export type SecretStepEnding =
+  { outcome: 'done'; note?: string } | { outcome: 'refused'; failureType: string; code?: string };
+
+/** Notes, failure types and codes are short plain tokens (no spaces, no '|'). */
+const ENDING_TOKEN = /^[A-Za-z0-9_.:@/-]{1,128}$/;
+
+/** Checks an ending before a store keeps it: short plain tokens only, never free text. */
+export function checkEnding(ending: SecretStepEnding): SecretStepEnding {
+  const tokens =
+    ending.outcome === 'done'
+      ? [ending.note]
+      : ending.outcome === 'refused'
+        ? [ending.failureType, ending.code]
+        : undefined;
+  if (!tokens || (ending.outcome === 'refused' && !ending.failureType))
+    throw new TypeError('a step ending is { outcome: "done" } or { outcome: "refused", failureType }');
+  for (const token of tokens)
+    if (token !== undefined && !ENDING_TOKEN.test(token))
+      throw new TypeError(`a step ending's fields must match ${ENDING_TOKEN.source}`);
+  return ending.outcome === 'done'
+    ? { outcome: 'done', ...(ending.note ? { note: ending.note } : {}) }
+    : {
+        outcome: 'refused',
+        failureType: ending.failureType,
+        ...(ending.code ? { code: ending.code } : {}),
+      };
+}
+
 export interface SecretStore {
   /** Stores the value and returns a new single-use handle. */
   put(value: string, options: PutSecretOptions): Promise<string>;
@@ -61,8 +101,12 @@ export interface SecretStore {
    * A purpose mismatch does not consume the handle.
    */
   redeem(handle: string, purpose: string, options?: RedeemOptions): Promise<string>;
-  /** Deletes the value of a claimed handle for good (a no-op for a handle already gone). */
-  release(handle: string): Promise<void>;
+  /**
+   * Deletes the value for good and, for a handle claimed and not yet expired, records `ending`
+   * for the claimant until the handle's expiry: its later redeems throw SecretStepEndedError.
+   * The first release's ending stands; a no-op for a handle already gone.
+   */
+  release(handle: string, ending: SecretStepEnding): Promise<void>;
   /** Releases connections and timers. */
   close(): Promise<void>;
 }
@@ -103,6 +147,24 @@ export class SecretHandleExpiredError extends SecretHandleError {
 export class SecretHandleAlreadyRedeemedError extends SecretHandleError {
   override readonly name = 'SecretHandleAlreadyRedeemedError';
   readonly retryable = false;
+}
+/**
+ * To the claimant whose step already ended (its attempt released the handle, then its completion
+ * was lost): how it ended, never the value. To anyone else the handle is just "already redeemed",
+ * and so is this error to code that does not know it (same name, same failure type).
+ */
+export class SecretStepEndedError extends SecretHandleAlreadyRedeemedError {
+  constructor(
+    readonly ending: SecretStepEnding,
+    handle: string,
+  ) {
+    super(
+      ending.outcome === 'done'
+        ? 'Secret handle was already used by this step, which ended'
+        : 'Secret handle was already used by this step, which the provider refused',
+      handle,
+    );
+  }
 }
 /** Issued for another purpose (the handle stays redeemable for its own purpose). */
 export class SecretHandlePurposeMismatchError extends SecretHandleError {

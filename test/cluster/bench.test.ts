@@ -20,8 +20,9 @@ test(
         'tsx',
         join(root, 'tools', 'bench', 'main.ts'),
         ...['--server', 'dev,cluster', '--concurrency', '2', '--repetitions', '1', '--lifecycles', '2'],
-        // The arms this test is about (the poller and idiomatic arms: test/e2e/bench.test.ts).
-        ...['--arms', 'plain,cardflow', '--no-history-growth', '--json'],
+        // The arms this test is about (the poller and idiomatic arms, and the webhook block:
+        // test/e2e/bench.test.ts).
+        ...['--arms', 'plain,cardflow', '--no-history-growth', '--no-webhook', '--json'],
       ],
       { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
     );

@@ -149,7 +149,7 @@ function checkedStack() {
       join(logDir, 'cluster', 'postgres.log'),
     ],
     // The dev stack's API keeps its audit trail as files in the data folder.
-    auditFiles: () => new FileAuditStore(join(stack.engine.dataDir, 'audit')).files(),
+    auditStore: new FileAuditStore(join(stack.engine.dataDir, 'audit')),
   };
 }
 

@@ -50,6 +50,8 @@ test(
     assert.equal(counts.forgedAccepted, 0, context);
     assert.equal(counts.replaysAccepted, 0, context);
     assert.equal(counts.leaks, 0, context);
+    // The canary scan covered the document store the API and the workers share.
+    assert.ok((counts.documentStoreFilesScanned as number) > 0, context);
     assert.equal(counts.fuzz5xxForCallerMistakes, 0, context);
     // The faults really happened.
     assert.ok((counts.workersKilled as number) >= 1, context);

@@ -11,7 +11,9 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../activities';
 import type { KazepayConventions } from '../../activities/kazepay/activities';
 import { TASK_QUEUE } from '../../src/contract';
+import type { DocumentStore } from '../../src/documents/document-store';
 import { FileDocumentStore } from '../../src/documents/file-document-store';
+import { testOnlyKeyring } from './test-data-converter';
 import { KazepayClient, type KazepayClientOptions } from '../../src/providers/kazepay/client';
 import { WasabiClient } from '../../src/providers/wasabi/client';
 import { startKazepaySandbox, type KazepaySandbox } from '../../tools/sandbox/kazepay/server';
@@ -49,6 +51,10 @@ export interface LifecycleEnvOptions {
   workflowBundle?: WorkflowBundleWithSourceMap;
   /** False: no worker here; the test runs its own (e.g. versioned ones) over `activityDeps`. */
   startWorker?: boolean;
+  /** The worker's document store. Default: files in the env's folder, under the test-only keyring. */
+  documents?: DocumentStore;
+  /** The worker's interceptors (e.g. a fault that loses an activity's completion). */
+  interceptors?: WorkerOptions['interceptors'];
 }
 
 export class LifecycleEnv {
@@ -67,7 +73,7 @@ export class LifecycleEnv {
     public worker: Worker | undefined,
     readonly kazepay: KazepaySandbox,
     readonly wasabi: WasabiSandbox,
-    readonly documents: FileDocumentStore,
+    readonly documents: DocumentStore,
     readonly secrets: MemorySecretStore,
     private readonly dataDir: string,
   ) {}
@@ -90,7 +96,8 @@ export class LifecycleEnv {
       ...options.wasabi,
     });
     const timeoutMs = options.clientTimeoutMs ?? 2000;
-    const documents = new FileDocumentStore(join(dataDir, 'documents'));
+    const documents =
+      options.documents ?? new FileDocumentStore(join(dataDir, 'documents'), testOnlyKeyring());
     const secrets = new MemorySecretStore();
     const wasabiClient = new WasabiClient({
       baseUrl: wasabi.url,
@@ -122,6 +129,7 @@ export class LifecycleEnv {
       workflowBundle: options.workflowBundle ?? (await bundleOnce(require.resolve('../../workflows'))),
       activities,
       ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
+      ...(options.interceptors ? { interceptors: options.interceptors } : {}),
       maxCachedWorkflows: 100,
     };
     const worker = options.startWorker === false ? undefined : await Worker.create(workerOptions);

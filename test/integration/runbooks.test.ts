@@ -24,6 +24,10 @@ import {
 import { requireTemporalBinary } from '../../src/runtime/temporal-binaries';
 import { productBundleOptions } from '../../src/runtime/workflow-bundle';
 import { formatKeyEntry } from '../../src/security/codec-keys';
+import {
+  DOCUMENT_RETENTION_SCHEDULE_ID,
+  ensureDocumentRetentionSchedule,
+} from '../../src/runtime/document-retention-schedule';
 import { kazepayFlows } from '../helpers/kazepay-flows';
 import { LifecycleEnv, uniqueRef } from '../helpers/lifecycle-env';
 import { type RunbookStep, runbookCommand, runbookSteps } from '../helpers/runbook-doc';
@@ -432,6 +436,33 @@ describe('a bad deploy', () => {
     assert.equal(balance().minus(before).toFixed(), '25');
     // With the flow rerun on the good code, the gate passes again.
     assert.equal((await runStep('bad-deploy-gate', {}, 0)).length, 1);
+  });
+});
+
+describe('Document retention', () => {
+  test('the schedule a worker ensures is described, and a sweep started now deletes by age', async () => {
+    // What every worker does at start (src/runtime/worker.ts).
+    await ensureDocumentRetentionSchedule(
+      { connection: env.connection, namespace: 'default', dataConverter: testOnlyDataConverter() },
+      { retention: '30d', every: '1h' },
+    );
+    const [described] = await runStep('retention-describe');
+    assert.match(described?.stdout ?? '', /documentRetention/);
+    const schedule = life.client.schedule.getHandle(DOCUMENT_RETENTION_SCHEDULE_ID);
+    const before = (await schedule.describe()).info.numActionsTaken;
+    await runStep('retention-sweep-now');
+    const run = await eventually(async () => {
+      const info = (await schedule.describe()).info;
+      assert.ok(info.numActionsTaken > before, 'the schedule started a sweep');
+      return info.recentActions.at(-1)?.action.workflow;
+    }, 30_000);
+    assert.ok(run);
+    const result = (await life.client.workflow
+      .getHandle(run.workflowId, run.firstExecutionRunId)
+      .result()) as { deleted: number; cutoff: string };
+    // 30 days before now, give or take the run's own delay.
+    assert.ok(Math.abs(Date.parse(result.cutoff) - (Date.now() - 30 * 86_400_000)) < 60_000, result.cutoff);
+    await schedule.delete();
   });
 });
 

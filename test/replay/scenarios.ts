@@ -37,7 +37,8 @@ export interface Recorded {
 }
 
 export interface Scenario {
-  type: WorkflowType;
+  /** A public workflow type, or the internal document retention sweep. */
+  type: WorkflowType | 'documentRetention';
   name: string;
   run(life: LifecycleEnv): Promise<Recorded>;
 }
@@ -901,7 +902,38 @@ const account: Scenario[] = [
   },
 ];
 
-const BY_FLOW: Scenario[] = [...kyc, ...activation, ...issuanceScenarios, ...deposit, ...closure, ...account];
+// ---- documentRetention (the retention schedule's sweep) ----
+
+const retention: Scenario[] = [
+  {
+    type: 'documentRetention',
+    name: 'sweep-deleted',
+    async run(life) {
+      // Recorded last and alone: a 1 ms age limit sweeps every document the recorder stored.
+      const { ref } = await life.document('png');
+      await new Promise((done) => setTimeout(done, 5));
+      const handle = await life.client.workflow.start('documentRetention', {
+        workflowId: `document-retention-${uniqueRef('r')}`,
+        taskQueue: TASK_QUEUE,
+        args: [{ retention: '1ms' }],
+      });
+      const result = (await handle.result()) as { deleted: number };
+      assert.ok(result.deleted >= 1, `${handle.workflowId}: deleted ${result.deleted}`);
+      await assert.rejects(life.documents.get(ref), { name: 'DocumentNotFoundError' });
+      return { workflowId: handle.workflowId };
+    },
+  },
+];
+
+const BY_FLOW: Scenario[] = [
+  ...kyc,
+  ...activation,
+  ...issuanceScenarios,
+  ...deposit,
+  ...closure,
+  ...account,
+  ...retention,
+];
 
 /**
  * Scenarios recorded again after a patch changed their path, under a new name: the history of
@@ -920,4 +952,8 @@ export const SCENARIOS: Scenario[] = [
   // patched('reference-free-when-nothing-sent'): a failure before any send frees its reference.
   recordedAgain('wasabi-amount-invalid', 'wasabi-amount-invalid-nothing-sent'),
   recordedAgain('wasabi-holder-precondition', 'wasabi-holder-precondition-nothing-sent'),
+  // patched('delete-documents-after-acceptance'): a PASSED KYC deletes the documents it submitted.
+  recordedAgain('kazepay-passed', 'kazepay-passed-documents-deleted'),
+  recordedAgain('wasabi-passed', 'wasabi-passed-documents-deleted'),
+  recordedAgain('wasabi-rejected-then-resubmitted', 'wasabi-resubmitted-documents-deleted'),
 ];

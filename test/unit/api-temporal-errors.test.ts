@@ -12,6 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import { status } from '@grpc/grpc-js';
 import { buildApi } from '../../src/api/server';
 import { FileDocumentStore } from '../../src/documents/file-document-store';
+import { testOnlyKeyring } from '../helpers/test-data-converter';
 import { createLogger } from '../../src/logging/logger';
 import { platformSignature } from '../../tools/sandbox/wasabi/signature';
 import { MemorySecretStore } from '../../src/security/memory-secret-store';
@@ -31,7 +32,10 @@ describe('API answers while Temporal is unavailable', () => {
       tokens: [TOKEN],
       logger: createLogger({ level: 'silent' }),
       secrets: new MemorySecretStore(),
-      documents: new FileDocumentStore(mkdtempSync(join(tmpdir(), 'cardflow-api-errors-'))),
+      documents: new FileDocumentStore(
+        mkdtempSync(join(tmpdir(), 'cardflow-api-errors-')),
+        testOnlyKeyring(),
+      ),
       wasabiWebhook: { platformPublicKey: platform.publicKey },
     });
     await api.ready();

@@ -17,6 +17,7 @@ import type { Pool } from 'pg';
 import { createActivities } from '../../activities';
 import { providerOrderKey } from '../../src/contract';
 import { FileDocumentStore } from '../../src/documents/file-document-store';
+import { testOnlyKeyring } from '../helpers/test-data-converter';
 import { WasabiClient } from '../../src/providers/wasabi/client';
 import { MemorySecretStore } from '../../src/security/memory-secret-store';
 import { DEFAULT_LIFECYCLE, type LifecycleSettings } from '../../tools/bench/lifecycle';
@@ -229,7 +230,7 @@ test(
         platformPublicKey: sandbox.platformPublicKeyDer,
         timeoutMs: settings.clientTimeoutMs,
       }),
-      documents: new FileDocumentStore(join(dir, 'documents')),
+      documents: new FileDocumentStore(join(dir, 'documents'), testOnlyKeyring()),
       secrets: new MemorySecretStore(),
     });
     const errors: unknown[] = [];

@@ -151,6 +151,7 @@ describe('summary', () => {
     cpuPerLifecycle: 0.1,
     cpuPerLifecycleByProcess: { sandbox: 0.04, driver: 0.06 },
     peakRssMB: 300,
+    peakRssMBByProcess: { sandbox: 100, driver: 200 },
     providerCallsPerLifecycle: 20,
     ...over,
   });
@@ -299,6 +300,66 @@ describe('summary', () => {
     assert.match(report, /vs the status-table poller: throughput ratio 0\.4 \(poller best at 8\): MISSED/);
   });
 
+  test('webhook-to-flow latency, worker memory per cached workflow, history per lifecycle (issue 20)', () => {
+    const withMemory = blocks.map((b) =>
+      b.arm === 'cardflow' && b.storage === 'wal'
+        ? { ...b, peakRssMBByProcess: { worker: b.concurrency === 1 ? 400 : 414, server: 200 } }
+        : b,
+    );
+    const webhookBlock = cardflow({ concurrency: 4, cpuPerLifecycle: 0.35, historyEventsPerLifecycle: 130 });
+    const webhook = (storage: string, p99Ms: number) => ({
+      arm: 'cardflow' as const,
+      storage,
+      concurrency: 4,
+      lifecycles: 8,
+      failures: 0,
+      notifications: 32,
+      measured: 24,
+      notSignalled: 8,
+      noStateChange: 0,
+      p50Ms: 60,
+      p99Ms,
+      maxMs: p99Ms + 1,
+      block: webhookBlock,
+    });
+    const summary = summarize(withMemory, meta, {
+      defaultStorage: 'wal',
+      historyGrowth: growth,
+      webhook: [webhook('memory', 5000), webhook('wal', 812.345)],
+    });
+    // The default storage's figure, not the other server's.
+    assert.equal(summary.webhookP99Ms, 812.3);
+    assert.equal(summary.webhookP50Ms, 60);
+    assert.equal(summary.targets.webhook.met, true);
+    assert.equal(summary.webhook.length, 2);
+    assert.equal(summary.webhook[1]?.cpuPerLifecycle, 0.35);
+    assert.equal(summary.webhook[1]?.historyEventsPerLifecycle, 130);
+    assert.ok(!('block' in (summary.webhook[1] ?? {})));
+    // (414 − 400) MB ÷ (8 − 1) workflows.
+    assert.equal(summary.workerMBPerCachedWorkflow, 2);
+    assert.deepEqual(
+      summary.rows.find((r) => r.arm === 'cardflow' && r.storage === 'wal' && r.concurrency === 8)
+        ?.peakRssMBByProcess,
+      {
+        worker: 414,
+        server: 200,
+      },
+    );
+    // 116 events per lifecycle in the fixture: over 100.
+    assert.equal(summary.targets.historyPerLifecycle.value, 116);
+    assert.equal(summary.targets.historyPerLifecycle.met, false);
+    const report = formatReport(summary);
+    assert.match(report, /webhook-to-flow p99 812\.3 ms, p50 60 ms: met/);
+    assert.match(report, /\| cardflow \| wal +\| 1 +\| 8 +\| 400 → 414 +\| 2\.00 /);
+    const slow = summarize(withMemory, meta, {
+      defaultStorage: 'wal',
+      historyGrowth: growth,
+      webhook: [webhook('wal', 1500)],
+    });
+    assert.equal(slow.targets.webhook.met, false);
+    assert.match(formatReport(slow), /webhook-to-flow p99 1500 ms, p50 60 ms: MISSED/);
+  });
+
   test('without cardflow blocks the ratios are null, not numbers', () => {
     const summary = summarize(
       blocks.filter((b) => b.arm === 'plain'),
@@ -310,6 +371,9 @@ describe('summary', () => {
     assert.equal(summary.vsIdiomaticCpuRatio, null);
     assert.equal(summary.vsPollerThroughputRatio, null);
     assert.equal(summary.historyEvents1m, null);
+    assert.equal(summary.webhookP99Ms, null);
+    assert.equal(summary.workerMBPerCachedWorkflow, null);
+    assert.equal(summary.targets.webhook.met, false);
     assert.equal(summary.targets.cpu.met, false);
   });
 });

@@ -85,3 +85,13 @@ test('NAME_FILE reads a secret from a file; setting both NAME and NAME_FILE is r
   );
   assert.throws(() => parseEnv(schema, { API_KEY_FILE: join(dir, 'missing') }), /API_KEY_FILE: cannot read/);
 });
+
+test('durations read days too (document retention is counted in days)', () => {
+  const schema = z.object({ AGE: envValue.durationMs() });
+  assert.equal(parseEnv({ s: schema }, { AGE: '30d' }).s.AGE, 30 * 86_400_000);
+  assert.equal(parseEnv({ s: schema }, { AGE: '250ms' }).s.AGE, 250);
+  assert.throws(
+    () => parseEnv({ s: schema }, { AGE: '3w' }),
+    /AGE: expected a duration such as 250ms, 30s, 5m, 2h or 30d/,
+  );
+});

@@ -30,6 +30,11 @@ import { runWasabiSandboxCommand, wasabiSandboxEnvSchema } from '../../tools/san
 import { codecKeysEnvSchema } from '../../src/security/codec-keys';
 import { codecServerEnvSchema, loadCodecServerSetup } from '../../src/cli/codec-server-command';
 import { secretStoreEnvSchema } from '../../src/security/secret-store-config';
+import { documentRetentionEnvSchema } from '../../src/documents/retention-settings';
+import { openDocumentStore } from '../../src/documents/open-document-store';
+import { databaseEnvSchema, openDatabase } from '../../src/storage/database';
+import { testOnlyKeyring } from '../helpers/test-data-converter';
+import { startTestPostgres } from '../helpers/test-postgres';
 
 const root = join(__dirname, '..', '..');
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
@@ -49,6 +54,7 @@ type Service = {
 const compose = parse(read('docker-compose.yml'), { merge: true }) as {
   services: Record<string, Service>;
   secrets: Record<string, { file: string }>;
+  volumes?: Record<string, unknown>;
 };
 const services = compose.services;
 const composeFile: unknown = parse(read('docker-compose.yml'), { merge: true });
@@ -109,8 +115,17 @@ const shared = keys(
 );
 /** Per role: the schema keys its loader reads (each also as <NAME>_FILE), besides TEMPORAL_*. */
 const ROLE_KEYS: Record<string, string[]> = {
-  worker: [...shared, ...keys(workerEnvSchema, workerProcessEnvSchema, workerDeploymentEnvSchema)],
-  api: [...shared, ...keys(apiEnvSchema, auditEnvSchema)],
+  worker: [
+    ...shared,
+    ...keys(
+      workerEnvSchema,
+      workerProcessEnvSchema,
+      workerDeploymentEnvSchema,
+      databaseEnvSchema,
+      documentRetentionEnvSchema,
+    ),
+  ],
+  api: [...shared, ...keys(apiEnvSchema, databaseEnvSchema, auditEnvSchema)],
   'codec-server': keys(coreEnvSchema, codecKeysEnvSchema, codecServerEnvSchema),
   'sandbox kazepay': keys(kazepaySandboxEnvSchema),
   'sandbox wasabi': keys(wasabiSandboxEnvSchema),
@@ -201,6 +216,63 @@ describe('docker-compose.yml', () => {
     );
   });
 
+  test('the API and the workers share the documents through the cardflow database, not a volume', () => {
+    assert.ok(!('documents' in (compose.volumes ?? {})), 'no documents volume');
+    for (const name of ['worker', 'api']) {
+      const s = services[name] as Service;
+      assert.equal(s.environment?.CARDFLOW_DATABASE_URL_FILE, '/run/secrets/database_url', name);
+      assert.ok(s.secrets?.includes('database_url'), `${name} mounts the database_url secret`);
+      assert.equal(s.depends_on?.['cardflow-database']?.condition, 'service_completed_successfully', name);
+      for (const volume of s.volumes ?? []) assert.doesNotMatch(volume, /documents/, `${name}: ${volume}`);
+    }
+    const setup = services['cardflow-database'] as Service;
+    assert.equal(setup.depends_on?.postgresql?.condition, 'service_healthy');
+  });
+
+  test('the cardflow database job creates its role and database on a real PostgreSQL, again harmlessly; the URL of deploy/init-secrets.sh opens the document store', async () => {
+    const secrets = generatedSecrets();
+    const postgres = await startTestPostgres();
+    try {
+      const { host, port, user, password } = postgres.server.connection;
+      const adminPassword = join(tmp, 'admin-password');
+      writeFileSync(adminPassword, password);
+      const env = {
+        ...process.env,
+        PATH: `${process.env.PATH ?? ''}:${postgres.server.server.options.binDir}`,
+        PGHOST: host,
+        PGPORT: String(port),
+        POSTGRES_USER: user,
+        POSTGRES_PASSWORD_FILE: adminPassword,
+        CARDFLOW_DB_PASSWORD_FILE: join(secrets, 'cardflow_db_password'),
+      };
+      for (let run = 1; run <= 2; run++) {
+        const job = spawnSync('sh', [join(root, 'deploy', 'postgres', 'setup-cardflow-database.sh')], {
+          env,
+          encoding: 'utf8',
+        });
+        assert.equal(job.status, 0, `run ${run}: ${job.stderr}`);
+      }
+      const url = readFileSync(join(secrets, 'database_url'), 'utf8')
+        .trim()
+        .replace('@postgresql:5432/', `@${host}:${port}/`);
+      assert.match(url, /^postgres:\/\/cardflow:[A-Za-z0-9_-]+@/);
+      const pool = openDatabase(url, { max: 1 });
+      try {
+        const { store } = await openDocumentStore({ keyring: testOnlyKeyring(), pool, dataDir: tmp });
+        const ref = await store.put({ bytes: Buffer.from('x'), contentType: 'image/png', fileName: 'a.png' });
+        assert.deepEqual((await store.get(ref)).bytes, Buffer.from('x'));
+        const { rows } = await pool.query<{ owner: string }>(
+          "SELECT tableowner AS owner FROM pg_tables WHERE tablename = 'cardflow_documents'",
+        );
+        assert.equal(rows[0]?.owner, 'cardflow', 'the engine migrated its table as the cardflow role');
+      } finally {
+        await pool.end();
+      }
+    } finally {
+      await postgres.stop();
+    }
+  });
+
   test('images are pinned: Temporal server and admin tools on one release, the UI of that CLI release', () => {
     for (const [name, s] of Object.entries(services)) {
       if (s.build === '.' || sandboxServices.some(([n]) => n === name)) continue;
@@ -282,6 +354,16 @@ describe('docker-compose.yml', () => {
     assert.deepEqual([worker.kazepay, worker.wasabi], [undefined, undefined], 'no provider set: both off');
     const api = loadApiSettings(serviceEnv(services.api as Service, mounts), false);
     assert.equal(api.api.CARDFLOW_API_TOKENS?.length, 1);
+    assert.match(
+      worker.database.CARDFLOW_DATABASE_URL ?? '',
+      /^postgres:\/\/cardflow:.+@postgresql:5432\/cardflow$/,
+    );
+    assert.equal(
+      api.database.CARDFLOW_DATABASE_URL,
+      worker.database.CARDFLOW_DATABASE_URL,
+      'one document database',
+    );
+    assert.equal(worker.documents.CARDFLOW_DOCUMENT_RETENTION, '30d');
     assert.equal(api.keys.keyring.currentKeyId, worker.keyring.currentKeyId, 'one keyring');
     const codec = loadCodecServerSetup(serviceEnv(services['codec-server'] as Service, mounts), false);
     assert.deepEqual(codec.options.allowedOrigins, ['http://localhost:8233']);

@@ -124,3 +124,36 @@ test('a deployment name or build id the server would refuse is a configuration e
   const named = problems.map((p) => p.split(':')[0]);
   assert.deepEqual(named.sort(), ['CARDFLOW_BUILD_ID', 'CARDFLOW_DEPLOYMENT_NAME']);
 });
+
+test('document settings: a shared database and the retention schedule, ages in days', () => {
+  const defaults = loadWorkerSettings(base);
+  assert.equal(defaults.database.CARDFLOW_DATABASE_URL, undefined, 'no database: the file store');
+  assert.deepEqual(defaults.documents, {
+    CARDFLOW_DOCUMENT_RETENTION: '30d',
+    CARDFLOW_DOCUMENT_SWEEP_INTERVAL: '1h',
+    CARDFLOW_DOCUMENT_RETENTION_SCHEDULE: 'on',
+  });
+  const set = loadWorkerSettings({
+    ...base,
+    CARDFLOW_DATABASE_URL: 'postgres://cardflow:pw@db:5432/cardflow',
+    CARDFLOW_DOCUMENT_RETENTION: '7d',
+    CARDFLOW_DOCUMENT_RETENTION_SCHEDULE: 'off',
+  });
+  assert.equal(set.database.CARDFLOW_DATABASE_URL, 'postgres://cardflow:pw@db:5432/cardflow');
+  assert.equal(set.documents.CARDFLOW_DOCUMENT_RETENTION, '7d');
+  assert.equal(set.documents.CARDFLOW_DOCUMENT_RETENTION_SCHEDULE, 'off');
+  const problems = problemsOf({
+    ...base,
+    CARDFLOW_DATABASE_URL: 'mysql://secret-password@db/cardflow',
+    CARDFLOW_DOCUMENT_RETENTION: '0d',
+  });
+  assert.ok(
+    problems.some((p) => p.startsWith('CARDFLOW_DATABASE_URL: expected a postgres://')),
+    problems.join('; '),
+  );
+  assert.ok(
+    problems.some((p) => p.startsWith('CARDFLOW_DOCUMENT_RETENTION:')),
+    problems.join('; '),
+  );
+  assert.ok(!problems.join(' ').includes('secret-password'), 'the URL is never echoed');
+});

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment, type TestWorkflowEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../activities';
 import {
@@ -116,11 +117,49 @@ describe('physicalCardActivation on KazePay', () => {
     // The same step scheduled anew (a new activity id, as after a long retry backoff) still can.
     await as('10', 2).run(activities.kazepaySetPin, { cardId, pinHandle });
     assert.ok(life.kazepay.control.pinMatches(cardId, pin), 'the retry set the PIN');
+    // Done, the value is gone. The completion of that attempt may still be lost: the step's next
+    // attempt is told it is done and succeeds without sending the PIN again.
+    const sent = () => life.kazepay.control.requests().filter((r) => r.apiCode === 'cardSetPin').length;
+    const sentBefore = sent();
+    await as('10', 3).run(activities.kazepaySetPin, { cardId, pinHandle });
+    assert.equal(sent(), sentBefore, 'no PIN sent by the retry');
     await assert.rejects(
-      as('10', 3).run(activities.kazepaySetPin, { cardId, pinHandle }),
+      as('11', 1, `activation:kazepay:someone-else`).run(activities.kazepaySetPin, { cardId, pinHandle }),
       (e: unknown) => (e as Error).name === 'SecretHandleAlreadyRedeemedError',
-      'released once the PIN was set',
+      'released once the PIN was set: nobody else can redeem it',
     );
+  });
+
+  test('set-PIN: refused for good, the handle is released; a retry of the step (its completion lost) fails the same way, not retryable, without sending', async () => {
+    const cardId = await activeCard('pin-refused');
+    const activities = createActivities({
+      kazepay: life.kazepayClientWith(),
+      documents: life.documents,
+      secrets: life.secrets,
+    });
+    // Five digits: the client refuses it before anything is sent (a final refusal).
+    const pinHandle = await life.secrets.put('13579', { purpose: 'pin' });
+    const as = (attempt: number) =>
+      new MockActivityEnvironment({
+        workflowExecution: { workflowId: `activation:kazepay:${cardId}`, runId: 'run-1' },
+        activityType: 'kazepaySetPin',
+        activityId: '12',
+        attempt,
+      });
+    const sent = () => life.kazepay.control.requests().filter((r) => r.apiCode === 'cardSetPin').length;
+    const sentBefore = sent();
+    await assert.rejects(
+      as(1).run(activities.kazepaySetPin, { cardId, pinHandle }),
+      (e: unknown) => (e as Error).name === 'ProviderValidationError',
+    );
+    await assert.rejects(as(2).run(activities.kazepaySetPin, { cardId, pinHandle }), (e: unknown) => {
+      assert.ok(e instanceof ApplicationFailure, String(e));
+      assert.equal(e.type, 'ProviderValidationError');
+      assert.equal(e.nonRetryable, true);
+      assert.doesNotMatch(e.message, /13579/);
+      return true;
+    });
+    assert.equal(sent(), sentBefore, 'nothing sent');
   });
 
   test('assign: the answer lost and the reconciling read failing, the attempt fails retryably; the retry reads first and finds the card bound; one assignment sent', async () => {

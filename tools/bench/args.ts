@@ -30,6 +30,8 @@ export const USAGE = `npm run bench -- [options]
   --time-scale 0.2        sandbox time scale (default 0.2: review 1.2 s, orders 0.6 s)
   --kyc-poll 1m           poll interval of the 1 minute / 7 days KYC (default 1m, --quick 1h)
   --no-history-growth     skip the 1 minute / 7 days KYC measurement
+  --no-webhook            skip the webhook-to-flow block (cardflow at half its best concurrency,
+                          waits ended by the provider's notifications through \`cardflow api\`)
   --worker-env NAME=VALUE extra worker setting (repeatable), e.g. CARDFLOW_WORKER_MAX_CONCURRENT_WORKFLOW_TASKS=80
   --json                  also print the summary as one JSON object on the last line
   --help`;
@@ -50,6 +52,8 @@ export interface BenchPlan {
   timeScale: number;
   kycPollInterval: string;
   historyGrowth: boolean;
+  /** The webhook-to-flow block after each server's sweep (cardflow arm only). */
+  webhook: boolean;
   workerEnv: Record<string, string>;
   help: boolean;
 }
@@ -94,6 +98,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchPlan {
         'time-scale': { type: 'string' },
         'kyc-poll': { type: 'string' },
         'no-history-growth': { type: 'boolean', default: false },
+        'no-webhook': { type: 'boolean', default: false },
         'worker-env': { type: 'string', multiple: true },
         help: { type: 'boolean', default: false },
       },
@@ -161,6 +166,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchPlan {
     timeScale,
     kycPollInterval,
     historyGrowth: !(values['no-history-growth'] ?? false),
+    webhook: !(values['no-webhook'] ?? false),
     workerEnv,
     help: values.help ?? false,
   };

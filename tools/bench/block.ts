@@ -26,6 +26,8 @@ export interface BlockResult {
   /** CPU seconds per lifecycle of each process of the arm (driver = the bench process). */
   cpuPerLifecycleByProcess: Record<string, number>;
   peakRssMB: number;
+  /** Peak resident memory of each process of the arm (with its descendants; driver = this one). */
+  peakRssMBByProcess: Record<string, number>;
   /** HTTP calls the sandbox received per completed lifecycle. */
   providerCallsPerLifecycle: number;
   /** Arms on Temporal: the sum over the lifecycle's workflows, and the largest single workflow history. */
@@ -52,10 +54,12 @@ export interface BlockSpec {
   histories?: (workflowIds: readonly string[]) => Promise<Array<{ events: number; bytes: number }>>;
   /** How many lifecycles' histories to fetch (default 8). */
   historySample?: number;
+  /** Receives each completed lifecycle's outcome (the webhook block reads their workflows). */
+  outcomes?: LifecycleOutcome[];
 }
 
 /** An error with its causes (a workflow failure's cause says what went wrong inside). */
-function describe(error: unknown): string {
+export function describeError(error: unknown): string {
   const parts: string[] = [];
   for (let e: unknown = error, depth = 0; e && depth < 5; depth++) {
     parts.push(e instanceof Error ? `${e.name}: ${e.message}` : String(e));
@@ -80,13 +84,14 @@ export async function runBlock(spec: BlockSpec): Promise<BlockResult> {
         outcomes.push(await spec.run(index));
         latencies.push(performance.now() - start);
       } catch (error) {
-        failures.push(describe(error));
+        failures.push(describeError(error));
       }
     }
   };
   await Promise.all(Array.from({ length: Math.min(spec.concurrency, spec.lifecycles) }, slot));
   const wallSeconds = (performance.now() - began) / 1000;
-  const { cpuSeconds, cpuByProcess, peakRssBytes } = sampler.stop();
+  spec.outcomes?.push(...outcomes);
+  const { cpuSeconds, cpuByProcess, peakRssBytes, peakRssBytesByProcess } = sampler.stop();
   const requests = (await spec.providerRequests()) - requestsBefore;
   const done = outcomes.length;
 
@@ -108,6 +113,9 @@ export async function runBlock(spec: BlockSpec): Promise<BlockResult> {
       Object.entries(cpuByProcess).map(([name, seconds]) => [name, done > 0 ? seconds / done : Number.NaN]),
     ),
     peakRssMB: peakRssBytes / 2 ** 20,
+    peakRssMBByProcess: Object.fromEntries(
+      Object.entries(peakRssBytesByProcess).map(([name, bytes]) => [name, bytes / 2 ** 20]),
+    ),
     providerCallsPerLifecycle: done > 0 ? requests / done : Number.NaN,
   };
 

@@ -22,6 +22,11 @@ export async function createCardflowArm(options: {
   settings: LifecycleSettings;
   address: string;
   keyring: CodecKeyring;
+  /**
+   * The waits of the KYC review, the deposit settlement and the closure (the ones a WasabiCard
+   * notification reaches: webhook-block.ts); default the settings' poll interval and deadline.
+   */
+  notifiedWait?: { deadline: string; pollInterval: string };
 }): Promise<CardflowArm> {
   const { settings } = options;
   const connection = await Connection.connect({ address: options.address });
@@ -32,6 +37,7 @@ export async function createCardflowArm(options: {
   });
   const cardflow = createCardflowClient({ client });
   const wait = { deadline: settings.deadline, pollInterval: settings.pollInterval };
+  const notified = options.notifiedWait ?? wait;
 
   async function run(index: number): Promise<LifecycleOutcome> {
     const refs = lifecycleRefs(options.runId, `cf${options.tag}`, index);
@@ -43,7 +49,7 @@ export async function createCardflowArm(options: {
       customerRef,
       cardTypeId: settings.cardTypeId,
       applicant: benchApplicant(refs.key),
-      review: wait,
+      review: notified,
     });
     const kycResult = await kyc.result();
     if (kycResult.outcome !== 'PASSED' || !kycResult.holderId)
@@ -70,12 +76,12 @@ export async function createCardflowArm(options: {
       amount: settings.depositAmount,
       currency: settings.currency,
       customerRef,
-      settlement: wait,
+      settlement: notified,
     });
     const deposited = await deposit.result();
     if (deposited.outcome !== 'SETTLED') throw new Error(`deposit ended ${deposited.outcome}`);
 
-    const closure = await cardflow.startClosure({ provider, cardRef, customerRef, completion: wait });
+    const closure = await cardflow.startClosure({ provider, cardRef, customerRef, completion: notified });
     const closed = await closure.result();
 
     return {

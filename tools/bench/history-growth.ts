@@ -99,7 +99,11 @@ export async function measureHistoryGrowth(options: {
       namespace: env.namespace ?? 'default',
       taskQueue: TASK_QUEUE,
       workflowBundle: { code: readFileSync(options.bundlePath, 'utf8') },
-      activities: createActivities({ wasabi, documents: new FileDocumentStore(join(dir, 'docs')), secrets }),
+      activities: createActivities({
+        wasabi,
+        documents: new FileDocumentStore(join(dir, 'docs'), keyring),
+        secrets,
+      }),
       dataConverter,
     });
     const cardflow = createCardflowClient({ client: env.client });

@@ -17,7 +17,7 @@ import {
   type BenchPlan,
   USAGE,
 } from './args';
-import { type Arm, type BlockResult, runBlock } from './block';
+import { type Arm, type BlockResult, describeError, runBlock } from './block';
 import { type CardflowArm, createCardflowArm } from './cardflow-arm';
 import type { HistoryGrowthResult } from './history-growth';
 import { DEFAULT_LIFECYCLE, type LifecycleOutcome, type LifecycleSettings } from './lifecycle';
@@ -34,7 +34,8 @@ import {
   type TsChild,
 } from './stack';
 import { DEV_STACK_STORAGE } from './storage';
-import { type BenchSummary, formatReport, type RunMeta, summarize } from './summary';
+import { bestConcurrency, type BenchSummary, formatReport, type RunMeta, summarize } from './summary';
+import { halfSaturating, runWebhookBlock, WEBHOOK_POLL_INTERVAL, type WebhookResult } from './webhook-block';
 
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
@@ -105,6 +106,14 @@ function meta(
           }
         : {}),
       kycPollInterval: plan.kycPollInterval,
+      ...(plan.webhook && plan.arms.includes('cardflow')
+        ? {
+            webhook: {
+              pollInterval: WEBHOOK_POLL_INTERVAL,
+              concurrency: 'half the best concurrency of cardflow on each server',
+            },
+          }
+        : {}),
       workerEnv: { ...BENCH_WORKER_ENV, ...plan.workerEnv },
     },
   };
@@ -154,6 +163,8 @@ export async function runBench(argv: readonly string[]): Promise<BenchSummary> {
   process.once('SIGTERM', onSignal);
   const secrets = new MemorySecretStore();
   const blocks: BlockResult[] = [];
+  const webhooks: WebhookResult[] = [];
+  const notes: string[] = [];
   let growth: HistoryGrowthResult | null = null;
   let pollerPostgres: PollerPostgres | undefined;
   let poller: PollerArm | undefined;
@@ -180,7 +191,10 @@ export async function runBench(argv: readonly string[]): Promise<BenchSummary> {
         runId,
         settings,
         sandbox,
-        documents: new FileDocumentStore(join(dir, 'documents')),
+        documents: new FileDocumentStore(
+          join(dir, 'documents'),
+          loadCodecKeyring({ env: { CARDFLOW_DATA_DIR: join(dir, 'data') }, devKeys: 'generate' }).keyring,
+        ),
         secrets,
         postgres: pollerPostgres,
         tuning: { loops: plan.pollerLoops, batchSize: plan.pollerBatch },
@@ -195,7 +209,7 @@ export async function runBench(argv: readonly string[]): Promise<BenchSummary> {
       runId,
       settings,
       sandbox,
-      documents: new FileDocumentStore(join(dir, 'documents')),
+      documents: new FileDocumentStore(join(dir, 'documents'), keyring),
       secrets,
     });
     const indexes: Record<string, number> = {};
@@ -337,6 +351,47 @@ export async function runBench(argv: readonly string[]): Promise<BenchSummary> {
           }
         }
       }
+      // Webhook-to-flow latency on each server, at half cardflow's saturating concurrency there.
+      if (plan.webhook && selected('cardflow'))
+        for (const target of targets) {
+          const best = bestConcurrency(blocks, 'cardflow', target.label);
+          if (best === null) continue;
+          const concurrency = halfSaturating(best);
+          const lifecycles = Math.max(plan.minLifecycles, 2 * concurrency);
+          log(
+            `${target.label} webhook-to-flow: ${lifecycles} lifecycles at c=${concurrency} (best ${best}), polls every ${WEBHOOK_POLL_INTERVAL}`,
+          );
+          let result: WebhookResult;
+          try {
+            result = await runWebhookBlock({
+              target,
+              runId,
+              settings,
+              keyring,
+              dataDir,
+              sandbox,
+              concurrency,
+              lifecycles,
+              firstIndex: nextIndexes(`webhook-${target.label}`, lifecycles + 2),
+              providerRequests,
+              log,
+            });
+          } catch (error) {
+            // The sweep's figures stand without it: say what failed and go on.
+            const message = `FAILED webhook-to-flow block on ${target.label}: ${describeError(error)}`;
+            log(message);
+            notes.push(message);
+            continue;
+          }
+          webhooks.push(result);
+          log(
+            `${target.label} webhook-to-flow: ${result.measured} of ${result.notifications} notifications ` +
+              `p50 ${result.p50Ms.toFixed(0)} ms p99 ${result.p99Ms.toFixed(0)} ms max ${result.maxMs.toFixed(0)} ms ` +
+              `(not signalled ${result.notSignalled}, no state change ${result.noStateChange}) ` +
+              `cpu ${result.block.cpuPerLifecycle.toFixed(3)} s/lc` +
+              (result.failures ? ` FAILURES ${result.failures}: ${result.firstFailure}` : ''),
+          );
+        }
       for (const cardflow of cardflows) await cardflow.close();
       for (const idiomatic of idiomatics) await idiomatic.close();
       for (const target of targets.reverse()) {
@@ -363,7 +418,12 @@ export async function runBench(argv: readonly string[]): Promise<BenchSummary> {
 
   const runMeta = meta(argv, plan, settings, load, pollerPostgres?.version ?? null);
   runMeta.durationSeconds = Math.round((Date.now() - began) / 1000);
-  return summarize(blocks, runMeta, { defaultStorage: DEV_STACK_STORAGE, historyGrowth: growth });
+  if (notes.length > 0) runMeta.notes = notes;
+  return summarize(blocks, runMeta, {
+    defaultStorage: DEV_STACK_STORAGE,
+    historyGrowth: growth,
+    webhook: webhooks,
+  });
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -384,7 +444,8 @@ async function main(argv: string[]): Promise<number> {
   const summary = await runBench(argv);
   process.stdout.write(`${formatReport(summary)}\n`);
   if (plan.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
-  return summary.failures > 0 ? 1 : 0;
+  const failedBlock = (summary.notes ?? []).some((note) => note.startsWith('FAILED'));
+  return summary.failures > 0 || failedBlock ? 1 : 0;
 }
 
 if (require.main === module) {

@@ -96,9 +96,9 @@ export function selfCpuSeconds(): number {
 
 /**
  * Samples an arm while it runs: CPU at start and end per named process (each with its
- * descendants; `driver` is this process), resident memory (the sum over the arm's processes, this
- * one included) every `everyMs`. `stop()` answers CPU seconds used, per process and in all, and
- * the peak of the summed RSS.
+ * descendants; `driver` is this process), resident memory every `everyMs`, per named process and
+ * summed over the arm's processes (this one included). `stop()` answers CPU seconds used, per
+ * process and in all, the peak of the summed RSS and each process's own peak.
  */
 export function sampleArm(roots: Readonly<Record<string, number>>, everyMs = 250) {
   const names = Object.keys(roots);
@@ -107,23 +107,40 @@ export function sampleArm(roots: Readonly<Record<string, number>>, everyMs = 250
     driver: selfCpuSeconds(),
   });
   const atStart = cpuNow();
-  // The process tree is listed once per second, not at every sample: walking /proc costs CPU,
-  // which lands on the driver of both arms alike.
-  let pids = processTree(Object.values(roots));
+  // The process trees are listed once per second, not at every sample: walking /proc costs CPU,
+  // which lands on the driver of every arm alike.
+  const listTrees = () =>
+    Object.fromEntries(names.map((name) => [name, processTree([roots[name] as number])]));
+  let trees = listTrees();
   let listedAt = Date.now();
   let peakRssBytes = 0;
+  const peakByProcess: Record<string, number> = {};
   const sample = () => {
     if (Date.now() - listedAt >= 1000) {
-      pids = processTree(Object.values(roots));
+      trees = listTrees();
       listedAt = Date.now();
     }
-    peakRssBytes = Math.max(peakRssBytes, rssBytes(pids) + process.memoryUsage.rss());
+    const now: Record<string, number> = {
+      ...Object.fromEntries(names.map((name) => [name, rssBytes(trees[name] ?? [])])),
+      driver: process.memoryUsage.rss(),
+    };
+    for (const [name, bytes] of Object.entries(now))
+      peakByProcess[name] = Math.max(peakByProcess[name] ?? 0, bytes);
+    peakRssBytes = Math.max(
+      peakRssBytes,
+      Object.values(now).reduce((a, b) => a + b, 0),
+    );
   };
   sample();
   const timer = setInterval(sample, everyMs);
   timer.unref();
   return {
-    stop(): { cpuSeconds: number; cpuByProcess: Record<string, number>; peakRssBytes: number } {
+    stop(): {
+      cpuSeconds: number;
+      cpuByProcess: Record<string, number>;
+      peakRssBytes: number;
+      peakRssBytesByProcess: Record<string, number>;
+    } {
       clearInterval(timer);
       sample();
       const atEnd = cpuNow();
@@ -131,7 +148,7 @@ export function sampleArm(roots: Readonly<Record<string, number>>, everyMs = 250
         Object.keys(atEnd).map((name) => [name, (atEnd[name] as number) - (atStart[name] as number)]),
       );
       const cpuSeconds = Object.values(cpuByProcess).reduce((a, b) => a + b, 0);
-      return { cpuSeconds, cpuByProcess, peakRssBytes };
+      return { cpuSeconds, cpuByProcess, peakRssBytes, peakRssBytesByProcess: { ...peakByProcess } };
     },
   };
 }

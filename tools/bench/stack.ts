@@ -3,7 +3,7 @@
 // lifted), the Temporal dev server (one per storage setting) and the worker (`cardflow worker`).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../dev/ports';
@@ -225,4 +225,52 @@ export async function buildWorkflowBundle(path: string): Promise<void> {
   const child = spawnTs('tools/bench/child.ts', ['bundle', path], childEnv({}));
   const code = await child.exited;
   if (code !== 0) throw new Error(`bundling the workflows failed:\n  ${child.output.join('\n  ')}`);
+}
+
+export interface ApiProcess extends TsChild {
+  url: string;
+  /** The dev bearer token `cardflow api --dev` wrote into the data folder (for the journal). */
+  token: string;
+}
+
+/**
+ * `cardflow api --dev` on a free port, on the given Temporal server, taking the sandbox's
+ * WasabiCard notifications (the webhook-to-flow block); its journal keeps every notification.
+ */
+export async function startApiProcess(options: {
+  temporalAddress: string;
+  dataDir: string;
+  sandbox: SandboxProcess;
+  clientTimeout: string;
+}): Promise<ApiProcess> {
+  const port = await freePort();
+  const child = spawnTs(
+    CLI,
+    ['api', '--dev'],
+    childEnv({
+      TEMPORAL_ADDRESS: options.temporalAddress,
+      TEMPORAL_NAMESPACE: 'default',
+      CARDFLOW_DATA_DIR: options.dataDir,
+      CARDFLOW_LOG_LEVEL: 'warn',
+      CARDFLOW_API_BIND_ADDRESS: `127.0.0.1:${port}`,
+      CARDFLOW_API_WEBHOOK_JOURNAL: '1000000',
+      WASABI_BASE_URL: options.sandbox.url,
+      WASABI_API_KEY_FILE: options.sandbox.apiKeyFile,
+      WASABI_MERCHANT_PRIVATE_KEY_FILE: options.sandbox.merchantPrivateKeyFile,
+      WASABI_PLATFORM_PUBLIC_KEY_FILE: options.sandbox.platformPublicKeyFile,
+      WASABI_TIMEOUT: options.clientTimeout,
+    }),
+  );
+  const url = `http://127.0.0.1:${port}`;
+  await until('the API', child, async () => {
+    try {
+      const response = await fetch(`${url}/health`);
+      return response.status === 200 ? true : undefined;
+    } catch {
+      return undefined;
+    }
+  });
+  // API_DEV_TOKEN_FILE of src/cli/api-command.ts (not imported: it would load the API into the driver).
+  const token = readFileSync(join(options.dataDir, 'api-token'), 'utf8').trim();
+  return { ...child, url, token };
 }

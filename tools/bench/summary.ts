@@ -5,6 +5,7 @@ import type { BlockResult } from './block';
 import type { HistoryGrowthResult } from './history-growth';
 import { median, ratio, round, spread, type Spread } from './stats';
 import type { ServerLabel, Storage } from './storage';
+import type { WebhookResult } from './webhook-block';
 
 /** Targets of issues 11 and 20, as ratios measured in the same run. */
 export const TARGETS = {
@@ -15,7 +16,14 @@ export const TARGETS = {
   vsIdiomaticCpuRatioAtMost: 1,
   /** cardflow lifecycles/s ÷ the poller's, each at its best concurrency. */
   vsPollerThroughputRatioAtLeast: 0.5,
+  /** Webhook-to-flow p99 at half the saturating concurrency, ms. */
+  webhookP99MsAtMost: 1000,
+  /** All workflows of one lifecycle together, whatever the wait. */
+  historyEventsPerLifecycleAtMost: 100,
 } as const;
+
+/** Arms on Temporal: their worker's memory per cached workflow is measured. */
+const TEMPORAL_ARMS: readonly Arm[] = ['cardflow', 'idiomatic'];
 
 /** Arms without a Temporal server: their blocks of every phase are pooled in one row. */
 const SERVERLESS_ARMS: readonly Arm[] = ['plain', 'poller'];
@@ -38,6 +46,8 @@ export interface Row {
   /** Median CPU seconds per lifecycle of each process of the arm. */
   cpuPerLifecycleByProcess: Record<string, number>;
   peakRssMB: Spread;
+  /** Median peak resident memory of each process of the arm, MB. */
+  peakRssMBByProcess: Record<string, number>;
   providerCallsPerLifecycle: Spread;
   historyEventsPerLifecycle?: Spread;
   historyBytesPerLifecycle?: Spread;
@@ -99,6 +109,33 @@ export interface BenchSummary extends RunMeta {
   /** The longest single workflow history seen (benchmark flows and the long KYC). */
   maxHistoryEvents: number | null;
   historyGrowth: HistoryGrowthResult | null;
+  /**
+   * The worker's memory per cached workflow, per Temporal arm and server: the rise of the
+   * worker's peak RSS from the lowest to the highest concurrency ÷ the rise in concurrency (each
+   * lifecycle in flight keeps one workflow in the worker's cache).
+   */
+  workerMemory: Array<{
+    arm: Arm;
+    storage: ServerLabel;
+    fromConcurrency: number;
+    toConcurrency: number;
+    fromMB: number;
+    toMB: number;
+    mbPerCachedWorkflow: number | null;
+  }>;
+  /** cardflow's `workerMemory` figure on the measured server. */
+  workerMBPerCachedWorkflow: number | null;
+  /** Webhook-to-flow blocks (cardflow; the poller and idiomatic arms poll only). */
+  webhook: Array<
+    Omit<WebhookResult, 'block'> & {
+      cpuPerLifecycle: number | null;
+      historyEventsPerLifecycle: number | null;
+      lifecycleP50Ms: number | null;
+    }
+  >;
+  /** cardflow's webhook-to-flow latency on the measured server, ms. */
+  webhookP50Ms: number | null;
+  webhookP99Ms: number | null;
   failures: number;
   targets: {
     throughput: { target: string; value: number | null; met: boolean };
@@ -106,6 +143,8 @@ export interface BenchSummary extends RunMeta {
     history: { target: string; value: number | null; met: boolean };
     vsIdiomaticCpu: { target: string; value: number | null; met: boolean };
     vsPollerThroughput: { target: string; value: number | null; met: boolean };
+    webhook: { target: string; value: number | null; met: boolean };
+    historyPerLifecycle: { target: string; value: number | null; met: boolean };
   };
 }
 
@@ -143,6 +182,12 @@ export function buildRows(blocks: readonly BlockResult[]): Row[] {
         ]),
       ),
       peakRssMB: spread(pick(group, 'peakRssMB')),
+      peakRssMBByProcess: Object.fromEntries(
+        Object.keys(group[0]?.peakRssMBByProcess ?? {}).map((name) => [
+          name,
+          round(median(group.map((b) => b.peakRssMBByProcess[name] ?? Number.NaN)), 1) ?? Number.NaN,
+        ]),
+      ),
       providerCallsPerLifecycle: spread(pick(group, 'providerCallsPerLifecycle')),
       ...(history.length > 0
         ? {
@@ -160,6 +205,34 @@ export function buildRows(blocks: readonly BlockResult[]): Row[] {
   );
 }
 
+/** The concurrency at which an arm on one server made the most lifecycles/s (median over blocks). */
+export function bestConcurrency(blocks: readonly BlockResult[], arm: Arm, storage: string): number | null {
+  return bestOf(buildRows(blocks).filter((r) => r.arm === arm && r.storage === storage))?.concurrency ?? null;
+}
+
+/** Worker peak RSS from the lowest to the highest concurrency of one Temporal arm on one server. */
+function workerMemory(rows: readonly Row[], arm: Arm, storage: ServerLabel) {
+  const measured = rows
+    .filter((r) => r.arm === arm && r.storage === storage && Number.isFinite(r.peakRssMBByProcess.worker))
+    .sort((a, b) => a.concurrency - b.concurrency);
+  const from = measured[0];
+  const to = measured[measured.length - 1];
+  if (!from || !to || to.concurrency === from.concurrency) return [];
+  const fromMB = from.peakRssMBByProcess.worker as number;
+  const toMB = to.peakRssMBByProcess.worker as number;
+  return [
+    {
+      arm,
+      storage,
+      fromConcurrency: from.concurrency,
+      toConcurrency: to.concurrency,
+      fromMB,
+      toMB,
+      mbPerCachedWorkflow: round(ratio(toMB - fromMB, to.concurrency - from.concurrency), 3),
+    },
+  ];
+}
+
 function bestOf(rows: readonly Row[]): Row | undefined {
   return rows
     .filter((r) => Number.isFinite(r.throughput.median))
@@ -172,7 +245,11 @@ function bestOf(rows: readonly Row[]): Row | undefined {
 export function summarize(
   blocks: readonly BlockResult[],
   meta: RunMeta,
-  options: { defaultStorage: Storage; historyGrowth: HistoryGrowthResult | null },
+  options: {
+    defaultStorage: Storage;
+    historyGrowth: HistoryGrowthResult | null;
+    webhook?: readonly WebhookResult[];
+  },
 ): BenchSummary {
   const rows = buildRows(blocks);
   const plainRows = rows.filter((r) => r.arm === 'plain');
@@ -257,7 +334,27 @@ export function summarize(
     ...(growth ? [growth.maxHistoryEvents] : []),
   ];
   const maxHistoryEvents = maxSeen.length > 0 ? Math.max(...maxSeen) : null;
-  const failures = rows.reduce((n, r) => n + r.failures, 0);
+  const webhook = (options.webhook ?? []).map(({ block, ...result }) => ({
+    ...result,
+    p50Ms: round(result.p50Ms, 1) ?? Number.NaN,
+    p99Ms: round(result.p99Ms, 1) ?? Number.NaN,
+    maxMs: round(result.maxMs, 1) ?? Number.NaN,
+    cpuPerLifecycle: round(block.cpuPerLifecycle, 4),
+    historyEventsPerLifecycle: round(block.historyEventsPerLifecycle, 1),
+    lifecycleP50Ms: round(block.latencyP50Ms, 0),
+  }));
+  const measuredWebhook = webhook.find((w) => w.storage === measuredStorage);
+  const webhookP50Ms = round(measuredWebhook?.p50Ms, 1);
+  const webhookP99Ms = round(measuredWebhook?.p99Ms, 1);
+  const memory = cardflowStorages.flatMap((storage) =>
+    TEMPORAL_ARMS.flatMap((arm) => workerMemory(rows, arm, storage)),
+  );
+  const workerMBPerCachedWorkflow =
+    memory.find((m) => m.arm === 'cardflow' && m.storage === measuredStorage)?.mbPerCachedWorkflow ?? null;
+  const historyEventsPerLifecycle = historyPerLifecycle.length
+    ? round(Math.max(...historyPerLifecycle), 1)
+    : null;
+  const failures = rows.reduce((n, r) => n + r.failures, 0) + webhook.reduce((n, w) => n + w.failures, 0);
 
   return {
     ...meta,
@@ -276,12 +373,17 @@ export function summarize(
     vsPollerThroughputRatio,
     perConcurrency,
     storages,
-    historyEventsPerLifecycle: historyPerLifecycle.length ? round(Math.max(...historyPerLifecycle), 1) : null,
+    historyEventsPerLifecycle,
     historyBytesPerLifecycle: historyBytes.length ? Math.round(Math.max(...historyBytes)) : null,
     historyEvents1m: growth?.historyEvents1m ?? null,
     historyEvents7d: growth?.historyEvents7d ?? null,
     maxHistoryEvents,
     historyGrowth: growth,
+    workerMemory: memory,
+    workerMBPerCachedWorkflow,
+    webhook,
+    webhookP50Ms,
+    webhookP99Ms,
     failures,
     targets: {
       throughput: {
@@ -313,6 +415,19 @@ export function summarize(
         met:
           vsPollerThroughputRatio !== null &&
           vsPollerThroughputRatio >= TARGETS.vsPollerThroughputRatioAtLeast,
+      },
+      webhook: {
+        target: `cardflow webhook-to-flow p99 ≤ ${TARGETS.webhookP99MsAtMost} ms at half the saturating concurrency`,
+        value: webhookP99Ms,
+        met: webhookP99Ms !== null && webhookP99Ms <= TARGETS.webhookP99MsAtMost,
+      },
+      historyPerLifecycle: {
+        target: `cardflow ≤ ${TARGETS.historyEventsPerLifecycleAtMost} history events per lifecycle, flat with the wait`,
+        value: historyEventsPerLifecycle,
+        met:
+          historyEventsPerLifecycle !== null &&
+          historyEventsPerLifecycle <= TARGETS.historyEventsPerLifecycleAtMost &&
+          (growth === null || growth.historyEvents7d <= growth.historyEvents1m),
       },
     },
   };
@@ -429,6 +544,76 @@ export function formatReport(summary: BenchSummary): string {
       ),
     );
   }
+  out.push('');
+  out.push('Peak resident memory by process (MB, medians over the blocks):');
+  out.push(
+    table(
+      ['arm', 'storage', 'conc', 'peak RSS by process'],
+      summary.rows.map((r) => [
+        r.arm,
+        r.storage,
+        String(r.concurrency),
+        Object.entries(r.peakRssMBByProcess)
+          .map(([name, v]) => `${name} ${fmt(v, 0)}`)
+          .join(', '),
+      ]),
+    ),
+  );
+  if (summary.workerMemory.length > 0) {
+    out.push('');
+    out.push(
+      'Worker memory per cached workflow (rise of the worker peak RSS ÷ rise of the concurrency; one workflow cached per lifecycle in flight):',
+    );
+    out.push(
+      table(
+        ['arm', 'storage', 'from conc', 'to conc', 'worker MB', 'MB per cached workflow'],
+        summary.workerMemory.map((m) => [
+          m.arm,
+          m.storage,
+          String(m.fromConcurrency),
+          String(m.toConcurrency),
+          `${fmt(m.fromMB, 0)} → ${fmt(m.toMB, 0)}`,
+          m.mbPerCachedWorkflow === null ? '-' : m.mbPerCachedWorkflow.toFixed(2),
+        ]),
+      ),
+    );
+  }
+  if (summary.webhook.length > 0) {
+    out.push('');
+    out.push(
+      'Webhook-to-flow latency (cardflow; from the sandbox sending a notification to the next state in the flow history; waits poll every 10m):',
+    );
+    out.push(
+      table(
+        [
+          'storage',
+          'conc',
+          'lifecycles',
+          'notifications',
+          'measured',
+          'not signalled',
+          'p50 ms',
+          'p99 ms',
+          'max ms',
+          'CPU s/lc',
+          'events/lc',
+        ],
+        summary.webhook.map((w) => [
+          w.storage,
+          String(w.concurrency),
+          String(w.lifecycles),
+          String(w.notifications),
+          String(w.measured),
+          String(w.notSignalled + w.noStateChange),
+          fmt(w.p50Ms, 0),
+          fmt(w.p99Ms, 0),
+          fmt(w.maxMs, 0),
+          w.cpuPerLifecycle === null ? '-' : w.cpuPerLifecycle.toFixed(3),
+          w.historyEventsPerLifecycle === null ? '' : w.historyEventsPerLifecycle.toFixed(1),
+        ]),
+      ),
+    );
+  }
   if (summary.historyGrowth) {
     out.push('');
     out.push(
@@ -460,8 +645,13 @@ export function formatReport(summary: BenchSummary): string {
   out.push(
     `vs the status-table poller: throughput ratio ${summary.vsPollerThroughputRatio ?? '-'} (poller best at ${summary.best.poller?.concurrency ?? '-'}): ${mark(t.vsPollerThroughput.met)} (${t.vsPollerThroughput.target})`,
   );
+  if (summary.webhook.length > 0)
+    out.push(
+      `webhook-to-flow p99 ${summary.webhookP99Ms ?? '-'} ms, p50 ${summary.webhookP50Ms ?? '-'} ms: ${mark(t.webhook.met)} (${t.webhook.target}; the poller and idiomatic arms poll only)`,
+    );
+  else out.push('webhook-to-flow latency: not measured in this run (--no-webhook, or no cardflow arm)');
   out.push(
-    'webhook-to-flow latency: not measured (the lifecycle is driven by polling only; see docs/benchmark.md)',
+    `history per lifecycle ${summary.historyEventsPerLifecycle ?? '-'} events: ${mark(t.historyPerLifecycle.met)} (${t.historyPerLifecycle.target})`,
   );
   out.push(
     `history: ${summary.historyEventsPerLifecycle ?? '-'} events per lifecycle (4 workflows), longest workflow ${summary.maxHistoryEvents ?? '-'}, ` +

@@ -8,11 +8,13 @@
 //   the card = deposits reported SETTLED (+ the initial deposit of an issued card); money returned
 //   for deposits reported FAILED = their amounts; the close refund (and fee) = what the closure
 //   reported; a closed card holds nothing; nothing left in transit or on hold; books balanced;
-// - zero canary secrets in any history (as stored), engine log (API, workers, dev server) or the
-//   API's audit trail (as stored; an empty trail is a problem too: the API records every change).
+// - zero canary secrets in any history (as stored), engine log (API, workers, dev server), raw
+//   file of the document store (uploaded documents carry a canary in their bytes) or record of the
+//   API's audit trail (an empty trail is a problem too: the API records every change).
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import type { AuditRecord, AuditStore } from '../../src/audit/audit-record';
 import { Decimal } from '../../src/contract/money';
 import { IN_TRANSIT_ACCOUNT } from '../sandbox/kazepay/model';
 import type { CanarySet } from './canaries';
@@ -38,6 +40,8 @@ export interface CheckResults {
     historyBytes: number;
     logFiles: number;
     logBytes: number;
+    documentStoreFiles: number;
+    documentStoreBytes: number;
     auditRecords: number;
     auditBytes: number;
   };
@@ -47,11 +51,16 @@ export interface CheckResults {
 const sum = (values: Array<string | undefined>) =>
   values.reduce((total, v) => total.plus(v ?? '0'), new Decimal(0));
 
+/** Every record of an audit trail, oldest first (what the scan reads; no page limit). */
+const wholeAuditTrail = (store: AuditStore): Promise<AuditRecord[]> =>
+  store.query({ since: new Date(0), limit: Number.MAX_SAFE_INTEGER });
+
 /** What the checks read: the clients, the sandboxes and the log files (the cluster suite's stack too). */
 export type CheckedStack = Pick<
   ChaosStack,
-  'client' | 'rawClient' | 'kazepay' | 'wasabi' | 'logFiles' | 'auditFiles'
->;
+  'client' | 'rawClient' | 'kazepay' | 'wasabi' | 'logFiles' | 'auditStore'
+> &
+  Partial<Pick<ChaosStack, 'documentStoreFiles'>>;
 
 /**
  * What a flow still running waits on: each pending activity with its attempt, state and last
@@ -88,7 +97,16 @@ export async function runChecks(
     ledgersBalanced: false,
     leaks: 0,
     canaryControl: false,
-    scanned: { histories: 0, historyBytes: 0, logFiles: 0, logBytes: 0, auditRecords: 0, auditBytes: 0 },
+    scanned: {
+      histories: 0,
+      historyBytes: 0,
+      logFiles: 0,
+      logBytes: 0,
+      documentStoreFiles: 0,
+      documentStoreBytes: 0,
+      auditRecords: 0,
+      auditBytes: 0,
+    },
     problems: [],
   };
   const problem = (text: string) => {
@@ -148,15 +166,28 @@ export async function runChecks(
     for (const label of found) problem(`canary "${label}" in ${basename(file)}`);
     out.leaks += found.length;
   }
-  // ---- the audit trail ----------------------------------------------------------------------------
-  for (const file of await stack.auditFiles()) {
-    const text = readFileSync(file, 'utf8');
-    out.scanned.auditRecords += text.split('\n').filter((l) => l.trim()).length;
-    out.scanned.auditBytes += text.length;
-    const found = canaries.scanStored(text);
-    for (const label of found) problem(`canary "${label}" in the audit trail ${basename(file)}`);
+  // ---- the document store, byte for byte ----------------------------------------------------------
+  for (const file of (await stack.documentStoreFiles?.()) ?? []) {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(file);
+    } catch {
+      continue; // removed meanwhile (a WAL segment recycled)
+    }
+    out.scanned.documentStoreFiles++;
+    out.scanned.documentStoreBytes += bytes.length;
+    const found = canaries.scanStored(bytes.toString('latin1'));
+    for (const label of found) problem(`canary "${label}" in the document store (${basename(file)})`);
     out.leaks += found.length;
   }
+  // ---- the audit trail, every record as the store gives it back ------------------------------------
+  const auditRecords = await wholeAuditTrail(stack.auditStore);
+  const auditText = auditRecords.map((r) => JSON.stringify(r)).join('\n');
+  out.scanned.auditRecords = auditRecords.length;
+  out.scanned.auditBytes = auditText.length;
+  const foundInAudit = canaries.scanStored(auditText);
+  for (const label of foundInAudit) problem(`canary "${label}" in the audit trail`);
+  out.leaks += foundInAudit.length;
   if (out.scanned.auditRecords === 0) problem('the audit trail is empty: no state change was recorded');
   out.canaryControl = canaries.scanStored(`{"x":"${canaries.sample()}"}`).length > 0;
   if (!out.canaryControl) problem('the canary scanner missed a planted canary');

@@ -12,8 +12,9 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import pino from 'pino';
 import { loadApiSettings, type RunningApi, startApiServer } from '../../src/cli/api-command';
-import { FileAuditStore } from '../../src/audit/file-audit-store';
+import type { AuditStore } from '../../src/audit/audit-record';
 import { freePort } from '../dev/ports';
+import { startChaosDocumentDatabase } from './document-database';
 import { findRedisServer, startTestRedis, type TestRedis } from '../dev/redis-server';
 import { createLogger } from '../../src/logging/logger';
 import { productBundleOptions } from '../../src/runtime/workflow-bundle';
@@ -61,8 +62,10 @@ export interface ChaosStack {
   temporal: ChaosTemporal;
   /** Every log file written by this run (workers, API, the Temporal server's). */
   logFiles(): string[];
-  /** The API's audit trail as stored (its JSON lines day files). */
-  auditFiles(): Promise<string[]>;
+  /** The raw files of the document store the API and the workers share (PostgreSQL's data folder). */
+  documentStoreFiles(): Promise<string[]>;
+  /** The API's audit trail (the checks read every record back). */
+  auditStore: AuditStore;
   stop(): Promise<void>;
 }
 
@@ -103,6 +106,11 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
         : await startDevTemporal(dir, logDir);
     stops.push(() => temporal.stop());
     progress(temporal.description);
+
+    // The documents the API stores and the workers read: one PostgreSQL shared by every process.
+    const documentDatabase = await startChaosDocumentDatabase();
+    stops.push(() => documentDatabase.stop());
+    progress('documents: PostgreSQL (CARDFLOW_DATABASE_URL), shared by the API and the workers');
 
     const sandboxLog = createLogger(
       { level: 'warn', name: 'chaos-sandbox' },
@@ -151,6 +159,7 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
       CARDFLOW_REDIS_URL: redis.url,
       CARDFLOW_SECRET_STORE_KEY: randomBytes(32).toString('base64'),
       CARDFLOW_API_BIND_ADDRESS: `127.0.0.1:${apiPort}`,
+      CARDFLOW_DATABASE_URL: documentDatabase.url,
       CARDFLOW_API_WEBHOOK_JOURNAL: '1000000',
       CARDFLOW_WORKFLOW_BUNDLE: 'prebuilt',
       CARDFLOW_WORKFLOW_BUNDLE_PATH: bundlePath,
@@ -217,13 +226,14 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
       rawClient,
       workers,
       temporal,
-      auditFiles: async () => (api.audit.store instanceof FileAuditStore ? api.audit.store.files() : []),
+      auditStore: api.audit.store,
       logFiles: () => [
         join(logDir, 'api.log'),
         ...temporal.logFiles(),
         join(logDir, 'sandboxes.log'),
         ...workers.map((_, i) => join(logDir, `worker-${i + 1}.log`)),
       ],
+      documentStoreFiles: () => documentDatabase.dataFiles(),
       async stop() {
         await stopAll();
         if (!options.keep) rmSync(dir, { recursive: true, force: true });

@@ -42,6 +42,8 @@ export interface ChaosSummary {
   forgedAccepted: number;
   replaysAccepted: number;
   leaks: number;
+  /** Raw files of the shared document store scanned for canaries (PostgreSQL's data folder). */
+  documentStoreFilesScanned: number;
   workflowTaskFailures: number;
   stuck: number;
   fuzzRequests: number;
@@ -227,6 +229,7 @@ function summarize(
     forgedAccepted: forged.forgedAccepted,
     replaysAccepted: replayed.replaysAccepted,
     leaks: checks.leaks,
+    documentStoreFilesScanned: checks.scanned.documentStoreFiles,
     workflowTaskFailures: checks.workflowTaskFailures,
     stuck: checks.running.length,
     fuzzRequests: fuzz.requests,

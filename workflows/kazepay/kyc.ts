@@ -2,13 +2,20 @@
 // reconciled by reading the email's KYC status), or a hosted KYC page; then the review is followed.
 import { patched, setHandler } from '@temporalio/workflow';
 import { FAILURE_TYPES } from '../../src/contract/failures';
-import { type KycParsedInput, type KycResult, kycUrlQuery } from '../../src/contract/kyc';
+import type { KycParsedInput, KycResult } from '../../src/contract/kyc';
+import { kycUrlQuery } from '../../src/contract/kyc-messages';
 import { idempotentSends, reads, unkeyedSends } from '../support/activities';
 import { waitSettings } from '../support/durations';
 import { failFlow } from '../support/failures';
 import { sendReconciled } from '../support/reconcile';
 import { about, waitForProvider } from '../support/waits';
-import { type KycSteps, REVIEW_DEFAULTS, uploadAll } from '../steps/kyc';
+import {
+  deleteAcceptedDocuments,
+  documentRefs,
+  type KycSteps,
+  REVIEW_DEFAULTS,
+  uploadAll,
+} from '../steps/kyc';
 
 type KazepayKycInput = Extract<KycParsedInput, { provider: 'kazepay' }>;
 
@@ -85,6 +92,8 @@ export const kazepayKyc: KycSteps<KazepayKycInput> = {
     });
     const outcome = decided.status === 'PASSED' ? 'PASSED' : 'REJECTED';
     tracker.set(outcome, `KazePay answered ${decided.status}`);
+    if (outcome === 'PASSED' && input.mode === 'documents')
+      await deleteAcceptedDocuments(documentRefs(input.documents));
     const result: KycResult = {
       outcome,
       provider: 'kazepay',

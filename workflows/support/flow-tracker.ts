@@ -2,7 +2,7 @@
 // "current details" line of the Web UI move together, so operators always see the same thing.
 import { setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { type FlowStatus, type Provider, type WorkflowType } from '../../src/contract/common';
-import { stateQuery } from '../../src/contract/messages';
+import { stateQuery } from '../../src/contract/message-definitions';
 import {
   CardFlow,
   CardProvider,

@@ -15,3 +15,18 @@ export function parseInput<S extends z.ZodType>(schema: S, raw: unknown, what: s
     nonRetryable: true,
   });
 }
+
+/**
+ * The input as the contract's plain check passes it (src/contract/input-checks/); an input the
+ * check does not pass is parsed by the zod schema, loaded only then, which stays the judge (and
+ * words the ValidationFailed). The SDK evaluates a flow's modules for every execution, so a
+ * valid input this way builds no zod schema graph (docs/benchmark.md). Issues no command.
+ */
+export function checkInput<S extends z.ZodType>(
+  check: (raw: unknown) => z.output<S> | undefined,
+  schema: () => S,
+  raw: unknown,
+  what: string,
+): z.output<S> {
+  return check(raw) ?? parseInput(schema(), raw, what);
+}

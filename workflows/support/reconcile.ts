@@ -7,14 +7,12 @@
 // reads that both show "not applied" allow a resend (at most MAX_SENDS in all). A read that
 // cannot tell (it fails, or finds more than one candidate) stops the flow in
 // NEEDS_RECONCILIATION until an operator resolves it with the `resolveOutcome` update.
+/* eslint-disable @typescript-eslint/no-require-imports -- the schema loads when an operator is awaited, see awaitOperator */
 import { condition, setHandler, sleep } from '@temporalio/workflow';
 import type { ReconcileOptions } from '../../src/contract/common';
 import { FAILURE_TYPES, NEEDS_RECONCILIATION } from '../../src/contract/failures';
-import {
-  type OutcomeResolution,
-  outcomeResolutionSchema,
-  resolveOutcomeUpdate,
-} from '../../src/contract/messages';
+import { type OutcomeResolution, resolveOutcomeUpdate } from '../../src/contract/message-definitions';
+import type * as Messages from '../../src/contract/messages';
 import { durationMs } from './durations';
 import { activityErrorType, applicationCause, failFlow } from './failures';
 import type { FlowTracker } from './flow-tracker';
@@ -97,6 +95,9 @@ export async function awaitOperator(
   why: string,
 ): Promise<OutcomeResolution> {
   let resolution: OutcomeResolution | undefined;
+  // Loaded here, not at the top: the SDK evaluates a flow's modules for every execution, and only
+  // a flow that waits for an operator needs this zod schema (docs/benchmark.md). Issues no command.
+  const { outcomeResolutionSchema } = require('../../src/contract/messages') as typeof Messages;
   setHandler(
     resolveOutcomeUpdate,
     (arg) => {

@@ -6,7 +6,7 @@ import {
   type OutcomeResolution,
   type ProviderNotification,
   providerNotificationSignal,
-} from '../../src/contract/messages';
+} from '../../src/contract/message-definitions';
 import type { CardflowActivities } from '../../activities/interface';
 import { polling } from './activities';
 import { isDeadline } from './failures';

@@ -1,21 +1,29 @@
+/* eslint-disable @typescript-eslint/no-require-imports -- the resubmission schema loads when a resubmission arrives */
 // WasabiCard's KYC steps: a cardholder submitted once (keyed by the workflow id), its review
 // followed; a correctable rejection waits for a resubmission (update) and submits again.
 import { condition, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { KycFileIds } from '../../activities/kyc-files';
-import {
-  type Applicant,
-  type KycDocuments,
-  type KycParsedInput,
-  type KycResult,
-  type KycResubmission,
-  kycResubmissionSchema,
-  resubmitKycUpdate,
+import type * as Kyc from '../../src/contract/kyc';
+import type {
+  Applicant,
+  KycDocuments,
+  KycParsedInput,
+  KycResult,
+  KycResubmission,
 } from '../../src/contract/kyc';
+import { resubmitKycUpdate } from '../../src/contract/kyc-messages';
 import { providerOrderKey } from '../../src/contract/workflow-ids';
 import { idempotentSends, reads } from '../support/activities';
 import { durationMs, waitSettings } from '../support/durations';
 import { about, waitForProvider } from '../support/waits';
-import { type KycSteps, type KycTracker, REVIEW_DEFAULTS, uploadAll } from '../steps/kyc';
+import {
+  deleteAcceptedDocuments,
+  documentRefs,
+  type KycSteps,
+  type KycTracker,
+  REVIEW_DEFAULTS,
+  uploadAll,
+} from '../steps/kyc';
 
 const MAX_RESUBMISSIONS = 3;
 
@@ -38,6 +46,8 @@ export const wasabiKyc: KycSteps<WasabiKycInput> = {
           if (tracker.state !== 'AWAITING_RESUBMISSION') {
             throw new Error(`a resubmission is accepted only after a rejection (state is ${tracker.state})`);
           }
+          // Loaded here: only a resubmission needs this zod schema (see support/input.ts).
+          const { kycResubmissionSchema } = require('../../src/contract/kyc') as typeof Kyc;
           const parsed = kycResubmissionSchema.safeParse(correction);
           if (!parsed.success)
             throw new Error(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
@@ -45,12 +55,16 @@ export const wasabiKyc: KycSteps<WasabiKycInput> = {
       },
     );
 
-    const upload = async (docs: KycDocuments | undefined): Promise<KycFileIds | undefined> =>
-      docs
+    // Every document this flow submitted, replaced ones included: all are deleted after a pass.
+    const submitted: string[] = [];
+    const upload = async (docs: KycDocuments | undefined): Promise<KycFileIds | undefined> => {
+      submitted.push(...documentRefs(docs));
+      return docs
         ? uploadAll(docs, (document) =>
             idempotentSends.wasabiUploadDocument({ document }).then((r) => r.fileId),
           )
         : undefined;
+    };
 
     if (documents) tracker.set('UPLOADING_DOCUMENTS');
     let fileIds = await upload(documents);
@@ -79,6 +93,7 @@ export const wasabiKyc: KycSteps<WasabiKycInput> = {
       });
       if (decided.status === 'pass_audit') {
         tracker.set('PASSED', `cardholder ${holderId}`);
+        await deleteAcceptedDocuments(submitted);
         return {
           outcome: 'PASSED',
           provider: 'wasabi',

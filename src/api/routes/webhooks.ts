@@ -1,7 +1,8 @@
 // Provider notifications in (raw bytes, authenticated by signature) and the journal of what was done with them.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { KazepayClient } from '../../providers/kazepay/client';
-import { createWasabiWebhookHandler, InMemoryDedupeStore } from '../../providers/wasabi/webhooks';
+import { claimNotification, InMemoryDedupeStore } from '../../providers/webhook-dedupe';
+import { createWasabiWebhookHandler } from '../../providers/wasabi/webhooks';
 import type { ApiContext } from '../api-context';
 import { noteAudit } from '../audit-trail';
 import { responseSchemas as R } from '../openapi';
@@ -20,6 +21,13 @@ const noteDelivery = (request: FastifyRequest, entry: WebhookJournalEntry) =>
 /** Journals a notification whose signature or envelope could not be trusted. */
 const recordRefused = (router: NotificationRouter, provider: 'kazepay' | 'wasabi', reason: string) =>
   router.journal.record({ provider, event: 'unverified', key: '-', outcome: 'refused', reason });
+
+/** A copy of a notification still being handled: the provider must send it again later. */
+const retryLater = (reply: FastifyReply) =>
+  reply
+    .code(503)
+    .header('retry-after', '5')
+    .send({ error: 'in_flight', message: 'this notification is being handled; send it again later' });
 
 export async function webhookJournalRoutes(
   app: FastifyInstance,
@@ -85,6 +93,7 @@ export async function webhookRoutes(
           result.category,
           result.event?.payload as Record<string, unknown> | undefined,
         );
+        if (result.inFlight) return retryLater(reply);
         if (result.duplicate) {
           noteAudit(request, { code: 'duplicate' });
           router.journal.record({ provider: 'wasabi', ...note, outcome: 'duplicate' });
@@ -96,6 +105,7 @@ export async function webhookRoutes(
           await result.release();
           throw error;
         }
+        await result.settle();
         return send();
       },
     );
@@ -134,14 +144,16 @@ export async function webhookRoutes(
           options.kazepayWebhook?.events,
           router.routingKeyring,
         );
-        const keys = [`rid|${head.requestNo}`, `biz|${note.event}|${note.key}|${note.status ?? ''}`];
-        const claimed: string[] = [];
-        for (const key of keys) if (await dedupe.claim(key)) claimed.push(key);
+        const claim = await claimNotification(dedupe, [
+          `rid|${head.requestNo}`,
+          `biz|${note.event}|${note.key}|${note.status ?? ''}`,
+        ]);
         const ack = () => {
           const { contentType, body } = kazepay.webhookAck(head);
           return reply.code(200).header('content-type', contentType).send(body);
         };
-        if (claimed.length < keys.length) {
+        if (claim.verdict === 'in-flight') return retryLater(reply);
+        if (claim.verdict === 'duplicate') {
           noteAudit(request, { code: 'duplicate' });
           router.journal.record({ provider: 'kazepay', ...note, outcome: 'duplicate' });
           return ack();
@@ -149,9 +161,10 @@ export async function webhookRoutes(
         try {
           noteDelivery(request, await router.deliver('kazepay', note, target));
         } catch (error) {
-          for (const key of claimed) await dedupe.release(key);
+          await claim.release();
           throw error;
         }
+        await claim.settle();
         return ack();
       },
     );

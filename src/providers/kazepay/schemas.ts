@@ -5,7 +5,7 @@
 // fields) and lenient on formats the seed itself violates (queryCard's countryCode is a name).
 // Amounts are decimal text throughout: never a binary float.
 import { z } from 'zod';
-import { positiveAmount, providerDecimal } from '../../contract/money';
+import { positiveAmount, providerDecimal } from '../../contract/money-schemas';
 
 // ---------------------------------------------------------------- field rules
 

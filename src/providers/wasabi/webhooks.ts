@@ -9,6 +9,7 @@ import { loadPublicKey } from '../keys';
 import * as card from './schemas/card';
 import { holderResultSchema, updateEmailResultSchema } from './schemas/holder';
 import { amount, idString, opt, orderStatus } from './schemas/primitives';
+import { claimNotification, InMemoryDedupeStore, type WebhookDedupeStore } from '../webhook-dedupe';
 import {
   verifyWasabi,
   WASABI_CATEGORY_HEADER,
@@ -105,31 +106,6 @@ export type WasabiWebhookEvent =
   | { category: 'work'; payload: z.output<typeof workSchema> }
   | { category: 'wallet_transaction' | 'wallet_transaction_v2'; payload: z.output<typeof walletSchema> };
 
-/**
- * Where seen keys live. `claim` must be atomic: it records the key and answers true only for the
- * first caller. `release` undoes a claim when handling failed, so a retry is processed.
- */
-export interface WebhookDedupeStore {
-  claim(key: string): Promise<boolean>;
-  release(key: string): Promise<void>;
-}
-
-/** In-process store with a bounded size (oldest keys forgotten first). */
-export class InMemoryDedupeStore implements WebhookDedupeStore {
-  private readonly seen = new Set<string>();
-  constructor(private readonly maxKeys = 100_000) {}
-  claim(key: string): Promise<boolean> {
-    if (this.seen.has(key)) return Promise.resolve(false);
-    this.seen.add(key);
-    if (this.seen.size > this.maxKeys) this.seen.delete(this.seen.values().next().value as string);
-    return Promise.resolve(true);
-  }
-  release(key: string): Promise<void> {
-    this.seen.delete(key);
-    return Promise.resolve();
-  }
-}
-
 export interface WasabiWebhookOptions {
   platformPublicKey: string | KeyObject;
   dedupe?: WebhookDedupeStore;
@@ -148,8 +124,10 @@ export interface WebhookHttpResponse {
 export type WasabiWebhookResult =
   | {
       outcome: 'accepted';
-      /** True when this request id or business key + status was seen before: acknowledge, do nothing. */
+      /** True when this request id or business key + status was handled before: acknowledge, do nothing. */
       duplicate: boolean;
+      /** True while another copy is being handled: answer "retry later" (never acknowledge it). */
+      inFlight: boolean;
       category: string;
       requestId: string | null;
       /** `category|key parts`: stable across redeliveries. */
@@ -158,6 +136,8 @@ export type WasabiWebhookResult =
       event: WasabiWebhookEvent | null;
       raw: unknown;
       response: WebhookHttpResponse;
+      /** Call once the event was acted on: later copies are duplicates. */
+      settle(): Promise<void>;
       /** Call when acting on the event failed, so the provider's retry is processed again. */
       release(): Promise<void>;
     }
@@ -252,25 +232,22 @@ export function createWasabiWebhookHandler(options: WasabiWebhookOptions) {
     }
     const businessKey = [category || 'unknown', ...keyParts.map((p) => String(p))].join('|');
 
-    const claimed: string[] = [];
-    let duplicate = false;
-    for (const key of [requestId ? `rid|${requestId}` : null, `biz|${businessKey}`]) {
-      if (!key) continue;
-      if (await dedupe.claim(key)) claimed.push(key);
-      else duplicate = true;
-    }
+    const keys = [requestId ? `rid|${requestId}` : null, `biz|${businessKey}`].filter(
+      (key): key is string => key !== null,
+    );
+    const claim = await claimNotification(dedupe, keys);
     return {
       outcome: 'accepted',
-      duplicate,
+      duplicate: claim.verdict === 'duplicate',
+      inFlight: claim.verdict === 'in-flight',
       category: category || 'unknown',
       requestId,
       businessKey,
       event,
       raw,
       response: ack,
-      release: async () => {
-        for (const key of claimed) await dedupe.release(key);
-      },
+      settle: claim.settle,
+      release: claim.release,
     };
   };
 }

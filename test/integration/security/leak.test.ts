@@ -277,13 +277,14 @@ test('complete lifecycles with canary values leave no canary in histories, descr
   assert.deepEqual([active.result.outcome, active.result.pinSet], ['ACTIVE', true]);
   assert.ok(life.kazepay.control.pinMatches(cardId, PIN), 'the PIN reached the provider');
 
-  // KazePay failing paths: a KYC rejected; an activation that fails after a wrong code.
+  // KazePay failing paths: a KYC rejected; an activation that fails after a wrong code. The
+  // passed KYC deleted its documents: each applicant uploads their own.
   life.kazepay.control.scriptKyc(REJECTED_PERSON.email, 'REJECTED');
   const rejected = await call('kazepay kyc rejected', 'POST', '/flows/kyc', {
     provider: 'kazepay',
     customerRef: `${customerRef}-r`,
     applicant: REJECTED_PERSON,
-    documents: { front, selfie },
+    documents: { front: await upload(PNG_DOC, 'image/png'), selfie: await upload(JPEG_DOC, 'image/jpeg') },
     review: FAST,
   });
   expectStatus(rejected, 201);
@@ -316,7 +317,7 @@ test('complete lifecycles with canary values leave no canary in histories, descr
     customerRef: wasabiCustomer,
     cardTypeId: CARD_TYPE,
     applicant: PERSON,
-    documents: { front },
+    documents: { front: await upload(PNG_DOC, 'image/png') },
     review: FAST,
   });
   expectStatus(holderKyc, 201);

@@ -75,6 +75,35 @@ test('redis store: Redis holds ciphertext under hashed keys, with a TTL', { skip
   assert.equal(await store.redeem(handle, 'pin'), '246810');
 });
 
+test(
+  'redis store: a release leaves no value, only the step ending, living no longer than the handle',
+  { skip },
+  async () => {
+    redisServer.require();
+    const store = newStore({ keyPrefix: 'ending:' });
+    const handle = await store.put('470219', { purpose: 'pin', ttlMs: 60_000 });
+    assert.equal(await store.redeem(handle, 'pin', { claimant: 'wf-1/kazepaySetPin' }), '470219');
+    await store.release(handle, { outcome: 'done' });
+    const raw = new Redis(redis.url);
+    try {
+      const keys = (await raw.keys('ending:*')).sort();
+      assert.deepEqual(
+        keys.map((k) => k.split(':')[1]),
+        ['e', 'm'],
+        'the value key is gone; the marker and the ending remain',
+      );
+      const ending = keys.find((k) => k.startsWith('ending:e:')) as string;
+      const text = (await raw.get(ending)) ?? '';
+      assert.equal(text.includes('470219'), false, 'nothing of the value');
+      assert.equal(text.includes('wf-1'), false, 'the claimant only as a digest');
+      const ttl = await raw.pttl(ending);
+      assert.ok(ttl > 0 && ttl <= 60_000, `the ending expires with the handle (${ttl} ms)`);
+    } finally {
+      raw.disconnect();
+    }
+  },
+);
+
 test('redis store: concurrent redeems of one handle give the value exactly once', { skip }, async () => {
   redisServer.require();
   const a = newStore();

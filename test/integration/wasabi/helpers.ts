@@ -79,8 +79,10 @@ export async function startReceiver(options: WasabiWebhookOptions): Promise<Rece
         res.writeHead(500).end('busy');
         return;
       }
-      void handle({ headers: req.headers, rawBody: Buffer.concat(chunks) }).then((result) => {
+      void handle({ headers: req.headers, rawBody: Buffer.concat(chunks) }).then(async (result) => {
         results.push(result);
+        // This receiver acts on nothing: a first copy is handled once it is recorded.
+        if (result.outcome === 'accepted' && !result.duplicate && !result.inFlight) await result.settle();
         res.writeHead(result.response.status, result.response.headers).end(result.response.body);
       });
     });

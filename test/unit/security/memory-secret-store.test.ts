@@ -69,3 +69,17 @@ test('a refusal becomes a typed ApplicationFailure for the workflow layer', asyn
     'SecretStoreUnavailableError',
   ]);
 });
+
+test('a step ending keeps short plain tokens only: free text (a value, a message) is refused', async () => {
+  const s = new MemorySecretStore();
+  const handle = await s.put('1234', { purpose: 'pin' });
+  await s.redeem(handle, 'pin', { claimant: 'wf/step' });
+  await assert.rejects(s.release(handle, { outcome: 'done', note: 'PIN 1234 set' }), TypeError);
+  await assert.rejects(
+    s.release(handle, { outcome: 'refused', failureType: 'ProviderRejectedError', code: 'bad|code' }),
+    TypeError,
+  );
+  await assert.rejects(s.release(handle, { outcome: 'refused', failureType: '' }), TypeError);
+  // Refused releases changed nothing: the claim still holds its value.
+  assert.equal(await s.redeem(handle, 'pin', { claimant: 'wf/step' }), '1234');
+});

@@ -22,6 +22,12 @@ export interface ContractSubject {
   shortTtlMs: number;
 }
 
+/** How the step ended, as a refusal tells its own claimant (undefined: a plain refusal). */
+const endingOf = (e: unknown) => (e as { ending?: unknown }).ending;
+/** "Already redeemed" and nothing more: no word on how the step ended. */
+const plainlyRedeemed = (e: unknown) =>
+  e instanceof SecretHandleAlreadyRedeemedError && endingOf(e) === undefined;
+
 export function secretStoreContract(label: string, subject: () => ContractSubject): void {
   test(`${label}: put returns an opaque pin_ handle; redeem gives the value once`, async () => {
     const { writer, reader } = subject();
@@ -94,15 +100,85 @@ export function secretStoreContract(label: string, subject: () => ContractSubjec
       SecretHandleAlreadyRedeemedError,
     );
     await assert.rejects(reader.redeem(handle, 'pin'), SecretHandleAlreadyRedeemedError);
-    await reader.release(handle);
-    await assert.rejects(
-      reader.redeem(handle, 'pin', { claimant: activity }),
-      SecretHandleAlreadyRedeemedError,
-    );
+    await reader.release(handle, { outcome: 'done' });
+    // Released, the value is gone: the same step learns it ended (never the value), others do not.
+    await assert.rejects(reader.redeem(handle, 'pin', { claimant: 'pin-wf/run-1/8' }), plainlyRedeemed);
     // Releasing again, or an unknown or malformed handle, is harmless.
-    await reader.release(handle);
-    await reader.release(`pin_${'B'.repeat(43)}`);
-    await reader.release('not-a-handle');
+    await reader.release(handle, { outcome: 'done' });
+    await reader.release(`pin_${'B'.repeat(43)}`, { outcome: 'done' });
+    await reader.release('not-a-handle', { outcome: 'done' });
+  });
+
+  test(`${label}: after a release the same claimant learns the step is done, without the value; anyone else is refused`, async () => {
+    const { writer, reader } = subject();
+    const handle = await writer.put('246813', { purpose: 'pin' });
+    const step = 'activation:kazepay:c1/kazepaySetPin';
+    assert.equal(await reader.redeem(handle, 'pin', { claimant: step }), '246813');
+    await reader.release(handle, { outcome: 'done', note: 'card-77' });
+    // The completion of the attempt was lost: its retry (same step, another process) asks again.
+    for (const store of [reader, writer]) {
+      await assert.rejects(store.redeem(handle, 'pin', { claimant: step }), (e: unknown) => {
+        assert.deepEqual(endingOf(e), { outcome: 'done', note: 'card-77' }, `got ${String(e)}`);
+        assert.ok(e instanceof SecretHandleAlreadyRedeemedError && e.retryable === false);
+        assert.doesNotMatch(e.message, /246813/);
+        return true;
+      });
+    }
+    for (const other of [{ claimant: 'activation:kazepay:c2/kazepaySetPin' }, {}]) {
+      await assert.rejects(
+        reader.redeem(handle, 'pin', other),
+        plainlyRedeemed,
+        'another claimant (or a plain redeem) is told "already redeemed", nothing more',
+      );
+    }
+    // A second release does not change how the step ended.
+    await reader.release(handle, { outcome: 'refused', failureType: 'ProviderRejectedError' });
+    await assert.rejects(
+      writer.redeem(handle, 'pin', { claimant: step }),
+      (e: unknown) => (endingOf(e) as { outcome?: string })?.outcome === 'done',
+    );
+  });
+
+  test(`${label}: a release after a final refusal is told to the retry as that refusal, never as done`, async () => {
+    const { writer, reader } = subject();
+    const handle = await writer.put('975310', { purpose: 'pin' });
+    const step = 'activation:wasabi:c3/wasabiActivatePhysicalCard';
+    assert.equal(await reader.redeem(handle, 'pin', { claimant: step }), '975310');
+    await reader.release(handle, { outcome: 'refused', failureType: 'ProviderRejectedError', code: '40012' });
+    await assert.rejects(writer.redeem(handle, 'pin', { claimant: step }), (e: unknown) => {
+      assert.deepEqual(
+        endingOf(e),
+        { outcome: 'refused', failureType: 'ProviderRejectedError', code: '40012' },
+        `got ${String(e)}`,
+      );
+      return true;
+    });
+  });
+
+  test(`${label}: the step-ended record lasts only until the handle's expiry`, async () => {
+    const { writer, reader, advance, shortTtlMs } = subject();
+    const handle = await writer.put('864213', { purpose: 'pin', ttlMs: shortTtlMs });
+    const step = 'wf/kazepaySetPin';
+    assert.equal(await reader.redeem(handle, 'pin', { claimant: step }), '864213');
+    await reader.release(handle, { outcome: 'done' });
+    await assert.rejects(reader.redeem(handle, 'pin', { claimant: step }), (e: unknown) => !!endingOf(e));
+    await advance(shortTtlMs + 50);
+    await assert.rejects(reader.redeem(handle, 'pin', { claimant: step }), plainlyRedeemed);
+  });
+
+  test(`${label}: a release records no ending for a handle nobody claimed, nor once its value expired`, async () => {
+    const { writer, reader, advance, shortTtlMs } = subject();
+    const unclaimed = await writer.put('112358', { purpose: 'pin' });
+    await reader.release(unclaimed, { outcome: 'done' });
+    await assert.rejects(reader.redeem(unclaimed, 'pin', { claimant: 'wf/step' }), plainlyRedeemed);
+    const late = await writer.put('132134', { purpose: 'pin', ttlMs: shortTtlMs });
+    assert.equal(await reader.redeem(late, 'pin', { claimant: 'wf/step' }), '132134');
+    await advance(shortTtlMs + 50);
+    await reader.release(late, { outcome: 'done' });
+    await assert.rejects(
+      reader.redeem(late, 'pin', { claimant: 'wf/step' }),
+      (e: unknown) => isSecretHandleError(e) && endingOf(e) === undefined,
+    );
   });
 
   test(`${label}: a claimed handle still expires, and release consumes an unclaimed one`, async () => {
@@ -112,7 +188,7 @@ export function secretStoreContract(label: string, subject: () => ContractSubjec
     await advance(shortTtlMs + 50);
     await assert.rejects(reader.redeem(claimed, 'pin', { claimant: 'a' }), SecretHandleExpiredError);
     const released = await writer.put('8642', { purpose: 'pin' });
-    await reader.release(released);
+    await reader.release(released, { outcome: 'done' });
     await assert.rejects(reader.redeem(released, 'pin'), SecretHandleAlreadyRedeemedError);
   });
 

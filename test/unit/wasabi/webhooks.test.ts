@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { signWasabi } from '../../../src/providers/wasabi/signature';
+import { InMemoryDedupeStore } from '../../../src/providers/webhook-dedupe';
 import {
   createWasabiWebhookHandler,
-  InMemoryDedupeStore,
   WASABI_WEBHOOK_ACK,
   WASABI_WEBHOOK_ACK_CN,
 } from '../../../src/providers/wasabi/webhooks';
@@ -76,9 +76,15 @@ describe('webhook verification', () => {
       dedupe: new InMemoryDedupeStore(),
     });
     const first = await handle(delivery(ORDER, 'card_transaction', 'r1'));
+    if (first.outcome === 'accepted') await first.settle();
     const sameId = await handle(delivery(ORDER, 'card_transaction', 'r1'));
     const newIdSameRecord = await handle(delivery(ORDER, 'card_transaction', 'r2'));
     const nextStatus = await handle(delivery(ORDER.replace('"success"', '"fail"'), 'card_transaction', 'r3'));
+    // While nextStatus is being handled, a copy is not a duplicate: it must come again later.
+    const copyInFlight = await handle(
+      delivery(ORDER.replace('"success"', '"fail"'), 'card_transaction', 'r4'),
+    );
+    assert.ok(copyInFlight.outcome === 'accepted' && copyInFlight.inFlight && !copyInFlight.duplicate);
     assert.deepEqual(
       [first, sameId, newIdSameRecord, nextStatus].map((r) => r.outcome === 'accepted' && r.duplicate),
       [false, true, true, false],

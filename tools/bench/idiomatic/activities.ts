@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createActivities, type CardflowActivities } from '../../../activities';
 import { FileDocumentStore } from '../../../src/documents/file-document-store';
+import { loadCodecKeyring } from '../../../src/security/codec-keys';
 import { WasabiClient } from '../../../src/providers/wasabi/client';
 import { MemorySecretStore } from '../../../src/security/memory-secret-store';
 
@@ -26,7 +27,10 @@ export function createIdiomaticActivities(settings: IdiomaticActivitySettings): 
       platformPublicKey: read(settings.platformPublicKeyFile),
       timeoutMs: settings.timeoutMs,
     }),
-    documents: new FileDocumentStore(join(settings.dataDir, 'documents')),
+    documents: new FileDocumentStore(
+      join(settings.dataDir, 'documents'),
+      loadCodecKeyring({ env: { CARDFLOW_DATA_DIR: settings.dataDir }, devKeys: 'generate' }).keyring,
+    ),
     secrets: new MemorySecretStore(),
   });
 }

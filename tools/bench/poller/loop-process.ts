@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Pool, type PoolConfig } from 'pg';
 import { createActivities } from '../../../activities';
 import { FileDocumentStore } from '../../../src/documents/file-document-store';
+import { loadCodecKeyring } from '../../../src/security/codec-keys';
 import { WasabiClient } from '../../../src/providers/wasabi/client';
 import { MemorySecretStore } from '../../../src/security/memory-secret-store';
 import type { LifecycleSettings } from '../lifecycle';
@@ -31,7 +32,10 @@ function main(): void {
       platformPublicKey: config.sandbox.platformPublicKey,
       timeoutMs: config.settings.clientTimeoutMs,
     }),
-    documents: new FileDocumentStore(join(config.dataDir, 'documents')),
+    documents: new FileDocumentStore(
+      join(config.dataDir, 'documents'),
+      loadCodecKeyring({ env: { CARDFLOW_DATA_DIR: config.dataDir }, devKeys: 'generate' }).keyring,
+    ),
     secrets: new MemorySecretStore(),
   });
   const pool = new Pool({ ...config.connection, max: config.loops });

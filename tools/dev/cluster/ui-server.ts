@@ -109,6 +109,34 @@ export interface RunningUiServer {
   stop(): Promise<void>;
 }
 
+/**
+ * The UI's single sign-on (OIDC authorization code flow). With it the UI passes the signed-in
+ * operator's access token to the codec server as its bearer token, which the codec server
+ * verifies (CARDFLOW_CODEC_OIDC_*; docs/security.md).
+ */
+export interface UiSignOn {
+  /** The issuer's URL (discovery at <providerUrl>/.well-known/openid-configuration). */
+  providerUrl: string;
+  clientId: string;
+  clientSecret: string;
+  /** Scopes asked for, e.g. openid, profile, email and the codec server's scope. */
+  scopes: readonly string[];
+}
+
+/** The UI server's settings for sign-on (the names its config/docker.yaml reads). */
+export function uiSignOnEnv(signOn: UiSignOn, uiUrl: string): Record<string, string> {
+  return {
+    TEMPORAL_AUTH_ENABLED: 'true',
+    TEMPORAL_AUTH_REDIRECT_TO_PROVIDER: 'true',
+    TEMPORAL_AUTH_PROVIDER_URL: signOn.providerUrl,
+    TEMPORAL_AUTH_CLIENT_ID: signOn.clientId,
+    TEMPORAL_AUTH_CLIENT_SECRET: signOn.clientSecret,
+    TEMPORAL_AUTH_CALLBACK_URL: `${uiUrl}/auth/sso/callback`,
+    TEMPORAL_AUTH_SCOPES: signOn.scopes.join(','),
+    TEMPORAL_CODEC_PASS_ACCESS_TOKEN: 'true',
+  };
+}
+
 export async function startUiServer(options: {
   install: UiServerInstall;
   host: string;
@@ -119,7 +147,10 @@ export async function startUiServer(options: {
   /** The engine's codec server, which the browser calls to decode payloads. */
   codecEndpoint: string;
   logFile: string;
+  /** Sign-on, and the operator's access token passed to the codec server. */
+  signOn?: UiSignOn;
 }): Promise<RunningUiServer> {
+  const url = `http://${options.host}:${options.port}`;
   const log = createWriteStream(options.logFile, { flags: 'a' });
   const child = spawn(options.install.server, ['--root', options.install.dir, '--env', 'docker', 'start'], {
     env: {
@@ -131,6 +162,7 @@ export async function startUiServer(options: {
       TEMPORAL_CODEC_ENDPOINT: options.codecEndpoint,
       // No news feed fetched from the internet (there may be none).
       TEMPORAL_DISABLE_NEWS_FETCH: 'true',
+      ...(options.signOn ? uiSignOnEnv(options.signOn, url) : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
@@ -158,5 +190,5 @@ export async function startUiServer(options: {
     }
     await sleep(150);
   }
-  return { url: `http://${options.host}:${options.port}`, pid: child.pid, stop };
+  return { url, pid: child.pid, stop };
 }

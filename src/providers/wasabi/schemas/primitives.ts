@@ -3,7 +3,7 @@
 // strings depending on endpoint and doc version, times are epoch milliseconds. Bodies are parsed
 // with parseProviderJson (lossless), so unsafe numbers reach these schemas as their exact text.
 import { z } from 'zod';
-import { decimalString } from '../../../contract/money';
+import { decimalString } from '../../../contract/money-schemas';
 
 /** A Long id or any opaque id: always a string, whatever JSON type it arrived as. */
 export const idString = z.union([z.string(), z.number().int()]).transform((v) => String(v));

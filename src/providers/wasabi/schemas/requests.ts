@@ -3,7 +3,7 @@
 // are never echoed: they can be personal data.
 import { z } from 'zod';
 import Decimal from 'decimal.js';
-import { decimalString } from '../../../contract/money';
+import { decimalString } from '../../../contract/money-schemas';
 
 const ALNUM = /^[A-Za-z0-9]+$/;
 

@@ -1,16 +1,16 @@
 // The audit trail's settings and the store they select:
-//   CARDFLOW_DATABASE_URL      PostgreSQL (postgres://...): the table cardflow_audit; without it,
-//                              JSON lines files in <CARDFLOW_DATA_DIR>/audit (the dev stack)
 //   CARDFLOW_AUDIT_RETENTION   how long records are kept, in days (default 365d: PCI DSS 10.5.1
 //                              asks for 12 months)
+// The store is the table cardflow_audit in the engine's database (CARDFLOW_DATABASE_URL, opened by
+// src/storage: one pool per process, shared with the document store), or without a database JSON
+// lines files in <CARDFLOW_DATA_DIR>/audit (the dev stack).
 // The spool for records the store refuses is <CARDFLOW_DATA_DIR>/audit-spool.jsonl.
 import { join } from 'node:path';
+import type { Pool } from 'pg';
 import { z } from 'zod';
-import { envValue } from '../config/env';
 import type { Logger } from '../logging/logger';
 import { AuditLog } from './audit-log';
 import type { AuditStore } from './audit-record';
-import { openAuditDatabase } from './database';
 import { FileAuditStore } from './file-audit-store';
 import { auditTableExists, migrateAuditTable, PostgresAuditStore } from './postgres-audit-store';
 
@@ -18,10 +18,6 @@ export const DEFAULT_AUDIT_RETENTION_DAYS = 365;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export const auditEnvSchema = z.object({
-  CARDFLOW_DATABASE_URL: envValue
-    .string()
-    .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL')
-    .optional(),
   CARDFLOW_AUDIT_RETENTION: z
     .string()
     .regex(/^\d{1,5}d$/, 'expected a number of days such as 365d')
@@ -31,26 +27,27 @@ export const auditEnvSchema = z.object({
 });
 export type AuditSettings = z.output<typeof auditEnvSchema>;
 
-/**
- * The store the settings select. PostgreSQL is migrated when its table is missing, or always with
- * `migrate: 'always'` (`cardflow audit migrate`, run by the table's owner when the API's role may
- * only INSERT and SELECT).
- */
+export interface AuditStoreOptions {
+  /** The process's pool on CARDFLOW_DATABASE_URL (the caller ends it); without one, the files. */
+  pool?: Pool;
+  /**
+   * `if-missing` (the API): migrate only when the table is missing, so a role that may only INSERT
+   * and SELECT opens the table its owner made; `always` (`cardflow audit migrate`, the owner's
+   * role): run new migrations and set the retention.
+   */
+  migrate?: 'if-missing' | 'always';
+}
+
+/** The store the settings select: PostgreSQL on the given pool, or the files. */
 export async function openAuditStore(
   settings: AuditSettings,
   dataDir: string,
-  { migrate = 'if-missing' }: { migrate?: 'if-missing' | 'always' } = {},
+  { pool, migrate = 'if-missing' }: AuditStoreOptions = {},
 ): Promise<AuditStore> {
-  if (!settings.CARDFLOW_DATABASE_URL) return new FileAuditStore(join(dataDir, 'audit'));
-  const pool = openAuditDatabase(settings.CARDFLOW_DATABASE_URL);
-  try {
-    if (migrate === 'always' || !(await auditTableExists(pool)))
-      await migrateAuditTable(pool, settings.CARDFLOW_AUDIT_RETENTION);
-  } catch (error) {
-    await pool.end().catch(() => undefined);
-    throw error;
-  }
-  return new PostgresAuditStore(pool, true);
+  if (!pool) return new FileAuditStore(join(dataDir, 'audit'));
+  if (migrate === 'always' || !(await auditTableExists(pool)))
+    await migrateAuditTable(pool, settings.CARDFLOW_AUDIT_RETENTION);
+  return new PostgresAuditStore(pool);
 }
 
 /** The cutoff of the retention job: records before it are deleted. */
@@ -61,8 +58,9 @@ export async function openAuditLog(
   settings: AuditSettings,
   dataDir: string,
   logger: Logger,
+  pool?: Pool,
 ): Promise<AuditLog> {
-  const store = await openAuditStore(settings, dataDir);
+  const store = await openAuditStore(settings, dataDir, pool ? { pool } : {});
   const log = new AuditLog({ store, logger, spoolFile: join(dataDir, 'audit-spool.jsonl') });
   await log.drain().catch(() => undefined);
   return log;

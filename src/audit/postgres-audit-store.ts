@@ -3,15 +3,14 @@
 // - grants: the API's role needs only INSERT and SELECT on `cardflow_audit` (docs/api.md lists them);
 // - a trigger refuses every UPDATE and TRUNCATE, and every DELETE of a record younger than the
 //   retention kept in `cardflow_audit_retention`, whatever the role (the table owner included).
-// The migration is idempotent (IF NOT EXISTS / OR REPLACE, under an advisory lock so two API
-// processes starting together do not race) and sets the retention the configuration asks for.
+// The table lives in the engine's database beside the documents (src/storage): its migrations run
+// through the shared runner (recorded once per database, processes take turns), and the retention
+// the configuration asks for is written after them.
 import type { Pool } from 'pg';
+import { type Migration, migrate } from '../storage/migrations';
 import { type AuditFilter, type AuditRecord, type AuditStore, DEFAULT_AUDIT_LIMIT } from './audit-record';
 
-/** Any constant: two processes migrating at once take turns. */
-const MIGRATION_LOCK = 4_242_022;
-
-const MIGRATION = `
+const TABLE = `
 CREATE TABLE IF NOT EXISTS cardflow_audit (
   id          bigserial PRIMARY KEY,
   at          timestamptz NOT NULL,
@@ -41,6 +40,9 @@ CREATE OR REPLACE TRIGGER cardflow_audit_no_truncate BEFORE TRUNCATE ON cardflow
   FOR EACH STATEMENT EXECUTE FUNCTION cardflow_audit_append_only();
 `;
 
+/** The audit trail's migrations, in order (names never change once released). */
+export const AUDIT_MIGRATIONS: readonly Migration[] = [{ name: 'audit-1-table', sql: TABLE }];
+
 /** Whether the table exists (an API role without CREATE skips the migration the owner ran). */
 export async function auditTableExists(pool: Pool): Promise<boolean> {
   const { rows } = await pool.query<{ found: boolean }>(
@@ -49,25 +51,14 @@ export async function auditTableExists(pool: Pool): Promise<boolean> {
   return rows[0]?.found === true;
 }
 
-/** Creates the table, its trigger and indexes when missing, and records the retention. */
+/** Runs the audit migrations this database has not seen, then records the retention. */
 export async function migrateAuditTable(pool: Pool, retentionDays: number): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-    await client.query(MIGRATION);
-    await client.query(
-      `INSERT INTO cardflow_audit_retention (singleton, retention) VALUES (true, make_interval(days => $1))
-       ON CONFLICT (singleton) DO UPDATE SET retention = EXCLUDED.retention`,
-      [retentionDays],
-    );
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  await migrate(pool, AUDIT_MIGRATIONS);
+  await pool.query(
+    `INSERT INTO cardflow_audit_retention (singleton, retention) VALUES (true, make_interval(days => $1))
+     ON CONFLICT (singleton) DO UPDATE SET retention = EXCLUDED.retention`,
+    [retentionDays],
+  );
 }
 
 interface Row {
@@ -83,11 +74,8 @@ interface Row {
 export class PostgresAuditStore implements AuditStore {
   readonly description = 'postgresql table cardflow_audit';
 
-  constructor(
-    private readonly pool: Pool,
-    /** Whether close() ends the pool (the store opened it). */
-    private readonly ownsPool = false,
-  ) {}
+  /** On the process's pool, which its opener ends (not close()). */
+  constructor(private readonly pool: Pool) {}
 
   async append(r: AuditRecord): Promise<void> {
     await this.pool.query(
@@ -143,7 +131,5 @@ export class PostgresAuditStore implements AuditStore {
     return rowCount ?? 0;
   }
 
-  async close(): Promise<void> {
-    if (this.ownsPool) await this.pool.end();
-  }
+  async close(): Promise<void> {}
 }

@@ -7,14 +7,13 @@
 //   CARDFLOW_API_TOKENS              legacy: comma-separated bearer tokens, 32+ characters each,
 //                                    each with every scope (a warning at start names it); `--dev`
 //                                    generates one all-scopes credential into <CARDFLOW_DATA_DIR>/api-token
-//   CARDFLOW_DATABASE_URL            PostgreSQL for the audit trail (default: files under
-//                                    <CARDFLOW_DATA_DIR>/audit)
 //   CARDFLOW_AUDIT_RETENTION         days the audit trail keeps (default 365d)
 //   CARDFLOW_API_BODY_LIMIT          JSON body limit in bytes (default 1048576)
 //   CARDFLOW_API_DOCUMENT_LIMIT      document upload limit in bytes (default 10485760)
 //   CARDFLOW_API_WEBHOOK_JOURNAL     notifications kept in the webhook journal (default 1000)
-//   CARDFLOW_DATABASE_URL            PostgreSQL shared with the workers: the document store (unset:
-//                                    files under CARDFLOW_DOCUMENTS_DIR)
+//   CARDFLOW_DATABASE_URL            PostgreSQL shared with the workers: the document store and the
+//                                    audit trail, on one pool (unset: files under CARDFLOW_DOCUMENTS_DIR
+//                                    and <CARDFLOW_DATA_DIR>/audit)
 //   CARDFLOW_DOCUMENTS_DIR           document store folder without a database (default
 //                                    <CARDFLOW_DATA_DIR>/documents; the worker must read the same folder)
 //   WASABI_*, KAZEPAY_*              a provider's client settings: support reads and its webhook
@@ -197,20 +196,6 @@ export async function startApiServer(
     settings.temporal,
     createDataConverter(settings.keys.keyring),
   );
-  // The audit store before anything can act: a store that cannot be opened stops the start.
-  let audit: AuditLog;
-  try {
-    audit = await openAuditLog(settings.audit, core.CARDFLOW_DATA_DIR, logger.child({ component: 'audit' }));
-  } catch (error) {
-    await connection.close();
-    throw error;
-  }
-  const stopRetention = scheduleAuditRetention(audit.store, settings.audit.CARDFLOW_AUDIT_RETENTION, logger);
-  const secrets = deps.secrets ?? createSecretStore(settings.secretStore);
-  const wasabi = settings.wasabi ? new WasabiClient(wasabiClientOptions(settings.wasabi)) : undefined;
-  const kazepay = settings.kazepay
-    ? new KazepayClient(kazepayClientOptionsFromEnv(settings.kazepay))
-    : undefined;
   // One pool for every store of this process on the shared database.
   const databaseUrl = settings.database.CARDFLOW_DATABASE_URL;
   const database = databaseUrl
@@ -218,6 +203,21 @@ export async function startApiServer(
         onIdleError: (error) => logger.warn({ err: error }, 'database: idle connection lost'),
       })
     : undefined;
+  // The audit store before anything can act: a store that cannot be opened stops the start.
+  let audit: AuditLog;
+  try {
+    audit = await openAuditLog(
+      settings.audit,
+      core.CARDFLOW_DATA_DIR,
+      logger.child({ component: 'audit' }),
+      database,
+    );
+  } catch (error) {
+    await database?.end();
+    await connection.close();
+    throw error;
+  }
+  const secrets = deps.secrets ?? createSecretStore(settings.secretStore);
   let documents;
   try {
     documents = await openDocumentStore({
@@ -227,11 +227,17 @@ export async function startApiServer(
       dataDir: core.CARDFLOW_DATA_DIR,
     });
   } catch (error) {
+    await audit.close();
     await database?.end();
     await connection.close();
     if (!deps.secrets) await secrets.close();
     throw error;
   }
+  const stopRetention = scheduleAuditRetention(audit.store, settings.audit.CARDFLOW_AUDIT_RETENTION, logger);
+  const wasabi = settings.wasabi ? new WasabiClient(wasabiClientOptions(settings.wasabi)) : undefined;
+  const kazepay = settings.kazepay
+    ? new KazepayClient(kazepayClientOptionsFromEnv(settings.kazepay))
+    : undefined;
   const app = buildApi({
     client,
     credentials,
@@ -284,6 +290,7 @@ export async function startApiServer(
       if (!deps.secrets) await secrets.close();
       await connection.close();
       await documents.close();
+      // Last: the audit log drained its spool into the store on this pool.
       await database?.end();
       logger.info('api stopped');
     },

@@ -6,6 +6,7 @@ import { auditEnvSchema, openAuditStore, retentionCutoff } from '../audit/audit-
 import { type AuditRecord, auditFilterSchema } from '../audit/audit-record';
 import { coreEnvSchema } from '../config/engine';
 import { ConfigError, parseEnv } from '../config/env';
+import { databaseEnvSchema, openDatabase } from '../storage/database';
 import type { CliCommand } from './command';
 
 const USAGE =
@@ -30,7 +31,10 @@ export const auditCommand: CliCommand = {
   async run(args, io) {
     let settings;
     try {
-      settings = parseEnv({ audit: auditEnvSchema, core: coreEnvSchema }, process.env);
+      settings = parseEnv(
+        { audit: auditEnvSchema, core: coreEnvSchema, database: databaseEnvSchema },
+        process.env,
+      );
     } catch (error) {
       if (error instanceof ConfigError) {
         io.err(error.message);
@@ -58,10 +62,13 @@ export const auditCommand: CliCommand = {
       );
       return 2;
     }
-    const store = await openAuditStore(settings.audit, settings.core.CARDFLOW_DATA_DIR, {
-      migrate: job === 'migrate' ? 'always' : 'if-missing',
-    });
+    const url = settings.database.CARDFLOW_DATABASE_URL;
+    const pool = url ? openDatabase(url, { max: 1 }) : undefined;
     try {
+      const store = await openAuditStore(settings.audit, settings.core.CARDFLOW_DATA_DIR, {
+        ...(pool ? { pool } : {}),
+        migrate: job === 'migrate' ? 'always' : 'if-missing',
+      });
       if (job === 'migrate') {
         io.out(
           `audit store ready: ${store.description}, retention ${settings.audit.CARDFLOW_AUDIT_RETENTION}d`,
@@ -78,7 +85,7 @@ export const auditCommand: CliCommand = {
       for (const record of records) io.out(json ? JSON.stringify(record) : line(record));
       return 0;
     } finally {
-      await store.close();
+      await pool?.end();
     }
   },
 };

@@ -4,7 +4,9 @@
 //   2. append-only: UPDATE, TRUNCATE and DELETE of a record within the retention are refused by
 //      the trigger (even to the owner); the retention job deletes only what is older;
 //   3. a role granted INSERT and SELECT only (the API's role in docs/api.md) appends and reads;
-//   4. nothing lost: a record the store refuses goes to the spool and reaches the table once the
+//   4. the table is made by src/storage's migration runner, in the engine's one database beside the
+//      documents, on the pool the process shares (the store never ends it);
+//   5. nothing lost: a record the store refuses goes to the spool and reaches the table once the
 //      store takes records again; when the spool cannot be written either, the record is in the
 //      error log.
 import assert from 'node:assert/strict';
@@ -21,6 +23,9 @@ import { AuditLog } from '../../../src/audit/audit-log';
 import type { AuditRecord } from '../../../src/audit/audit-record';
 import { migrateAuditTable, PostgresAuditStore } from '../../../src/audit/postgres-audit-store';
 import { createLogger } from '../../../src/logging/logger';
+import { openDocumentStore } from '../../../src/documents/open-document-store';
+import { openDatabase } from '../../../src/storage/database';
+import { testOnlyKeyring } from '../../helpers/test-data-converter';
 import { type PollerPostgres, startPollerPostgres } from '../../../tools/bench/poller/postgres';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -139,20 +144,46 @@ test("the API's role, granted INSERT and SELECT only, appends and reads but cann
     assert.deepEqual(await store.query({ credential: 'app-role-check', since: new Date(0) }), [mine]);
     await assert.rejects(app.query('DELETE FROM cardflow_audit'), /permission denied/);
     // The API opened with this role: the table exists, so no migration is tried; no retention job.
-    const { host, port, database } = postgres.connection;
-    const opened = await openAuditStore(
-      {
-        CARDFLOW_DATABASE_URL: `postgres://cardflow_api:${password}@${host}:${port}/${database}`,
-        CARDFLOW_AUDIT_RETENTION: 365,
-      },
-      dir,
-    );
+    const opened = await openAuditStore({ CARDFLOW_AUDIT_RETENTION: 365 }, dir, { pool: app });
     assert.equal(await opened.canPrune?.(), false);
     assert.deepEqual(await opened.query({ credential: 'app-role-check', since: new Date(0) }), [mine]);
     await opened.close();
     await assert.rejects(app.query(`UPDATE cardflow_audit SET code = 'x'`), /permission denied/);
   } finally {
     await app.end();
+  }
+});
+
+test("the audit table is migrated by src/storage's runner on the process's pool, beside the documents, and that pool stays open", async () => {
+  await owner.query('CREATE DATABASE cardflow_shared');
+  const { host, port, user, password } = postgres.connection;
+  const pool = openDatabase(
+    `postgres://${user}:${encodeURIComponent(password)}@${host}:${port}/cardflow_shared`,
+    { max: 2 },
+  );
+  try {
+    await openDocumentStore({ keyring: testOnlyKeyring(), pool, dataDir: dir });
+    const store = await openAuditStore({ CARDFLOW_AUDIT_RETENTION: 365 }, dir, { pool });
+    assert.equal(store.description, 'postgresql table cardflow_audit');
+    const { rows } = await pool.query<{ name: string }>('SELECT name FROM cardflow_schema_migrations');
+    const names = rows.map((r) => r.name);
+    assert.ok(names.includes('audit-1-table'), names.join(', '));
+    assert.ok(
+      names.some((n) => n.startsWith('documents-')),
+      names.join(', '),
+    );
+    const mine = record({ credential: 'shared-pool-check' });
+    await store.append(mine);
+    await store.close();
+    // Opened again (another process starting): nothing to migrate, the record is there.
+    const again = await openAuditStore({ CARDFLOW_AUDIT_RETENTION: 365 }, dir, { pool });
+    assert.deepEqual(await again.query({ credential: 'shared-pool-check', since: new Date(0) }), [mine]);
+    const count = await pool.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM cardflow_schema_migrations WHERE name = 'audit-1-table'",
+    );
+    assert.equal(count.rows[0]?.n, 1);
+  } finally {
+    await pool.end();
   }
 });
 

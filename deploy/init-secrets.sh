@@ -10,11 +10,17 @@
 #   database_url        CARDFLOW_DATABASE_URL: the cardflow database with that password
 #   codec_keys          CARDFLOW_CODEC_KEYS: keyId:base64(32 random bytes)
 #   secret_store_key    CARDFLOW_SECRET_STORE_KEY: base64(32 random bytes), encrypts PIN handles in Redis
-#   api_tokens          CARDFLOW_API_TOKENS: one bearer token (add more, comma-separated, to rotate)
+#   api_credentials     CARDFLOW_API_CREDENTIALS: the API's named credentials with scopes, JSON lines
+#                       with the SHA-256 of each token (one: `operator`, every scope; add lines from
+#                       `cardflow api credentials new`)
+#   api_operator_token  the operator credential's bearer token, for the caller; never mounted (the API
+#                       holds the hash only). An earlier setup's api_tokens (CARDFLOW_API_TOKENS) gives
+#                       its first token, so its callers keep working.
 #   codec_server_tokens CARDFLOW_CODEC_SERVER_TOKENS: one bearer token for the codec server
 #   providers/          the real providers' key files (KAZEPAY_*_FILE / WASABI_*_FILE point here)
 #
-# Only POSIX sh, od/head/base64 from coreutils and /dev/urandom: no Node needed on the host.
+# Only POSIX sh, od/head/base64/sha256sum from coreutils (or shasum) and /dev/urandom: no Node
+# needed on the host.
 # Files are mode 0644 inside a folder of mode 0700: compose bind-mounts each file as it is, and the
 # engine runs as uid 10001 in its container, which must be able to read them; the folder keeps
 # other users of the host out.
@@ -26,6 +32,10 @@ chmod 0700 "$dir"
 
 random_base64() { head -c "$1" /dev/urandom | base64 | tr -d '\n'; }
 random_token() { head -c 32 /dev/urandom | base64 | tr -d '\n=' | tr '+/' '-_'; }
+sha256_hex() {
+  if command -v sha256sum >/dev/null 2>&1; then printf '%s' "$1" | sha256sum | cut -d' ' -f1
+  else printf '%s' "$1" | shasum -a 256 | cut -d' ' -f1; fi
+}
 key_id() { printf 'key-%s-%s' "$(date -u +%Y%m%d)" "$(head -c 3 /dev/urandom | od -An -tx1 | tr -d ' \n')"; }
 
 write() {
@@ -43,5 +53,9 @@ write cardflow_db_password "$(random_token)"
 write database_url "postgres://cardflow:$(cat "$dir/cardflow_db_password")@postgresql:5432/cardflow"
 write codec_keys "$(key_id):$(random_base64 32)"
 write secret_store_key "$(random_base64 32)"
-write api_tokens "$(random_token)"
+if [ -e "$dir/api_tokens" ]; then operator=$(head -n1 "$dir/api_tokens" | cut -d, -f1 | tr -d ' \r'); else operator=$(random_token); fi
+write api_operator_token "$operator"
+# Every scope of src/security/api-credentials.ts (the deployment test checks the two agree).
+scopes='"flows:read","flows:write","money:move","outcomes:resolve","providers:read","audit:read","metrics:read"'
+write api_credentials "{\"name\":\"operator\",\"scopes\":[$scopes],\"sha256\":\"$(sha256_hex "$(cat "$dir/api_operator_token")")\"}"
 write codec_server_tokens "$(random_token)"

@@ -13,7 +13,12 @@ import { after, describe, test } from 'node:test';
 import Ajv2020 from 'ajv/dist/2020';
 import { parse } from 'yaml';
 import { apiEnvSchema, loadApiSettings } from '../../src/cli/api-command';
-import { auditEnvSchema } from '../../src/audit/audit-config';
+import { auditEnvSchema, openAuditStore } from '../../src/audit/audit-config';
+import {
+  API_SCOPES,
+  credentialAuthenticator,
+  parseCredentialLines,
+} from '../../src/security/api-credentials';
 import { commands } from '../../src/cli/commands';
 import { commands as toolCommands } from '../../tools/cli/commands';
 import { sandboxCommands } from '../../tools/cli/sandbox-command';
@@ -229,7 +234,36 @@ describe('docker-compose.yml', () => {
     assert.equal(setup.depends_on?.postgresql?.condition, 'service_healthy');
   });
 
-  test('the cardflow database job creates its role and database on a real PostgreSQL, again harmlessly; the URL of deploy/init-secrets.sh opens the document store', async () => {
+  test('the API reads named, scoped credentials from a secret file; deploy/init-secrets.sh writes their hashes, and the operator token only beside them', () => {
+    const api = services.api as Service;
+    assert.equal(api.environment?.CARDFLOW_API_CREDENTIALS_FILE, '/run/secrets/api_credentials');
+    assert.ok(api.secrets?.includes('api_credentials'), 'the api mounts api_credentials');
+    assert.equal(api.environment?.CARDFLOW_API_TOKENS_FILE, undefined, 'no legacy tokens');
+    // The token itself is never mounted into a container: the API holds hashes only.
+    for (const [name, secret] of Object.entries(compose.secrets))
+      assert.doesNotMatch(secret.file, /api_operator_token|api_tokens/, `secret ${name}`);
+    const secrets = generatedSecrets();
+    const credentials = parseCredentialLines(readFileSync(join(secrets, 'api_credentials'), 'utf8'));
+    assert.equal(credentials.length, 1);
+    assert.deepEqual([...(credentials[0]?.scopes ?? [])].sort(), [...API_SCOPES].sort(), 'every scope');
+    const token = readFileSync(join(secrets, 'api_operator_token'), 'utf8').trim();
+    assert.ok(token.length >= 32, 'a long random token');
+    assert.equal(credentialAuthenticator(credentials)(`Bearer ${token}`)?.name, 'operator');
+    assert.ok(!readFileSync(join(secrets, 'api_credentials'), 'utf8').includes(token), 'hash only');
+  });
+
+  test('deploy/init-secrets.sh keeps the token of an earlier api_tokens file as the operator token, so callers keep working', () => {
+    const dir = join(tmp, 'upgraded-secrets');
+    mkdirSync(dir, { recursive: true });
+    const earlier = 'an-earlier-token-of-forty-characters-xyz';
+    writeFileSync(join(dir, 'api_tokens'), `${earlier}\n`);
+    const run = spawnSync('sh', [join(root, 'deploy', 'init-secrets.sh'), dir], { encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    const credentials = parseCredentialLines(readFileSync(join(dir, 'api_credentials'), 'utf8'));
+    assert.equal(credentialAuthenticator(credentials)(`Bearer ${earlier}`)?.name, 'operator');
+  });
+
+  test('the cardflow database job creates its role and database on a real PostgreSQL, again harmlessly; the URL of deploy/init-secrets.sh opens the document store and the audit trail', async () => {
     const secrets = generatedSecrets();
     const postgres = await startTestPostgres();
     try {
@@ -265,6 +299,15 @@ describe('docker-compose.yml', () => {
           "SELECT tableowner AS owner FROM pg_tables WHERE tablename = 'cardflow_documents'",
         );
         assert.equal(rows[0]?.owner, 'cardflow', 'the engine migrated its table as the cardflow role');
+        // The API's audit trail: the same database, on the same pool, migrated the same way.
+        const audit = await openAuditStore({ CARDFLOW_AUDIT_RETENTION: 365 }, tmp, { pool });
+        assert.equal(audit.description, 'postgresql table cardflow_audit');
+        const migrations = await pool.query<{ name: string }>('SELECT name FROM cardflow_schema_migrations');
+        assert.ok(migrations.rows.some((r) => r.name === 'audit-1-table'));
+        const auditOwner = await pool.query<{ owner: string }>(
+          "SELECT tableowner AS owner FROM pg_tables WHERE tablename = 'cardflow_audit'",
+        );
+        assert.equal(auditOwner.rows[0]?.owner, 'cardflow');
       } finally {
         await pool.end();
       }
@@ -327,7 +370,7 @@ describe('docker-compose.yml', () => {
   test('secrets come from files, never from values in the file or the image', () => {
     for (const [name, s] of engineServices)
       for (const [variable, value] of Object.entries(s.environment ?? {})) {
-        if (!variable.endsWith('_FILE') && /KEY$|KEYS$|TOKENS$|PASSWORD/.test(variable))
+        if (!variable.endsWith('_FILE') && /KEY$|KEYS$|TOKENS$|CREDENTIALS$|PASSWORD/.test(variable))
           assert.fail(`${name}: ${variable} is set as a value (use ${variable}_FILE)`);
         if (variable.endsWith('_FILE') && value)
           assert.match(
@@ -353,7 +396,12 @@ describe('docker-compose.yml', () => {
     assert.equal(worker.process.CARDFLOW_WORKFLOW_BUNDLE, 'prebuilt');
     assert.deepEqual([worker.kazepay, worker.wasabi], [undefined, undefined], 'no provider set: both off');
     const api = loadApiSettings(serviceEnv(services.api as Service, mounts), false);
-    assert.equal(api.api.CARDFLOW_API_TOKENS?.length, 1);
+    assert.deepEqual(
+      api.api.CARDFLOW_API_CREDENTIALS?.map((c) => c.name),
+      ['operator'],
+      'named, scoped credentials',
+    );
+    assert.equal(api.api.CARDFLOW_API_TOKENS, undefined, 'no legacy all-scopes tokens');
     assert.match(
       worker.database.CARDFLOW_DATABASE_URL ?? '',
       /^postgres:\/\/cardflow:.+@postgresql:5432\/cardflow$/,

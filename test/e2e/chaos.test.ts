@@ -50,8 +50,11 @@ test(
     assert.equal(counts.forgedAccepted, 0, context);
     assert.equal(counts.replaysAccepted, 0, context);
     assert.equal(counts.leaks, 0, context);
-    // The canary scan covered the document store the API and the workers share.
-    assert.ok((counts.documentStoreFilesScanned as number) > 0, context);
+    // The canary scan covered the database the API and the workers share, the documents' and the
+    // audit trail's tables in it, and every audit record read back.
+    assert.ok((counts.databaseFilesScanned as number) > 0, context);
+    assert.deepEqual(counts.databaseTablesScanned, ['cardflow_documents', 'cardflow_audit'], context);
+    assert.ok((counts.auditRecordsScanned as number) > 0, context);
     assert.equal(counts.fuzz5xxForCallerMistakes, 0, context);
     // The faults really happened.
     assert.ok((counts.workersKilled as number) >= 1, context);

@@ -9,8 +9,9 @@
 //   for deposits reported FAILED = their amounts; the close refund (and fee) = what the closure
 //   reported; a closed card holds nothing; nothing left in transit or on hold; books balanced;
 // - zero canary secrets in any history (as stored), engine log (API, workers, dev server), raw
-//   file of the document store (uploaded documents carry a canary in their bytes) or record of the
-//   API's audit trail (an empty trail is a problem too: the API records every change).
+//   file of the engine's database (the documents, which carry a canary in their bytes, and the
+//   audit trail: each table's own file must be among those read) or record of the API's audit
+//   trail as its store gives it back (an empty trail is a problem too: the API records every change).
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
@@ -40,8 +41,10 @@ export interface CheckResults {
     historyBytes: number;
     logFiles: number;
     logBytes: number;
-    documentStoreFiles: number;
-    documentStoreBytes: number;
+    databaseFiles: number;
+    databaseBytes: number;
+    /** The engine's tables whose data file was among the database files read. */
+    databaseTables: string[];
     auditRecords: number;
     auditBytes: number;
   };
@@ -60,7 +63,10 @@ export type CheckedStack = Pick<
   ChaosStack,
   'client' | 'rawClient' | 'kazepay' | 'wasabi' | 'logFiles' | 'auditStore'
 > &
-  Partial<Pick<ChaosStack, 'documentStoreFiles'>>;
+  Partial<Pick<ChaosStack, 'databaseFiles' | 'databaseTableFile'>>;
+
+/** The engine's tables the raw database scan must have read: the documents and the audit trail. */
+const SCANNED_TABLES = ['cardflow_documents', 'cardflow_audit'];
 
 /**
  * What a flow still running waits on: each pending activity with its attempt, state and last
@@ -102,8 +108,9 @@ export async function runChecks(
       historyBytes: 0,
       logFiles: 0,
       logBytes: 0,
-      documentStoreFiles: 0,
-      documentStoreBytes: 0,
+      databaseFiles: 0,
+      databaseBytes: 0,
+      databaseTables: [],
       auditRecords: 0,
       auditBytes: 0,
     },
@@ -166,19 +173,27 @@ export async function runChecks(
     for (const label of found) problem(`canary "${label}" in ${basename(file)}`);
     out.leaks += found.length;
   }
-  // ---- the document store, byte for byte ----------------------------------------------------------
-  for (const file of (await stack.documentStoreFiles?.()) ?? []) {
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(file);
-    } catch {
-      continue; // removed meanwhile (a WAL segment recycled)
+  // ---- the engine's database (documents, audit trail), byte for byte -------------------------------
+  if (stack.databaseFiles && stack.databaseTableFile) {
+    const read = new Set<string>();
+    for (const file of await stack.databaseFiles()) {
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(file);
+      } catch {
+        continue; // removed meanwhile (a WAL segment recycled)
+      }
+      read.add(file);
+      out.scanned.databaseFiles++;
+      out.scanned.databaseBytes += bytes.length;
+      const found = canaries.scanStored(bytes.toString('latin1'));
+      for (const label of found) problem(`canary "${label}" in the database (${basename(file)})`);
+      out.leaks += found.length;
     }
-    out.scanned.documentStoreFiles++;
-    out.scanned.documentStoreBytes += bytes.length;
-    const found = canaries.scanStored(bytes.toString('latin1'));
-    for (const label of found) problem(`canary "${label}" in the document store (${basename(file)})`);
-    out.leaks += found.length;
+    for (const table of SCANNED_TABLES) {
+      if (read.has(await stack.databaseTableFile(table))) out.scanned.databaseTables.push(table);
+      else problem(`the database scan did not read the table ${table}`);
+    }
   }
   // ---- the audit trail, every record as the store gives it back ------------------------------------
   const auditRecords = await wholeAuditTrail(stack.auditStore);

@@ -14,7 +14,7 @@ import pino from 'pino';
 import { loadApiSettings, type RunningApi, startApiServer } from '../../src/cli/api-command';
 import type { AuditStore } from '../../src/audit/audit-record';
 import { freePort } from '../dev/ports';
-import { startChaosDocumentDatabase } from './document-database';
+import { startChaosDatabase } from './database';
 import { findRedisServer, startTestRedis, type TestRedis } from '../dev/redis-server';
 import { createLogger } from '../../src/logging/logger';
 import { productBundleOptions } from '../../src/runtime/workflow-bundle';
@@ -62,8 +62,10 @@ export interface ChaosStack {
   temporal: ChaosTemporal;
   /** Every log file written by this run (workers, API, the Temporal server's). */
   logFiles(): string[];
-  /** The raw files of the document store the API and the workers share (PostgreSQL's data folder). */
-  documentStoreFiles(): Promise<string[]>;
+  /** The raw files of the database the API and the workers share (PostgreSQL's data folder). */
+  databaseFiles(): Promise<string[]>;
+  /** The data file of one of its tables. */
+  databaseTableFile(table: string): Promise<string>;
   /** The API's audit trail (the checks read every record back). */
   auditStore: AuditStore;
   stop(): Promise<void>;
@@ -107,10 +109,13 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
     stops.push(() => temporal.stop());
     progress(temporal.description);
 
-    // The documents the API stores and the workers read: one PostgreSQL shared by every process.
-    const documentDatabase = await startChaosDocumentDatabase();
-    stops.push(() => documentDatabase.stop());
-    progress('documents: PostgreSQL (CARDFLOW_DATABASE_URL), shared by the API and the workers');
+    // The engine's database: the documents the API stores and the workers read, and the API's audit
+    // trail; one PostgreSQL shared by every process.
+    const database = await startChaosDatabase();
+    stops.push(() => database.stop());
+    progress(
+      'documents and audit trail: PostgreSQL (CARDFLOW_DATABASE_URL), shared by the API and the workers',
+    );
 
     const sandboxLog = createLogger(
       { level: 'warn', name: 'chaos-sandbox' },
@@ -159,7 +164,7 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
       CARDFLOW_REDIS_URL: redis.url,
       CARDFLOW_SECRET_STORE_KEY: randomBytes(32).toString('base64'),
       CARDFLOW_API_BIND_ADDRESS: `127.0.0.1:${apiPort}`,
-      CARDFLOW_DATABASE_URL: documentDatabase.url,
+      CARDFLOW_DATABASE_URL: database.url,
       CARDFLOW_API_WEBHOOK_JOURNAL: '1000000',
       CARDFLOW_WORKFLOW_BUNDLE: 'prebuilt',
       CARDFLOW_WORKFLOW_BUNDLE_PATH: bundlePath,
@@ -233,7 +238,8 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
         join(logDir, 'sandboxes.log'),
         ...workers.map((_, i) => join(logDir, `worker-${i + 1}.log`)),
       ],
-      documentStoreFiles: () => documentDatabase.dataFiles(),
+      databaseFiles: () => database.dataFiles(),
+      databaseTableFile: (table) => database.tableFile(table),
       async stop() {
         await stopAll();
         if (!options.keep) rmSync(dir, { recursive: true, force: true });

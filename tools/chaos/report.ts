@@ -41,7 +41,7 @@ export function chaosReport(s: ChaosSummary): string[] {
     `  API 5xx but 503 / 503 without Retry-After / 404 for a started flow: ${s.apiWrongAnswers.length}`,
     `  forged webhooks accepted          ${s.forgedAccepted}`,
     `  replayed webhooks processed again ${s.replaysAccepted}`,
-    `  canary leaks                      ${s.leaks} (${s.checks.scanned.histories} histories, ${(s.checks.scanned.historyBytes / 1e6).toFixed(1)} MB; ${s.checks.scanned.logFiles} logs, ${(s.checks.scanned.logBytes / 1e6).toFixed(1)} MB; ${s.checks.scanned.documentStoreFiles} document store files, ${(s.checks.scanned.documentStoreBytes / 1e6).toFixed(1)} MB; ${s.checks.scanned.auditRecords} audit records; control found: ${yes(s.checks.canaryControl)})`,
+    `  canary leaks                      ${s.leaks} (${s.checks.scanned.histories} histories, ${(s.checks.scanned.historyBytes / 1e6).toFixed(1)} MB; ${s.checks.scanned.logFiles} logs, ${(s.checks.scanned.logBytes / 1e6).toFixed(1)} MB; ${s.checks.scanned.databaseFiles} database files (${s.checks.scanned.databaseTables.join(', ')}), ${(s.checks.scanned.databaseBytes / 1e6).toFixed(1)} MB; ${s.checks.scanned.auditRecords} audit records; control found: ${yes(s.checks.canaryControl)})`,
     '',
     'acceptable ends: completed = the card closed, its deposit SETTLED or FAILED by the provider.',
     'A typed failure (ProviderUnavailable, SecretHandleInvalid, ...) fails the run: every fault',

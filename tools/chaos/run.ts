@@ -42,8 +42,12 @@ export interface ChaosSummary {
   forgedAccepted: number;
   replaysAccepted: number;
   leaks: number;
-  /** Raw files of the shared document store scanned for canaries (PostgreSQL's data folder). */
-  documentStoreFilesScanned: number;
+  /** Raw files of the shared database scanned for canaries (PostgreSQL's data folder). */
+  databaseFilesScanned: number;
+  /** The engine's tables whose file that scan read (the documents and the audit trail). */
+  databaseTablesScanned: string[];
+  /** Records of the API's audit trail read back and scanned. */
+  auditRecordsScanned: number;
   workflowTaskFailures: number;
   stuck: number;
   fuzzRequests: number;
@@ -229,7 +233,9 @@ function summarize(
     forgedAccepted: forged.forgedAccepted,
     replaysAccepted: replayed.replaysAccepted,
     leaks: checks.leaks,
-    documentStoreFilesScanned: checks.scanned.documentStoreFiles,
+    databaseFilesScanned: checks.scanned.databaseFiles,
+    databaseTablesScanned: checks.scanned.databaseTables,
+    auditRecordsScanned: checks.scanned.auditRecords,
     workflowTaskFailures: checks.workflowTaskFailures,
     stuck: checks.running.length,
     fuzzRequests: fuzz.requests,

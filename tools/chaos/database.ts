@@ -1,7 +1,8 @@
-// The chaos stack's shared document store: a throwaway PostgreSQL (the machine's server binaries,
+// The chaos stack's engine database: a throwaway PostgreSQL (the machine's server binaries,
 // started by the cluster launcher's own code) with a `cardflow` database that the API and every
-// worker process use through CARDFLOW_DATABASE_URL, as a deployment does. After the run its data
-// files (tables and WAL, deleted rows not yet vacuumed included) are scanned for canaries.
+// worker process use through CARDFLOW_DATABASE_URL, as a deployment does: the documents and the
+// API's audit trail. After the run its data files (tables and WAL, deleted rows not yet vacuumed
+// included) are scanned for canaries.
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,16 +10,18 @@ import { join } from 'node:path';
 import { findPostgresBinDir, PostgresServer } from '../dev/cluster/postgres';
 import { freePort } from '../dev/ports';
 
-export interface ChaosDocumentDatabase {
+export interface ChaosDatabase {
   /** CARDFLOW_DATABASE_URL for the engine. */
   url: string;
   /** Every file of the server's data folder, after a checkpoint wrote what is committed. */
   dataFiles(): Promise<string[]>;
+  /** The data file of a table of the `cardflow` database (so the scan can show it read it). */
+  tableFile(table: string): Promise<string>;
   stop(): Promise<void>;
 }
 
 /** Starts the server in a folder of its own (not the run's folder: that one stays private). */
-export async function startChaosDocumentDatabase(): Promise<ChaosDocumentDatabase> {
+export async function startChaosDatabase(): Promise<ChaosDatabase> {
   const dir = mkdtempSync(join(tmpdir(), 'cardflow-chaos-pg-'));
   // PostgreSQL runs as the postgres user when we are root: it must reach its folder.
   chmodSync(dir, 0o755);
@@ -50,6 +53,10 @@ export async function startChaosDocumentDatabase(): Promise<ChaosDocumentDatabas
     async dataFiles() {
       await server.query('cardflow', 'CHECKPOINT');
       return walk(dataDir);
+    },
+    async tableFile(table) {
+      const [row] = await server.query('cardflow', `SELECT pg_relation_filepath('${table}')`);
+      return join(dataDir, row?.[0] ?? `(no table ${table})`);
     },
     async stop() {
       await server.close();

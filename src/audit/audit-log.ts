@@ -6,10 +6,11 @@
 // Order: at-least-once. A crash between the store taking spooled records and the spool being
 // emptied stores them twice; the request id tells the copies apart.
 import { mkdirSync } from 'node:fs';
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Logger } from '../logging/logger';
 import type { AuditRecord, AuditStore } from './audit-record';
+import { writeSynced } from './synced-write';
 
 export const AUDIT_SPOOL_RETRY_MS = 5_000;
 
@@ -79,13 +80,7 @@ export class AuditLog {
     const file = this.spoolFile;
     const write = this.spoolQueue.then(async () => {
       if (!file) throw new Error('no spool file');
-      const handle = await open(file, 'a', 0o600);
-      try {
-        await handle.appendFile(`${JSON.stringify(record)}\n`);
-        await handle.datasync();
-      } finally {
-        await handle.close();
-      }
+      await writeSynced(file, `${JSON.stringify(record)}\n`, 'append');
       this.spooled++;
       this.schedule();
     });
@@ -134,13 +129,7 @@ export class AuditLog {
     if (rest.length === 0) await rm(file, { force: true });
     else if (stored > 0) {
       // The records not yet stored, replacing the spool in one rename.
-      const handle = await open(`${file}.tmp`, 'w', 0o600);
-      try {
-        await handle.writeFile(rest.map((l) => `${l}\n`).join(''));
-        await handle.datasync();
-      } finally {
-        await handle.close();
-      }
+      await writeSynced(`${file}.tmp`, rest.map((l) => `${l}\n`).join(''), 'replace');
       await rename(`${file}.tmp`, file);
     }
     this.spooled = rest.length;

@@ -2,9 +2,10 @@
 // (`<dir>/audit-YYYY-MM-DD.jsonl`, mode 0600), each append written and synced before the API
 // answers. Retention deletes whole days that ended before the cutoff; nothing rewrites a line.
 import { mkdirSync } from 'node:fs';
-import { open, readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type AuditFilter, type AuditRecord, type AuditStore, selectAuditRecords } from './audit-record';
+import { writeSynced } from './synced-write';
 
 const FILE = /^audit-(\d{4}-\d{2}-\d{2})\.jsonl$/;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -25,13 +26,7 @@ export class FileAuditStore implements AuditStore {
 
   async append(record: AuditRecord): Promise<void> {
     const file = join(this.dir, `audit-${record.at.slice(0, 10)}.jsonl`);
-    const handle = await open(file, 'a', 0o600);
-    try {
-      await handle.appendFile(`${JSON.stringify(record)}\n`);
-      await handle.datasync();
-    } finally {
-      await handle.close();
-    }
+    await writeSynced(file, `${JSON.stringify(record)}\n`, 'append');
   }
 
   async query(filter: AuditFilter): Promise<AuditRecord[]> {

@@ -17,9 +17,9 @@ import { PostgresAuditStore } from '../../src/audit/postgres-audit-store';
 import { workflowIdSchema } from '../../src/contract';
 import { CanarySet } from '../../tools/chaos/canaries';
 import { type DevStack, startDevStack } from '../../tools/dev/stack';
-import { freePort } from '../../tools/dev/ports';
 import { runDemo } from '../../tools/demo/run';
 import { type PollerPostgres, startPollerPostgres } from '../../tools/bench/poller/postgres';
+import { freeDevStackPorts } from '../helpers/dev-stack-ports';
 
 const dir = mkdtempSync(join(tmpdir(), 'cardflow-audit-demo-'));
 let postgres: PollerPostgres;
@@ -40,18 +40,7 @@ before(async () => {
   chmodSync(dir, 0o755);
   postgres = await startPollerPostgres(join(dir, 'postgres'));
   const { host, port, user, password, database } = postgres.connection;
-  const ports: Record<string, string> = {};
-  for (const name of [
-    'TEMPORAL_PORT',
-    'TEMPORAL_UI_PORT',
-    'API_PORT',
-    'CODEC_SERVER_PORT',
-    'KAZEPAY_SANDBOX_PORT',
-    'WASABI_SANDBOX_PORT',
-    'WORKER_HEALTH_PORT',
-    'METRICS_PORT',
-  ])
-    ports[`CARDFLOW_DEV_${name}`] = String(await freePort());
+  const ports = await freeDevStackPorts();
   env = {
     ...process.env,
     ...ports,

@@ -11,8 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium } from 'playwright-core';
-import { freePort, isPortFree } from '../../tools/dev/ports';
+import { isPortFree } from '../../tools/dev/ports';
 import { prerequisite } from '../helpers/prerequisites';
+import { freeDevStackPorts } from '../helpers/dev-stack-ports';
 
 const root = join(__dirname, '..', '..');
 const artifacts = join(root, 'test-results');
@@ -53,18 +54,7 @@ async function waitForOutput(run: Run, pattern: RegExp, timeoutMs: number): Prom
 }
 
 before(async () => {
-  const ports: Record<string, string> = {};
-  for (const name of [
-    'TEMPORAL_PORT',
-    'TEMPORAL_UI_PORT',
-    'API_PORT',
-    'CODEC_SERVER_PORT',
-    'KAZEPAY_SANDBOX_PORT',
-    'WASABI_SANDBOX_PORT',
-    'WORKER_HEALTH_PORT',
-    'METRICS_PORT',
-  ])
-    ports[`CARDFLOW_DEV_${name}`] = String(await freePort());
+  const ports = await freeDevStackPorts();
   env = {
     ...process.env,
     ...ports,

@@ -7,17 +7,16 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { after, test } from 'node:test';
 import { apiCommand, apiCredentialsFrom, loadApiSettings } from '../../../src/cli/api-command';
 import { ConfigError } from '../../../src/config/env';
-import { createLogger } from '../../../src/logging/logger';
 import {
   API_SCOPES,
   credentialAuthenticator,
   newCredential,
   parseCredentialLines,
 } from '../../../src/security/api-credentials';
+import { capturedLogger } from '../../helpers/captured-logger';
 
 const dir = mkdtempSync(join(tmpdir(), 'cardflow-credentials-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -26,17 +25,6 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 /** A codec key, so the settings load outside --dev (the API checks every setting at once). */
 const KEYS = { CARDFLOW_CODEC_KEYS: `k1:${randomBytes(32).toString('base64')}` };
 const LEGACY = 'legacy-token-0123456789abcdefghijklmnopqrstuvwxyz';
-
-function capturedLogger() {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, cb) {
-      lines.push(String(chunk));
-      cb();
-    },
-  });
-  return { logger: createLogger({ level: 'info' }, stream), text: () => lines.join('') };
-}
 
 async function cli(args: string[]) {
   const out: string[] = [];

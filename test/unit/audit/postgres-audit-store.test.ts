@@ -14,7 +14,6 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { after, before, test } from 'node:test';
 import { Pool } from 'pg';
 import { openAuditStore, retentionCutoff } from '../../../src/audit/audit-config';
@@ -22,11 +21,11 @@ import { auditCommand } from '../../../src/cli/audit-command';
 import { AuditLog } from '../../../src/audit/audit-log';
 import type { AuditRecord } from '../../../src/audit/audit-record';
 import { migrateAuditTable, PostgresAuditStore } from '../../../src/audit/postgres-audit-store';
-import { createLogger } from '../../../src/logging/logger';
 import { openDocumentStore } from '../../../src/documents/open-document-store';
 import { openDatabase } from '../../../src/storage/database';
 import { testOnlyKeyring } from '../../helpers/test-data-converter';
 import { type PollerPostgres, startPollerPostgres } from '../../../tools/bench/poller/postgres';
+import { capturedLogger } from '../../helpers/captured-logger';
 
 const DAY = 24 * 60 * 60 * 1000;
 let dir: string;
@@ -55,15 +54,14 @@ const record = (over: Partial<AuditRecord> = {}): AuditRecord => ({
   ...over,
 });
 
-function capturedLogger() {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, cb) {
-      lines.push(String(chunk));
-      cb();
-    },
-  });
-  return { logger: createLogger({ level: 'info' }, stream), text: () => lines.join('') };
+/** A pool as a new login role granted `grants` on the audit table (and its id sequence). */
+async function poolAsRole(role: string, grants: string): Promise<Pool> {
+  const password = randomBytes(12).toString('hex');
+  await owner.query(`DROP ROLE IF EXISTS ${role}`);
+  await owner.query(`CREATE ROLE ${role} LOGIN PASSWORD '${password}'`);
+  await owner.query(`GRANT ${grants} ON cardflow_audit TO ${role}`);
+  await owner.query(`GRANT USAGE ON SEQUENCE cardflow_audit_id_seq TO ${role}`);
+  return new Pool({ ...postgres.connection, user: role, password, max: 2 });
 }
 
 test('the migration runs twice; records come back by time, flow, credential, action and outcome', async () => {
@@ -131,12 +129,7 @@ test('append-only: UPDATE, TRUNCATE and DELETE within the retention are refused;
 
 test("the API's role, granted INSERT and SELECT only, appends and reads but cannot delete", async () => {
   await migrateAuditTable(owner, 365);
-  const password = randomBytes(12).toString('hex');
-  await owner.query(`DROP ROLE IF EXISTS cardflow_api`);
-  await owner.query(`CREATE ROLE cardflow_api LOGIN PASSWORD '${password}'`);
-  await owner.query('GRANT SELECT, INSERT ON cardflow_audit TO cardflow_api');
-  await owner.query('GRANT USAGE ON SEQUENCE cardflow_audit_id_seq TO cardflow_api');
-  const app = new Pool({ ...postgres.connection, user: 'cardflow_api', password, max: 2 });
+  const app = await poolAsRole('cardflow_api', 'SELECT, INSERT');
   try {
     const store = new PostgresAuditStore(app);
     const mine = record({ credential: 'app-role-check' });
@@ -189,12 +182,7 @@ test("the audit table is migrated by src/storage's runner on the process's pool,
 
 test('nothing lost: a refused record is spooled and reaches the table once the store takes records again', async () => {
   await migrateAuditTable(owner, 365);
-  const password = randomBytes(12).toString('hex');
-  await owner.query(`DROP ROLE IF EXISTS cardflow_spool`);
-  await owner.query(`CREATE ROLE cardflow_spool LOGIN PASSWORD '${password}'`);
-  await owner.query('GRANT SELECT ON cardflow_audit TO cardflow_spool');
-  await owner.query('GRANT USAGE ON SEQUENCE cardflow_audit_id_seq TO cardflow_spool');
-  const app = new Pool({ ...postgres.connection, user: 'cardflow_spool', password, max: 2 });
+  const app = await poolAsRole('cardflow_spool', 'SELECT');
   const spoolFile = join(dir, 'spool', 'audit-spool.jsonl');
   const log = capturedLogger();
   const audit = new AuditLog({

@@ -66,7 +66,7 @@ export type CheckedStack = Pick<
   Partial<Pick<ChaosStack, 'databaseFiles' | 'databaseTableFile'>>;
 
 /** The engine's tables the raw database scan must have read: the documents and the audit trail. */
-const SCANNED_TABLES = ['cardflow_documents', 'cardflow_audit'];
+export const SCANNED_TABLES = ['cardflow_documents', 'cardflow_audit'];
 
 /**
  * What a flow still running waits on: each pending activity with its attempt, state and last

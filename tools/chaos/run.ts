@@ -4,7 +4,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { seededRandom } from '../sandbox/common/random';
 import { CanarySet } from './canaries';
-import { type CheckResults, runChecks } from './checks';
+import { type CheckResults, runChecks, SCANNED_TABLES } from './checks';
 import { type FaultCounts, type FaultPlan, startFaults } from './faults';
 import { forgeWebhooks, type FuzzCounts, fuzzApi, replayWebhooks, type WebhookAttackCounts } from './fuzz';
 import { startChaosStack } from './harness';
@@ -276,6 +276,9 @@ function summarize(
     summary.replaysAccepted === 0 &&
     summary.leaks === 0 &&
     checks.canaryControl &&
+    // The scan covered what it must: the audit trail's records, and each table's raw file.
+    summary.auditRecordsScanned > 0 &&
+    SCANNED_TABLES.every((t) => summary.databaseTablesScanned.includes(t)) &&
     summary.fuzz5xxForCallerMistakes === 0 &&
     faults.faultErrors.length === 0 &&
     summary.workersKilled > 0 &&

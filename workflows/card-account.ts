@@ -34,6 +34,7 @@ import { TASK_QUEUE } from '../src/contract/common';
 import { type DepositResult } from '../src/contract/deposit';
 import { FAILURE_TYPES, REFERENCE_FREE } from '../src/contract/failures';
 import { addMoney, Decimal } from '../src/contract/money';
+import { flowSummary } from '../src/contract/summaries';
 import { workflowIds } from '../src/contract/workflow-ids';
 import { polling } from './support/activities';
 import { waitSettings } from './support/durations';
@@ -253,6 +254,8 @@ class Account {
       ],
       // A deposit already sent must be followed to its end even if this account run ends.
       parentClosePolicy: ParentClosePolicy.ABANDON,
+      // The child's own summary, as a deposit started by the client carries it.
+      staticSummary: flowSummary('cardDeposit', { ...this.input, depositRef, amount }),
     });
   }
 
@@ -263,7 +266,11 @@ class Account {
   ): Promise<DepositResult | typeof REFERENCE_FREED> {
     const wait = waitSettings(this.input.settlement, SETTLEMENT_DEFAULTS);
     try {
-      return await polling(wait.deadlineMs, wait.pollIntervalMs).followDeposit({ workflowId, ...terms });
+      return await polling(
+        wait.deadlineMs,
+        wait.pollIntervalMs,
+        `Follow deposit flow ${workflowId} of ${terms.amount} ${terms.currency} to its end`,
+      ).followDeposit({ workflowId, ...terms });
     } catch (error) {
       if (activityErrorType(error) === REFERENCE_FREE) return REFERENCE_FREED;
       throw ApplicationFailure.create({
@@ -304,6 +311,7 @@ class Account {
         },
       ],
       parentClosePolicy: ParentClosePolicy.ABANDON,
+      staticSummary: flowSummary('cardClosure', this.input),
     }).catch((error: unknown) => {
       throw childReason(error);
     });

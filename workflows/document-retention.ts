@@ -12,5 +12,7 @@ export interface DocumentRetentionInput {
 export async function documentRetention(
   input: DocumentRetentionInput,
 ): Promise<{ deleted: number; cutoff: string }> {
-  return await idempotentSends.sweepExpiredDocuments({ retention: input.retention });
+  return await idempotentSends(
+    `Delete identity documents older than ${input.retention}`,
+  ).sweepExpiredDocuments({ retention: input.retention });
 }

@@ -12,9 +12,17 @@ export const kazepayAccount: AccountSteps = {
       what: frozen ? 'freeze' : 'unfreeze',
       tracker,
       ...(input.reconcile ? { options: input.reconcile } : {}),
-      send: () => unkeyedSends.kazepaySetCardStatus({ cardId: cardRef, status: wanted }),
+      send: () =>
+        unkeyedSends(
+          `${frozen ? 'Freeze' : 'Unfreeze'} KazePay card ${cardRef}: status ${wanted}`,
+        ).kazepaySetCardStatus({
+          cardId: cardRef,
+          status: wanted,
+        }),
       reconcile: async () => {
-        const { status } = await reads.kazepayCardStatus({ cardId: cardRef });
+        const { status } = await reads(
+          `Check whether card ${cardRef} is ${wanted} (the answer was lost)`,
+        ).kazepayCardStatus({ cardId: cardRef });
         return status === wanted ? { status } : null;
       },
       fromResolution: () => ({ status: wanted }),

@@ -26,7 +26,9 @@ export const kazepayActivation: ActivationSteps<KazepayActivationInput> = {
   start: () => ({ state: 'CHECKING_KYC' }),
 
   async activate(input, tracker, inbox, notifications): Promise<ActivationResult> {
-    const kyc = await reads.kazepayKycStatus({ email: input.email, untilDecided: false });
+    const kyc = await reads(
+      `Check the KYC of customer ${input.customerRef} passed before assigning a card`,
+    ).kazepayKycStatus({ email: input.email, untilDecided: false });
     if (kyc.status !== 'PASSED') {
       failFlow(
         tracker,
@@ -35,7 +37,9 @@ export const kazepayActivation: ActivationSteps<KazepayActivationInput> = {
       );
     }
     tracker.set('ASSIGNING');
-    const { cardId } = await unkeyedSends.kazepayAssignCard({
+    const { cardId } = await unkeyedSends(
+      `Assign the physical card of activation ${input.requestRef} to customer ${input.customerRef}`,
+    ).kazepayAssignCard({
       email: input.email,
       cardNumberHandle: input.cardNumberHandle,
       autoActive: input.autoActive,
@@ -55,9 +59,17 @@ export const kazepayActivation: ActivationSteps<KazepayActivationInput> = {
           what: 'activation code',
           tracker,
           ...(input.reconcile ? { options: input.reconcile } : {}),
-          send: () => unkeyedSends.kazepayActivateCard({ cardId, code }),
+          send: () =>
+            unkeyedSends(
+              `Send activation code ${attempts} of ${maxAttempts} for KazePay card ${cardId}`,
+            ).kazepayActivateCard({
+              cardId,
+              code,
+            }),
           reconcile: async () => {
-            const { status } = await reads.kazepayCardStatus({ cardId });
+            const { status } = await reads(
+              `Check whether card ${cardId} took activation code ${attempts} (the answer was lost)`,
+            ).kazepayCardStatus({ cardId });
             // Any activation outcome means the single-use code was consumed: never send it twice.
             return ['ACTIVE_PROCESSING', 'ACTIVE', 'ACTIVE_FAILED'].includes(status)
               ? { accepted: true, status }
@@ -88,18 +100,23 @@ export const kazepayActivation: ActivationSteps<KazepayActivationInput> = {
     const until = ['ACTIVE'];
     await waitForProvider({
       what: 'card activation',
+      summary: `Wait for KazePay card ${cardId} to be ACTIVE`,
       deadlineAt: Date.now() + wait.deadlineMs,
       pollIntervalMs: wait.pollIntervalMs,
       notifications,
       poll: (a) => a.kazepayCardStatus({ cardId, until, failOn: KAZEPAY_ACTIVATION_FAILED }),
-      read: () => reads.kazepayCardStatus({ cardId, failOn: KAZEPAY_ACTIVATION_FAILED }),
+      read: () =>
+        reads(`Read the status of activating card ${cardId}`).kazepayCardStatus({
+          cardId,
+          failOn: KAZEPAY_ACTIVATION_FAILED,
+        }),
       isFinal: (s) => until.includes(s.status),
       about: about.kazepayCard(cardId),
     });
 
     // Setting the same PIN again is harmless: retried on an unknown outcome, not reconciled.
     await inbox.withPin(tracker, codeDeadlineAt, 'SETTING_PIN', (pinHandle) =>
-      idempotentSends.kazepaySetPin({ cardId, pinHandle }),
+      idempotentSends(`Set the PIN of KazePay card ${cardId}`).kazepaySetPin({ cardId, pinHandle }),
     );
     tracker.set('ACTIVE', `card ${cardId}`);
     return { outcome: 'ACTIVE', provider: 'kazepay', cardRef: cardId, pinSet: true, codeAttempts: attempts };

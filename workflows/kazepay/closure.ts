@@ -13,12 +13,15 @@ export const kazepayClosure: ClosureSteps = {
       what: 'close',
       tracker,
       ...(input.reconcile ? { options: input.reconcile } : {}),
-      send: () => unkeyedSends.kazepayCloseCard({ cardId }),
-      reconcile: () => reads.kazepayFindClose({ cardId }),
+      send: () => unkeyedSends(`Close KazePay card ${cardId}`).kazepayCloseCard({ cardId }),
+      reconcile: () =>
+        reads(`Look for the close of card ${cardId} (its answer was lost)`).kazepayFindClose({ cardId }),
       needsTransactionId: true,
       // The refund as the provider lists it when it can be read; else what the operator named.
       fromResolution: async (r) =>
-        (await reads.kazepayFindClose({ cardId })) ?? {
+        (await reads(`Read the close of card ${cardId} to apply the operator's resolution`).kazepayFindClose({
+          cardId,
+        })) ?? {
           status: 'CLOSE_PROCESSING',
           refundAmount: '0',
           currency: '',
@@ -29,10 +32,11 @@ export const kazepayClosure: ClosureSteps = {
     if (record.status !== 'CLOSED') {
       await waitForProvider({
         what: 'card closure',
+        summary: `Wait for KazePay card ${cardId} to be CLOSED`,
         ...completionWait(input),
         notifications,
         poll: (a) => a.kazepayCardStatus({ cardId, until: ['CLOSED'] }),
-        read: () => reads.kazepayCardStatus({ cardId }),
+        read: () => reads(`Read the status of closing card ${cardId}`).kazepayCardStatus({ cardId }),
         isFinal: (s) => s.status === 'CLOSED',
         about: about.kazepayCard(cardId),
         unknownAtDeadline: kazepayCloseUnknown(tracker, input.reconcile),

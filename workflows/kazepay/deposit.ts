@@ -11,20 +11,29 @@ import { kazepayRechargeUnknown } from './unknown-status';
 export const kazepayDeposit: DepositSteps = {
   async prepare(input, tracker) {
     const cardId = input.cardRef;
-    const { status } = await reads.kazepayCardStatus({ cardId });
+    const { status } = await reads(
+      `Check KazePay card ${cardId} can take deposit ${input.depositRef}`,
+    ).kazepayCardStatus({ cardId });
     if (status !== 'ACTIVE')
       failFlow(tracker, FAILURE_TYPES.preconditionFailed, `card ${cardId} is ${status}, not ACTIVE`);
     // What is already on the card, so a recharge whose answer is lost can be told apart.
-    const snapshot = await reads.kazepayRechargeSnapshot({ cardId });
+    const snapshot = await reads(
+      `Note the recharges already on card ${cardId} before deposit ${input.depositRef}`,
+    ).kazepayRechargeSnapshot({ cardId });
     return async (notifications) => {
       tracker.set('SENDING');
       const sent = await sendReconciled({
         what: `recharge of ${input.amount} ${input.currency}`,
         tracker,
         ...(input.reconcile ? { options: input.reconcile } : {}),
-        send: () => unkeyedSends.kazepayRecharge({ cardId, currency: input.currency, amount: input.amount }),
+        send: () =>
+          unkeyedSends(
+            `Send deposit ${input.depositRef} of ${input.amount} ${input.currency} to KazePay card ${cardId}`,
+          ).kazepayRecharge({ cardId, currency: input.currency, amount: input.amount }),
         reconcile: () =>
-          reads.kazepayFindRecharge({
+          reads(
+            `Look for deposit ${input.depositRef} among the recharges of card ${cardId} (its answer was lost)`,
+          ).kazepayFindRecharge({
             cardId,
             currency: input.currency,
             amount: input.amount,
@@ -45,12 +54,15 @@ export const kazepayDeposit: DepositSteps = {
         ? sent
         : await waitForProvider({
             what: 'deposit settlement',
+            summary: `Wait for deposit ${input.depositRef} to settle: KazePay transaction ${sent.transactionId}`,
             ...settlementWait(input),
             notifications,
             poll: (a) =>
               a.kazepayRechargeStatus({ cardId, transactionId: sent.transactionId, untilFinal: true }),
             read: () =>
-              reads.kazepayRechargeStatus({ cardId, transactionId: sent.transactionId, untilFinal: false }),
+              reads(
+                `Read KazePay transaction ${sent.transactionId} of deposit ${input.depositRef}`,
+              ).kazepayRechargeStatus({ cardId, transactionId: sent.transactionId, untilFinal: false }),
             isFinal,
             about: about.kazepayTransaction(cardId, sent.transactionId),
             unknownAtDeadline: kazepayRechargeUnknown(tracker, sent, input.reconcile),

@@ -27,7 +27,9 @@ export const kazepayKyc: KycSteps<KazepayKycInput> = {
     const email = applicant.email;
     const alreadySubmitted = async () => {
       // The status answer of a submission that did land; null when KazePay has no KYC for the email.
-      const { status } = await reads.kazepayKycStatus({ email, untilDecided: false });
+      const { status } = await reads(
+        `Look for the KYC submission of customer ${input.customerRef} (its answer was lost)`,
+      ).kazepayKycStatus({ email, untilDecided: false });
       return status === 'NONE' ? null : { status };
     };
 
@@ -36,7 +38,14 @@ export const kazepayKyc: KycSteps<KazepayKycInput> = {
         what: 'hosted KYC start',
         tracker,
         ...(input.reconcile ? { options: input.reconcile } : {}),
-        send: async () => (await unkeyedSends.kazepayStartHostedKyc({ applicant })).kycUrl,
+        send: async () =>
+          (
+            await unkeyedSends(
+              `Start the hosted KYC page of customer ${input.customerRef}`,
+            ).kazepayStartHostedKyc({
+              applicant,
+            })
+          ).kycUrl,
         // A hosted KYC whose answer was lost cannot give its URL back: start it again.
         reconcile: async () => null,
         fromResolution: () => '',
@@ -57,7 +66,7 @@ export const kazepayKyc: KycSteps<KazepayKycInput> = {
       }
       tracker.set('UPLOADING_DOCUMENTS');
       const fileIds = await uploadAll(documents, (document) =>
-        idempotentSends
+        idempotentSends(`Upload a KYC document of customer ${input.customerRef}`)
           .kazepayUploadDocument({
             document,
             email,
@@ -71,7 +80,11 @@ export const kazepayKyc: KycSteps<KazepayKycInput> = {
         what: 'KYC submission',
         tracker,
         ...(input.reconcile ? { options: input.reconcile } : {}),
-        send: () => unkeyedSends.kazepaySubmitKyc({ applicant, fileIds }),
+        send: () =>
+          unkeyedSends(`Submit the KYC of customer ${input.customerRef}`).kazepaySubmitKyc({
+            applicant,
+            fileIds,
+          }),
         reconcile: alreadySubmitted,
         fromResolution: () => ({ status: 'WAITING_KYC' }),
       });
@@ -81,11 +94,16 @@ export const kazepayKyc: KycSteps<KazepayKycInput> = {
     const review = waitSettings(input.review, REVIEW_DEFAULTS);
     const decided = await waitForProvider({
       what: 'KYC review',
+      summary: `Wait for KazePay's review of the KYC of customer ${input.customerRef}`,
       deadlineAt: Date.now() + review.deadlineMs,
       pollIntervalMs: review.pollIntervalMs,
       notifications,
       poll: (a) => a.kazepayKycStatus({ email, untilDecided: true }),
-      read: () => reads.kazepayKycStatus({ email, untilDecided: false }),
+      read: () =>
+        reads(`Read the KYC status of customer ${input.customerRef}`).kazepayKycStatus({
+          email,
+          untilDecided: false,
+        }),
       isFinal: (s) => s.status !== 'WAITING_KYC',
       // Routed by the applicant's email: everything this flow receives is about its KYC.
       about: about.anything,

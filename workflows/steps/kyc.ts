@@ -45,7 +45,11 @@ export async function deleteAcceptedDocuments(refs: readonly string[]): Promise<
   const unique = [...new Set(refs)];
   if (unique.length === 0 || !patched('delete-documents-after-acceptance')) return;
   try {
-    await idempotentSends.deleteDocuments({ refs: unique });
+    await idempotentSends(`Delete our copies of the ${unique.length} accepted KYC documents`).deleteDocuments(
+      {
+        refs: unique,
+      },
+    );
   } catch (error) {
     if (isCancellation(error)) throw error;
     log.warn('accepted KYC documents not deleted: the retention schedule deletes them at the age limit', {

@@ -75,6 +75,8 @@ export const about = {
 export interface WaitSpec<T> {
   /** What is being waited for, for messages (`KYC review`, `deposit settlement`). */
   what: string;
+  /** The polls' summary: this wait for this flow (`Wait for deposit d-1 to settle: order cf12`). */
+  summary: string;
   /** Workflow time (ms) by which the wait must end. */
   deadlineAt: number;
   pollIntervalMs: number;
@@ -174,7 +176,7 @@ function pollOrWake<T>(
   const { notifications } = spec;
   return CancellationScope.cancellable(async () => {
     const polled = spec
-      .poll(polling(remaining, spec.pollIntervalMs))
+      .poll(polling(remaining, spec.pollIntervalMs, spec.summary))
       .then((value) => ({ woke: false as const, value }));
     const woke = condition(() => notifications.arrivedAfter(seen, spec.about)).then(() => ({
       woke: true as const,

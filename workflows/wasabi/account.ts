@@ -20,16 +20,23 @@ export const wasabiAccount: AccountSteps = {
       workflowInfo().workflowId,
       `${frozen ? 'freeze' : 'unfreeze'}-${operations}`,
     );
-    const sent = await idempotentSends.wasabiSetFrozen({ merchantOrderNo, cardNo: cardRef, frozen });
-    const wait = waitSettings(input.freezeOrder, FREEZE_ORDER_DEFAULTS);
     const what = frozen ? 'freeze' : 'unfreeze';
+    const sent = await idempotentSends(
+      `${frozen ? 'Freeze' : 'Unfreeze'} WasabiCard card ${cardRef}: order ${merchantOrderNo}`,
+    ).wasabiSetFrozen({ merchantOrderNo, cardNo: cardRef, frozen });
+    const wait = waitSettings(input.freezeOrder, FREEZE_ORDER_DEFAULTS);
     const order = await waitForProvider({
       what,
+      summary: `Wait for the ${what} of card ${cardRef}: WasabiCard order ${merchantOrderNo}`,
       deadlineAt: Date.now() + wait.deadlineMs,
       pollIntervalMs: wait.pollIntervalMs,
       notifications,
       poll: (a) => a.wasabiOrder({ merchantOrderNo, untilFinal: true }),
-      read: () => reads.wasabiOrder({ merchantOrderNo, untilFinal: false }),
+      read: () =>
+        reads(`Read WasabiCard ${what} order ${merchantOrderNo} of card ${cardRef}`).wasabiOrder({
+          merchantOrderNo,
+          untilFinal: false,
+        }),
       isFinal: (o) => o.status === 'success' || o.status === 'fail',
       about: about.order(sent),
     }).catch((error: unknown) => {

@@ -33,7 +33,9 @@ export const wasabiActivation: ActivationSteps<WasabiActivationInput> = {
       const merchantOrderNo = providerOrderKey(workflowInfo().workflowId, `activate-${attempts}`);
       // WasabiCard sets the PIN in the activation call itself (a refused handle: same code, new PIN).
       const sent = await inbox.withPin(tracker, codeDeadlineAt, 'ACTIVATING', (pinHandle) =>
-        idempotentSends.wasabiActivatePhysicalCard({
+        idempotentSends(
+          `Activate WasabiCard card ${cardNo} with code ${attempts} of ${maxAttempts} and a new PIN: order ${merchantOrderNo}`,
+        ).wasabiActivatePhysicalCard({
           merchantOrderNo,
           cardNo,
           code,
@@ -48,11 +50,16 @@ export const wasabiActivation: ActivationSteps<WasabiActivationInput> = {
         ? sent
         : await waitForProvider({
             what: 'card activation',
+            summary: `Wait for the activation of card ${cardNo}: WasabiCard order ${merchantOrderNo}`,
             deadlineAt: Date.now() + wait.deadlineMs,
             pollIntervalMs: wait.pollIntervalMs,
             notifications,
             poll: (a) => a.wasabiOrder({ merchantOrderNo, untilFinal: true }),
-            read: () => reads.wasabiOrder({ merchantOrderNo, untilFinal: false }),
+            read: () =>
+              reads(`Read WasabiCard activation order ${merchantOrderNo} of card ${cardNo}`).wasabiOrder({
+                merchantOrderNo,
+                untilFinal: false,
+              }),
             isFinal,
             about: about.order(sent),
           });

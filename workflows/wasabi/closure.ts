@@ -12,14 +12,21 @@ export const wasabiClosure: ClosureSteps = {
   async close(input, tracker, notifications) {
     const cardNo = input.cardRef;
     const merchantOrderNo = providerOrderKey(workflowInfo().workflowId, 'cancel');
-    const sent = await idempotentSends.wasabiCancel({ merchantOrderNo, cardNo });
+    const sent = await idempotentSends(
+      `Cancel WasabiCard card ${cardNo}: order ${merchantOrderNo}`,
+    ).wasabiCancel({ merchantOrderNo, cardNo });
     tracker.set('WAITING_FOR_CLOSE', `order ${merchantOrderNo}`);
     const order = await waitForProvider({
       what: 'card cancellation',
+      summary: `Wait for the cancel of card ${cardNo}: WasabiCard order ${merchantOrderNo}`,
       ...completionWait(input),
       notifications,
       poll: (a) => a.wasabiOrder({ merchantOrderNo, untilFinal: true }),
-      read: () => reads.wasabiOrder({ merchantOrderNo, untilFinal: false }),
+      read: () =>
+        reads(`Read WasabiCard cancel order ${merchantOrderNo} of card ${cardNo}`).wasabiOrder({
+          merchantOrderNo,
+          untilFinal: false,
+        }),
       isFinal: (o) => o.status === 'success' || o.status === 'fail',
       about: about.order(sent),
       unknownAtDeadline: wasabiOrderUnknown(tracker, merchantOrderNo, input.reconcile),

@@ -13,8 +13,12 @@ import { wasabiOrderUnknown } from './unknown-status';
 export const wasabiDeposit: DepositSteps = {
   async prepare(input, tracker) {
     const cardNo = input.cardRef;
-    const card = await reads.wasabiCardStatus({ cardNo });
-    const type = await reads.wasabiCardType({ cardTypeId: card.cardTypeId });
+    const card = await reads(
+      `Check WasabiCard card ${cardNo} can take deposit ${input.depositRef}`,
+    ).wasabiCardStatus({ cardNo });
+    const type = await reads(
+      `Read the deposit limits of card type ${card.cardTypeId} for deposit ${input.depositRef}`,
+    ).wasabiCardType({ cardTypeId: card.cardTypeId });
     const amount = new Decimal(input.amount);
     if (!type.enableDeposit)
       failFlow(tracker, FAILURE_TYPES.preconditionFailed, `card type ${type.cardTypeId} takes no deposits`);
@@ -44,14 +48,21 @@ export const wasabiDeposit: DepositSteps = {
     return async (notifications) => {
       tracker.set('SENDING');
       const merchantOrderNo = providerOrderKey(workflowInfo().workflowId, 'deposit');
-      const sent = await idempotentSends.wasabiDeposit({ merchantOrderNo, cardNo, amount: input.amount });
+      const sent = await idempotentSends(
+        `Send deposit ${input.depositRef} of ${input.amount} ${input.currency} to WasabiCard card ${cardNo}`,
+      ).wasabiDeposit({ merchantOrderNo, cardNo, amount: input.amount });
       tracker.set('WAITING_FOR_SETTLEMENT', `order ${merchantOrderNo}`);
       const order = await waitForProvider({
         what: 'deposit settlement',
+        summary: `Wait for deposit ${input.depositRef} to settle: WasabiCard order ${merchantOrderNo}`,
         ...settlementWait(input),
         notifications,
         poll: (a) => a.wasabiOrder({ merchantOrderNo, untilFinal: true }),
-        read: () => reads.wasabiOrder({ merchantOrderNo, untilFinal: false }),
+        read: () =>
+          reads(`Read WasabiCard order ${merchantOrderNo} of deposit ${input.depositRef}`).wasabiOrder({
+            merchantOrderNo,
+            untilFinal: false,
+          }),
         isFinal: (o) => o.status === 'success' || o.status === 'fail',
         about: about.order(sent),
         unknownAtDeadline: wasabiOrderUnknown(tracker, merchantOrderNo, input.reconcile),

@@ -18,7 +18,9 @@ const ORDER_DEFAULTS = { deadline: '1h', pollInterval: '15s' };
 
 export const wasabiIssuance: IssuanceSteps = {
   async prepare(input, tracker) {
-    const cardType = await reads.wasabiCardType({ cardTypeId: input.cardTypeId });
+    const cardType = await reads(
+      `Read the opening rules of card type ${input.cardTypeId} for card request ${input.requestRef}`,
+    ).wasabiCardType({ cardTypeId: input.cardTypeId });
     checkAgainstCardType(tracker, cardType, input.initialDeposit);
     if (cardType.needCardHolder) {
       if (!input.holderId) {
@@ -28,7 +30,9 @@ export const wasabiIssuance: IssuanceSteps = {
           `card type ${input.cardTypeId} needs a cardholder (holderId)`,
         );
       }
-      const holder = await reads.wasabiHolderStatus({ holderId: input.holderId, untilDecided: false });
+      const holder = await reads(
+        `Check cardholder ${input.holderId} passed review before opening card request ${input.requestRef}`,
+      ).wasabiHolderStatus({ holderId: input.holderId, untilDecided: false });
       if (holder.status !== 'pass_audit') {
         failFlow(
           tracker,
@@ -49,7 +53,9 @@ async function openAndFollow(
 ): Promise<IssuanceResult> {
   tracker.set('OPENING');
   const merchantOrderNo = providerOrderKey(workflowInfo().workflowId, 'open');
-  const sent = await idempotentSends.wasabiOpenCard({
+  const sent = await idempotentSends(
+    `Open a card of type ${input.cardTypeId} with ${input.initialDeposit} for card request ${input.requestRef}: order ${merchantOrderNo}`,
+  ).wasabiOpenCard({
     merchantOrderNo,
     cardTypeId: input.cardTypeId,
     amount: input.initialDeposit,
@@ -59,11 +65,17 @@ async function openAndFollow(
   const wait = waitSettings(input.order, ORDER_DEFAULTS);
   const order = await waitForProvider({
     what: 'card order',
+    summary: `Wait for card request ${input.requestRef} to name its card: WasabiCard order ${merchantOrderNo}`,
     deadlineAt: Date.now() + wait.deadlineMs,
     pollIntervalMs: wait.pollIntervalMs,
     notifications,
     poll: (a) => a.wasabiOrder({ merchantOrderNo, untilFinal: true, needCardNo: true }),
-    read: () => reads.wasabiOrder({ merchantOrderNo, untilFinal: false, needCardNo: true }),
+    read: () =>
+      reads(`Read WasabiCard card order ${merchantOrderNo} of card request ${input.requestRef}`).wasabiOrder({
+        merchantOrderNo,
+        untilFinal: false,
+        needCardNo: true,
+      }),
     // A success that names no card yet is not an outcome: the card exists, its number follows.
     isFinal: (o) => (o.status === 'success' && o.cardNo !== undefined) || o.status === 'fail',
     about: about.order(sent),

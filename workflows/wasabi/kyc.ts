@@ -61,7 +61,9 @@ export const wasabiKyc: KycSteps<WasabiKycInput> = {
       submitted.push(...documentRefs(docs));
       return docs
         ? uploadAll(docs, (document) =>
-            idempotentSends.wasabiUploadDocument({ document }).then((r) => r.fileId),
+            idempotentSends(`Upload a KYC document of customer ${input.customerRef}`)
+              .wasabiUploadDocument({ document })
+              .then((r) => r.fileId),
           )
         : undefined;
     };
@@ -69,8 +71,11 @@ export const wasabiKyc: KycSteps<WasabiKycInput> = {
     if (documents) tracker.set('UPLOADING_DOCUMENTS');
     let fileIds = await upload(documents);
     tracker.set('SUBMITTING');
-    const { holderId } = await idempotentSends.wasabiSubmitHolder({
-      merchantOrderNo: providerOrderKey(workflowInfo().workflowId, 'holder'),
+    const holderOrderNo = providerOrderKey(workflowInfo().workflowId, 'holder');
+    const { holderId } = await idempotentSends(
+      `Submit the cardholder of customer ${input.customerRef}: order ${holderOrderNo}`,
+    ).wasabiSubmitHolder({
+      merchantOrderNo: holderOrderNo,
       cardTypeId: input.cardTypeId,
       cardHolderModel: input.cardHolderModel,
       applicant,
@@ -83,11 +88,16 @@ export const wasabiKyc: KycSteps<WasabiKycInput> = {
       tracker.set('WAITING_FOR_REVIEW', `cardholder ${holderId}`);
       const decided = await waitForProvider({
         what: 'cardholder review',
+        summary: `Wait for WasabiCard's review of cardholder ${holderId} (customer ${input.customerRef})`,
         deadlineAt: Date.now() + review.deadlineMs,
         pollIntervalMs: review.pollIntervalMs,
         notifications,
         poll: (a) => a.wasabiHolderStatus({ holderId, untilDecided: true }),
-        read: () => reads.wasabiHolderStatus({ holderId, untilDecided: false }),
+        read: () =>
+          reads(`Read the review of cardholder ${holderId}`).wasabiHolderStatus({
+            holderId,
+            untilDecided: false,
+          }),
         isFinal: (s) => s.status === 'pass_audit' || s.status === 'reject',
         about: about.key(holderId),
       });
@@ -120,7 +130,9 @@ export const wasabiKyc: KycSteps<WasabiKycInput> = {
       }
       submissions++;
       tracker.set('SUBMITTING', `resubmission ${submissions - 1}`);
-      await idempotentSends.wasabiResubmitHolder({
+      await idempotentSends(
+        `Resubmit cardholder ${holderId} (customer ${input.customerRef}), submission ${submissions}`,
+      ).wasabiResubmitHolder({
         holderId,
         cardTypeId: input.cardTypeId,
         cardHolderModel: input.cardHolderModel,

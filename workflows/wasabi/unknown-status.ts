@@ -27,7 +27,9 @@ export function wasabiOrderUnknown(
     ...(options ? { options } : {}),
     unknownStatusOf: (o) => unknownStatus(o.status, WASABI_ORDER_STATES),
     fromResolution: async (r) => {
-      const order = await reads.wasabiOrder({ merchantOrderNo, untilFinal: false });
+      const order = await reads(
+        `Read WasabiCard order ${merchantOrderNo} to apply the operator's resolution`,
+      ).wasabiOrder({ merchantOrderNo, untilFinal: false });
       if (r.applied && needCardNo && !order.cardNo)
         failFlow(
           tracker,

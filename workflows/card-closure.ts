@@ -9,6 +9,7 @@ import { stepsFor } from './providers';
 import type { ClosureTracker } from './steps/closure';
 import { endWithFailure } from './support/failures';
 import { FlowTracker } from './support/flow-tracker';
+import { INITIAL_STATES } from '../src/contract/initial-states';
 import { checkInput } from './support/input';
 import { Notifications } from './support/waits';
 
@@ -24,10 +25,15 @@ export async function cardClosure(rawInput: ClosureInput): Promise<ClosureResult
     rawInput,
     'cardClosure input',
   );
-  const tracker: ClosureTracker = new FlowTracker<ClosureState>('cardClosure', input.provider, 'CLOSING', {
-    cardRef: input.cardRef,
-    ...(input.customerRef ? { customerRef: input.customerRef } : {}),
-  });
+  const tracker: ClosureTracker = new FlowTracker<ClosureState>(
+    'cardClosure',
+    input.provider,
+    INITIAL_STATES.cardClosure,
+    {
+      cardRef: input.cardRef,
+      ...(input.customerRef ? { customerRef: input.customerRef } : {}),
+    },
+  );
   const notifications = new Notifications();
   try {
     const steps = stepsFor(input.provider, 'closure');

@@ -9,6 +9,7 @@ import { stepsFor } from './providers';
 import { type DepositTracker } from './steps/deposit';
 import { endWithFailure } from './support/failures';
 import { FlowTracker } from './support/flow-tracker';
+import { INITIAL_STATES } from '../src/contract/initial-states';
 import { checkInput } from './support/input';
 import { Notifications } from './support/waits';
 
@@ -24,10 +25,15 @@ export async function cardDeposit(rawInput: DepositInput): Promise<DepositResult
     rawInput,
     'cardDeposit input',
   );
-  const tracker: DepositTracker = new FlowTracker<DepositState>('cardDeposit', input.provider, 'CHECKING', {
-    cardRef: input.cardRef,
-    ...(input.customerRef ? { customerRef: input.customerRef } : {}),
-  });
+  const tracker: DepositTracker = new FlowTracker<DepositState>(
+    'cardDeposit',
+    input.provider,
+    INITIAL_STATES.cardDeposit,
+    {
+      cardRef: input.cardRef,
+      ...(input.customerRef ? { customerRef: input.customerRef } : {}),
+    },
+  );
   const notifications = new Notifications();
   // Until the send starts the flow has only read the provider: a failure then frees the depositRef.
   let sending = false;

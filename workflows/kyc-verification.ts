@@ -8,6 +8,7 @@ import { stepsFor } from './providers';
 import type { KycTracker } from './steps/kyc';
 import { endWithFailure } from './support/failures';
 import { FlowTracker } from './support/flow-tracker';
+import { INITIAL_STATES } from '../src/contract/initial-states';
 import { checkInput } from './support/input';
 import { Notifications } from './support/waits';
 
@@ -19,9 +20,14 @@ export async function kycVerification(rawInput: KycInput): Promise<KycResult> {
     rawInput,
     'kycVerification input',
   );
-  const tracker: KycTracker = new FlowTracker<KycState>('kycVerification', input.provider, 'SUBMITTING', {
-    customerRef: input.customerRef,
-  });
+  const tracker: KycTracker = new FlowTracker<KycState>(
+    'kycVerification',
+    input.provider,
+    INITIAL_STATES.kycVerification,
+    {
+      customerRef: input.customerRef,
+    },
+  );
   const notifications = new Notifications();
   try {
     return await stepsFor(input.provider, 'kyc').verify(input, tracker, notifications);

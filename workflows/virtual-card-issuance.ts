@@ -10,6 +10,7 @@ import { stepsFor } from './providers';
 import type { IssuanceTracker } from './steps/issuance';
 import { endWithFailure } from './support/failures';
 import { FlowTracker } from './support/flow-tracker';
+import { INITIAL_STATES } from '../src/contract/initial-states';
 import { checkInput } from './support/input';
 import { Notifications } from './support/waits';
 
@@ -24,7 +25,7 @@ export async function virtualCardIssuance(rawInput: IssuanceInput): Promise<Issu
   const tracker: IssuanceTracker = new FlowTracker<IssuanceState>(
     'virtualCardIssuance',
     input.provider,
-    'CHECKING',
+    INITIAL_STATES.virtualCardIssuance,
     { customerRef: input.customerRef },
   );
   const notifications = new Notifications();

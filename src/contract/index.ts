@@ -14,6 +14,7 @@ export * from './money';
 export * from './money-schemas';
 export * from './provider-statuses';
 export * from './search-attributes';
+export * from './initial-states';
 export * from './summaries';
 export * from './workflow-id-schema';
 export * from './workflow-ids';

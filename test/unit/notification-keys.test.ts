@@ -27,7 +27,8 @@ test('a KazePay KYC carries an HMAC of its normalised email under the current ke
     ring,
   );
   assert.match(value ?? '', /^kazepay-email:[0-9a-f]{64}$/);
-  assert.ok(!value?.toLowerCase().includes('ada'), value);
+  // Not 'ada': a random key's hex digest can hold those letters (this test once failed on one).
+  assert.ok(!/example|@/i.test(value ?? ''), value);
   assert.equal(
     value,
     kazepayEmailNotificationKeys(ring, 'ada@example.com')[0],

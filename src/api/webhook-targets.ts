@@ -17,7 +17,23 @@ export function wasabiTarget(
 ): RoutedNotification {
   const p = payload ?? {};
   switch (category) {
-    case 'card_transaction':
+    case 'card_transaction': {
+      // By the card, and by the order for a flow that learns its card from the order (the issuance).
+      const cardNo = text(p.cardNo);
+      const order = text(p.merchantOrderNo);
+      const orderKey = order && /^[A-Za-z0-9]{1,128}$/.test(order) ? order : undefined;
+      return {
+        target:
+          cardNo || orderKey
+            ? {
+                kind: 'wasabi-order',
+                ...(cardNo ? { cardRef: cardNo } : {}),
+                ...(orderKey ? { merchantOrderNo: orderKey } : {}),
+              }
+            : { kind: 'none' },
+        note: notification(category, p.orderNo ?? p.merchantOrderNo ?? cardNo, p.status),
+      };
+    }
     case 'physical_card': {
       const cardNo = text(p.cardNo);
       return {

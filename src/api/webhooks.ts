@@ -6,7 +6,10 @@
 // is found in Temporal's visibility store from the notification alone, so any API replica, before
 // or after a restart, routes it the same way, whichever door started the flow:
 //
-//   WasabiCard card_transaction, physical_card   cardNo  -> running flows with CardRef = cardNo
+//   WasabiCard card_transaction                  cardNo  -> running flows with CardRef = cardNo, and
+//        merchantOrderNo -> the running virtualCardIssuance with NotificationKey =
+//        wasabi-order:<merchantOrderNo> (set when it started: it learns its card from this order)
+//   WasabiCard physical_card                     cardNo  -> running flows with CardRef = cardNo
 //   WasabiCard card_holder                       merchantOrderNo -> the running kycVerification
 //        with NotificationKey = wasabi-holder:<merchantOrderNo> (set when it started)
 //   KazePay cardStatusNotify, rechargeNotify,    cardID  -> running KazePay flows with CardRef = cardID
@@ -21,7 +24,11 @@ import { createHash } from 'node:crypto';
 import type { ProviderNotification } from '../contract';
 import type { CardflowClient } from '../client';
 import type { ListSelection } from '../client/listing';
-import { kazepayEmailNotificationKeys, wasabiHolderNotificationKey } from '../client/notification-keys';
+import {
+  kazepayEmailNotificationKeys,
+  wasabiHolderNotificationKey,
+  wasabiOrderNotificationKey,
+} from '../client/notification-keys';
 import type { CodecKeyring } from '../security/codec-keys';
 import type { Logger } from '../logging/logger';
 import { flowPresence, TemporalUnavailableError } from './temporal-errors';
@@ -83,6 +90,7 @@ export const emailJournalKey = (email: string, keyring: CodecKeyring | undefined
 /** Where a notification goes: the lookup that finds its flows. */
 export type NotificationTarget =
   | { kind: 'card'; provider: 'kazepay' | 'wasabi'; cardRef: string }
+  | { kind: 'wasabi-order'; cardRef?: string; merchantOrderNo?: string }
   | { kind: 'wasabi-holder'; merchantOrderNo: string }
   | { kind: 'kazepay-kyc'; email: string }
   | { kind: 'none' };
@@ -117,6 +125,20 @@ export class NotificationRouter {
           provider: 'kazepay',
           notificationKeys: kazepayEmailNotificationKeys(this.routingKeyring, target.email),
         });
+      case 'wasabi-order': {
+        const { cardRef, merchantOrderNo } = target;
+        const found = await Promise.all([
+          cardRef ? this.running({ cardRef, provider: 'wasabi' }) : [],
+          merchantOrderNo
+            ? this.running({
+                flow: 'virtualCardIssuance',
+                provider: 'wasabi',
+                notificationKeys: [wasabiOrderNotificationKey(merchantOrderNo)],
+              })
+            : [],
+        ]);
+        return [...new Set(found.flat())];
+      }
       case 'wasabi-holder':
         return this.running({
           flow: 'kycVerification',

@@ -1,5 +1,5 @@
-// The NotificationKey search attribute: how a provider's notification names a flow when it does not
-// carry the card id. Set when a flow starts (through this client, whichever door uses it) and looked
+// The NotificationKey search attribute: how a provider's notification names a flow that does not
+// carry the card id it names (a KYC has no card; an issuance learns its card from the order). Set when a flow starts (through this client, whichever door uses it) and looked
 // up by the webhook router, so routing needs no memory of who started what.
 //
 // A KazePay kycStatusNotify names the applicant by email. An email is personal data and search
@@ -32,6 +32,13 @@ export function codecKeyringOf(client: Pick<Client, 'options'>): CodecKeyring | 
 /** The key a WasabiCard `card_holder` notification's `merchantOrderNo` names its KYC by. */
 export const wasabiHolderNotificationKey = (merchantOrderNo: string) => `wasabi-holder:${merchantOrderNo}`;
 
+/**
+ * The key a WasabiCard `card_transaction` notification's `merchantOrderNo` names its issuance by:
+ * the open-card order's key (`providerOrderKey(workflowId, 'open')`), an opaque digest of the
+ * workflow id (no personal data), known at start while the card id is known only from the order.
+ */
+export const wasabiOrderNotificationKey = (merchantOrderNo: string) => `wasabi-order:${merchantOrderNo}`;
+
 /** Every key a KazePay KYC for `email` may carry: one per key of the ring, the current one first. */
 export function kazepayEmailNotificationKeys(keyring: CodecKeyring, email: string): string[] {
   const ids = [keyring.currentKeyId, ...[...keyring.keys.keys()].filter((id) => id !== keyring.currentKeyId)];
@@ -55,6 +62,9 @@ export function notificationKeyAtStart(
   input: unknown,
   keyring: CodecKeyring | undefined,
 ): string | undefined {
+  // WasabiCard is the only issuer (the issuance input's provider is 'wasabi'); its open-card order
+  // is keyed as workflows/wasabi/issuance.ts keys it.
+  if (type === 'virtualCardIssuance') return wasabiOrderNotificationKey(providerOrderKey(workflowId, 'open'));
   if (type !== 'kycVerification') return undefined;
   const kyc = input as KycInput;
   if (kyc.provider === 'wasabi') return wasabiHolderNotificationKey(providerOrderKey(workflowId, 'holder'));

@@ -1,5 +1,6 @@
-// The NotificationKey a KYC starts with (src/client/notification-keys.ts): the KazePay email only
-// as a keyed digest, found again after a key rotation; the WasabiCard holder order key as is.
+// The NotificationKey a flow starts with (src/client/notification-keys.ts): the KazePay email only
+// as a keyed digest, found again after a key rotation; the WasabiCard holder order key and the
+// issuance's open-card order key as they are.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
@@ -9,6 +10,7 @@ import {
   notificationKeyAtStart,
   RoutingKeyringMissingError,
   wasabiHolderNotificationKey,
+  wasabiOrderNotificationKey,
 } from '../../src/client/notification-keys';
 import { listQuery } from '../../src/client/listing';
 import { createKeyring } from '../../src/security/codec-keys';
@@ -54,6 +56,13 @@ test('a KazePay KYC without routing keys is refused rather than started unreacha
     () => notificationKeyAtStart('kycVerification', 'kyc:kazepay:c1', kazepayKyc('a@b.co'), undefined),
     RoutingKeyringMissingError,
   );
+});
+
+test("a WasabiCard issuance carries its open-card order's merchantOrderNo: an opaque digest of its id", () => {
+  const id = 'issuance:wasabi:c1:r1';
+  const value = notificationKeyAtStart('virtualCardIssuance', id, { provider: 'wasabi' }, undefined);
+  assert.equal(value, wasabiOrderNotificationKey(providerOrderKey(id, 'open')));
+  assert.match(value ?? '', /^wasabi-order:cf[0-9a-f]{30}$/);
 });
 
 test("a WasabiCard KYC carries its holder's merchantOrderNo; other flows carry none", () => {

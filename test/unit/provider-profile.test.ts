@@ -406,9 +406,9 @@ describe('WasabiCard settings', () => {
     assert.deepEqual(
       await routed({ WASABI_WEBHOOK_CATEGORY_ALIASES: 'cardTransaction=card_transaction' }, 'c2'),
       {
-        kind: 'card',
-        provider: 'wasabi',
+        kind: 'wasabi-order',
         cardRef: '38928421021320391244',
+        merchantOrderNo: 'T1852379826671345664',
       },
     );
     refusesNaming(

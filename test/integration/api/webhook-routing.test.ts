@@ -1,15 +1,18 @@
 // Webhook routing without the API's memory (issue 19): a notification reaches its flow whichever
-// door started it (the typed client, not the API) and after the API restarted. Each KYC wait below
-// is polled hourly, so only a routed notification can end it within the test. Dev server, both
-// sandboxes, real HTTP.
+// door started it (the typed client, not the API) and after the API restarted, and before the flow
+// knows the card the notification names (issue 20: the WasabiCard issuance's card order). Each
+// wait below is polled hourly, so only a routed notification can end it within the test. Dev
+// server, both sandboxes, real HTTP.
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { type CardflowClient, createCardflowClient } from '../../../src/client';
+import { providerOrderKey } from '../../../src/contract';
 import { applicant, LifecycleEnv, uniqueRef } from '../../helpers/lifecycle-env';
 import { startDevServerEnv } from '../../helpers/temporal-env';
 import { waitForState } from '../../helpers/kazepay-flows';
+import { passedHolder } from '../../helpers/wasabi-flows';
 import { type ApiUnderTest, startApi, TEST_ROUTING_KEYRING } from './helpers';
 
 let env: TestWorkflowEnvironment;
@@ -116,5 +119,36 @@ describe('webhook routing that survives restarts and replicas', { concurrency: 1
     const result = await resultWithin<{ outcome: string }>(kyc.workflowId, 20_000);
     assert.equal(result.outcome, 'PASSED');
     assert.ok((await signals(kyc.workflowId)) >= 1, 'the notification was signalled');
+  });
+
+  test('a WasabiCard card-order notification reaches the issuance, which does not know its card yet', async () => {
+    const cardTypeId = '111065';
+    const holderId = await passedHolder(life, cardTypeId, 'route');
+    const saved = { ...life.wasabi.control.timings };
+    life.wasabi.control.setTimings({ orderCompleteMs: 100_000_000 }); // never, within the test
+    let workflowId: string;
+    try {
+      const issuance = await cardflow.startIssuance({
+        provider: 'wasabi',
+        customerRef: uniqueRef('route'),
+        requestRef: uniqueRef('iss'),
+        cardTypeId,
+        initialDeposit: '50',
+        holderId,
+        order: SLOW,
+      });
+      workflowId = issuance.workflowId;
+      await waitForState(issuance.handle, 'WAITING_FOR_ORDER');
+      await sleep(500); // the wait's first read happens while the order is still processing
+      // The order's notification names the new card, which the flow learns only from the order.
+      life.wasabi.control.advance({ merchantOrderNo: providerOrderKey(workflowId, 'open') });
+    } finally {
+      life.wasabi.control.setTimings(saved);
+    }
+    const result = await resultWithin<{ outcome: string; cardRef?: string }>(workflowId, 20_000);
+    assert.equal(result.outcome, 'ISSUED');
+    assert.ok((await signals(workflowId)) >= 1, 'the notification was signalled');
+    const journal = api.app.cardflow.webhooks.entries({ provider: 'wasabi', outcome: 'signalled' });
+    assert.ok(journal.some((e) => e.event === 'card_transaction' && e.workflowIds?.includes(workflowId)));
   });
 });

@@ -84,7 +84,9 @@ export function kazepayTarget(
     }
     case 'card':
       return {
-        target: cardID ? { kind: 'card', provider: 'kazepay', cardRef: cardID } : { kind: 'none' },
+        target: cardID
+          ? { kind: 'card', provider: 'kazepay', cardRef: cardID, orAssigning: true }
+          : { kind: 'none' },
         note: notification(
           event,
           [cardID, b.transactionId ?? b.txnId].filter(Boolean).join('/'),

@@ -12,8 +12,10 @@
 //   WasabiCard physical_card                     cardNo  -> running flows with CardRef = cardNo
 //   WasabiCard card_holder                       merchantOrderNo -> the running kycVerification
 //        with NotificationKey = wasabi-holder:<merchantOrderNo> (set when it started)
-//   KazePay cardStatusNotify, rechargeNotify,    cardID  -> running KazePay flows with CardRef = cardID
-//     closeCardNotify
+//   KazePay cardStatusNotify, rechargeNotify,    cardID  -> running KazePay flows with CardRef = cardID;
+//     closeCardNotify                            when none: the running KazePay physicalCardActivation
+//        flows with no CardRef yet, at most ASSIGNING_CAP (an autoActive card can turn ACTIVE
+//        before the visibility store shows the CardRef its flow set when the assign answered)
 //   KazePay kycStatusNotify                      email   -> the running kycVerification with
 //        NotificationKey = kazepay-email:<HMAC of the email> under any key of the ring (an email
 //        is personal data: only its keyed digest is searchable; src/client/notification-keys.ts)
@@ -89,11 +91,20 @@ export const emailJournalKey = (email: string, keyring: CodecKeyring | undefined
 
 /** Where a notification goes: the lookup that finds its flows. */
 export type NotificationTarget =
-  | { kind: 'card'; provider: 'kazepay' | 'wasabi'; cardRef: string }
+  | {
+      kind: 'card';
+      provider: 'kazepay' | 'wasabi';
+      cardRef: string;
+      /** When no flow carries the card: the KazePay activations that have no card yet. */
+      orAssigning?: boolean;
+    }
   | { kind: 'wasabi-order'; cardRef?: string; merchantOrderNo?: string }
   | { kind: 'wasabi-holder'; merchantOrderNo: string }
   | { kind: 'kazepay-kyc'; email: string }
   | { kind: 'none' };
+
+/** At most this many KazePay activations without a card are signalled a card notification no flow carries. */
+export const ASSIGNING_CAP = 10;
 
 export class NotificationRouter {
   readonly journal: WebhookJournal;
@@ -109,15 +120,24 @@ export class NotificationRouter {
   }
 
   /** The running flows a selection finds (a notification concerns a handful at most). */
-  private async running(selection: ListSelection): Promise<string[]> {
-    const page = await this.cardflow.listPage({ ...selection, running: true }, { pageSize: 50 });
+  private async running(selection: ListSelection, pageSize = 50): Promise<string[]> {
+    const page = await this.cardflow.listPage({ ...selection, running: true }, { pageSize });
     return page.flows.map((flow) => flow.workflowId);
   }
 
   async targets(target: NotificationTarget): Promise<string[]> {
     switch (target.kind) {
-      case 'card':
-        return this.running({ cardRef: target.cardRef, provider: target.provider });
+      case 'card': {
+        const found = await this.running({ cardRef: target.cardRef, provider: target.provider });
+        if (found.length > 0 || !target.orAssigning) return found;
+        // A KazePay activation learns its card from the assign's answer and sets CardRef then; the
+        // visibility store may show it later than the card's notification comes. Each flow only
+        // wakes for its own card, so the others merely record the signal.
+        return this.running(
+          { flow: 'physicalCardActivation', provider: 'kazepay', hasCardRef: false },
+          ASSIGNING_CAP,
+        );
+      }
       case 'kazepay-kyc':
         if (!this.routingKeyring) return [];
         return this.running({

@@ -51,6 +51,8 @@ export const listFilterSchema = z.object({
     .optional(),
   customerRef: refSchema.optional(),
   cardRef: refSchema.optional(),
+  /** Only flows with (true) or without (false) a CardRef. */
+  hasCardRef: z.boolean().optional(),
   /** Only running flows (true) or only closed ones (false). */
   running: z.boolean().optional(),
   /** Only flows in this execution status. */
@@ -80,6 +82,8 @@ export function listQuery(filter: ListSelection): string {
   if (filter.state) parts.push(`${CardState.name} = ${quoted(filter.state)}`);
   if (filter.customerRef) parts.push(`${CustomerRef.name} = ${quoted(filter.customerRef)}`);
   if (filter.cardRef) parts.push(`${CardRef.name} = ${quoted(filter.cardRef)}`);
+  if (filter.hasCardRef !== undefined)
+    parts.push(`${CardRef.name} ${filter.hasCardRef ? 'IS NOT NULL' : 'IS NULL'}`);
   if (filter.notificationKeys)
     parts.push(
       `(${filter.notificationKeys.map((k) => `${NotificationKey.name} = ${quoted(k)}`).join(' OR ')})`,

@@ -90,3 +90,11 @@ test('the list query selects by notification keys and no value can break out of 
   );
   assert.match(query, /^CardFlow = 'kycVerification' AND /);
 });
+
+test('the list query selects flows without a CardRef (KazePay activations still assigning)', () => {
+  assert.match(
+    listQuery({ flow: 'physicalCardActivation', provider: 'kazepay', hasCardRef: false, running: true }),
+    /CardRef IS NULL AND ExecutionStatus = 'Running'/,
+  );
+  assert.match(listQuery({ hasCardRef: true }), /^CardRef IS NOT NULL AND /);
+});

@@ -23,8 +23,9 @@ export async function createCardflowArm(options: {
   address: string;
   keyring: CodecKeyring;
   /**
-   * The waits of the KYC review, the deposit settlement and the closure (the ones a WasabiCard
-   * notification reaches: webhook-block.ts); default the settings' poll interval and deadline.
+   * The waits of the KYC review, the card order, the deposit settlement and the closure (each ends
+   * on its WasabiCard notification: webhook-block.ts); default the settings' poll interval and
+   * deadline.
    */
   notifiedWait?: { deadline: string; pollInterval: string };
 }): Promise<CardflowArm> {
@@ -63,7 +64,7 @@ export async function createCardflowArm(options: {
       cardTypeId: settings.cardTypeId,
       initialDeposit: settings.initialDeposit,
       holderId,
-      order: wait,
+      order: notified,
     });
     const issued = await issuance.result();
     if (issued.outcome !== 'ISSUED' || !issued.cardRef) throw new Error(`issuance ended ${issued.outcome}`);

@@ -1,10 +1,11 @@
-// The webhook-to-flow block (issue 20): cardflow lifecycles whose KYC review, deposit settlement
-// and closure waits poll only every WEBHOOK_POLL_INTERVAL, so each ends on the provider's
-// notification, with the sandbox sending its notifications to a `cardflow api` process on the same
-// server, at half the saturating concurrency. The card order of the issuance keeps the run's poll
-// interval: its notification names a card id the flow does not know yet, so the API finds no flow
-// for it (journalled `unmatched`; docs/benchmark.md). Measured: from each notification's send (the sandbox's first delivery attempt) to
-// the flow's next state (webhook-latency.ts), and the block's CPU, memory and history like any other.
+// The webhook-to-flow block (issue 20): cardflow lifecycles whose KYC review, card order, deposit
+// settlement and closure waits poll only every WEBHOOK_POLL_INTERVAL, so each ends on the
+// provider's notification, with the sandbox sending its notifications to a `cardflow api` process
+// on the same server, at half the saturating concurrency. The card order's notification names a
+// card id the issuance does not know yet: the API finds the issuance by the order's
+// merchantOrderNo (its NotificationKey, set at start; docs/api.md). Measured: from each
+// notification's send (the sandbox's first delivery attempt) to the flow's next state
+// (webhook-latency.ts), and the block's CPU, memory and history like any other.
 import { Client, Connection } from '@temporalio/client';
 import type { CodecKeyring } from '../../src/security/codec-keys';
 import { type BlockResult, runBlock } from './block';

@@ -285,6 +285,7 @@ describe('KazePay settings', () => {
       kind: 'card',
       provider: 'kazepay',
       cardRef: 'C9',
+      orAssigning: true,
     });
     // The default names are no longer routed once others are configured.
     assert.equal(kazepayTarget('rechargeNotify', { cardID: 'C9' }, events).target.kind, 'none');

@@ -1,6 +1,7 @@
 // The NotificationKey search attribute: how a provider's notification names a flow that does not
-// carry the card id it names (a KYC has no card; an issuance learns its card from the order). Set when a flow starts (through this client, whichever door uses it) and looked
-// up by the webhook router, so routing needs no memory of who started what.
+// carry the card id it names (a KYC has no card; a WasabiCard issuance learns its card from the
+// order the notification is about). Set when a flow starts (through this client, whichever door
+// uses it) and looked up by the webhook router, so routing needs no memory of who started what.
 //
 // A KazePay kycStatusNotify names the applicant by email. An email is personal data and search
 // attributes are not encrypted, so the key is an HMAC of the normalised email under a key derived

@@ -11,6 +11,7 @@ import type { ApiContext } from '../api-context';
 import { noteAudit } from '../audit-trail';
 import { badRequest, notFound, parseOr400 } from '../errors';
 import { FLOW_SPECS, type FlowKind, flowIdParams as idParams } from '../flows';
+import { decodeCursor, encodeCursor } from '../list-cursor';
 import { maskAnswer } from '../masking';
 import { responseSchemas as R } from '../openapi';
 
@@ -42,7 +43,7 @@ const START_ROUTES: Array<[FlowKind, string, ApiScope]> = [
   ['card-account', 'start cardAccount (id card:<provider>:<cardRef>)', 'flows:write'],
 ];
 
-export async function flowRoutes(app: FastifyInstance, { table, flows }: ApiContext): Promise<void> {
+export async function flowRoutes(app: FastifyInstance, { table, flows, router }: ApiContext): Promise<void> {
   const { cardflow } = flows;
   for (const [kind, summary, scope] of START_ROUTES)
     table.define(
@@ -78,19 +79,21 @@ export async function flowRoutes(app: FastifyInstance, { table, flows }: ApiCont
     async (request) => {
       const q = parseOr400(listQuery, request.query, 'query');
       const { limit, cursor, ...filter } = q;
-      // One page of the visibility store; its page token, base64url, is the cursor to the next.
+      const notACursor = () =>
+        badRequest('invalid query', [{ path: 'query.cursor', message: 'not a cursor of this listing' }]);
+      // One page of the visibility store; its page token, tagged (src/api/list-cursor.ts), is the
+      // cursor to the next.
+      const pageToken = cursor === undefined ? undefined : decodeCursor(cursor, router.routingKeyring);
+      if (cursor !== undefined && !pageToken) throw notACursor();
       let page;
       try {
         page = await cardflow.listPage(
           { ...filter, flow: filter.flow as WorkflowType | undefined },
-          { pageSize: limit, ...(cursor ? { pageToken: Buffer.from(cursor, 'base64url') } : {}) },
+          { pageSize: limit, ...(pageToken ? { pageToken } : {}) },
         );
       } catch (error) {
         // A token the store cannot read: INVALID_ARGUMENT, or UNKNOWN from the SQL stores' decoder.
-        if (cursor && [2, 3].includes((error as { code?: number }).code ?? 0))
-          throw badRequest('invalid query', [
-            { path: 'query.cursor', message: 'not a cursor of this listing' },
-          ]);
+        if (cursor && [2, 3].includes((error as { code?: number }).code ?? 0)) throw notACursor();
         throw error;
       }
       const listed = page.flows.map((wf) => ({
@@ -107,7 +110,7 @@ export async function flowRoutes(app: FastifyInstance, { table, flows }: ApiCont
       const token = page.nextPageToken;
       return {
         flows: listed,
-        ...(token && token.length ? { nextCursor: Buffer.from(token).toString('base64url') } : {}),
+        ...(token && token.length ? { nextCursor: encodeCursor(token, router.routingKeyring) } : {}),
       };
     },
   );

@@ -250,6 +250,17 @@ describe('virtualCardIssuance on WasabiCard: the precondition reads, one activit
   const requestsTo = (path: string) => life.wasabi.control.requests.filter((r) => r.path === path);
   const checksOf = async (handle: WorkflowHandle) => activityCalls(await handle.fetchHistory());
 
+  test('without a holderId there is one read to begin with: the card type alone, as before, no patch marker', async () => {
+    const { handle } = await issue({ initialDeposit: '25' });
+    assert.equal((await handle.result()).outcome, 'ISSUED');
+    const history = await handle.fetchHistory();
+    assert.deepEqual(
+      activityCalls(history).map((c) => c.activityType),
+      ['wasabiCardType', 'wasabiOpenCard', 'wasabiOrder'],
+    );
+    assert.deepEqual(patchMarkers(history), []);
+  });
+
   test('a cardholder still in review: PreconditionFailed naming its status, read once, nothing sent', async () => {
     const holderId = await holderInReview(life, '111065');
     const { handle, merchantOrderNo } = await issue({ cardTypeId: '111065', initialDeposit: '20', holderId });

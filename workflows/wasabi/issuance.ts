@@ -51,18 +51,19 @@ export const wasabiIssuance: IssuanceSteps = {
 /**
  * The card type, and the cardholder's review where the flow will look at it: one activity since
  * the precondition-reads patch, the card type alone (the holder read after the checks) before.
+ * Without a holderId there is no second read to join (the flow reads the card type alone, as
+ * before), so the patch is not asked and its marker and upsert are not recorded.
  */
 async function readPreconditions(
   input: IssuanceParsedInput,
 ): Promise<{ cardType: WasabiCardTypeSummary; holder?: WasabiHolderReview }> {
-  if (readsPreconditionsTogether()) {
-    const holder = input.holderId ? ` and the review of cardholder ${input.holderId}` : '';
+  if (input.holderId && readsPreconditionsTogether()) {
     return reads(
-      `Read the opening rules of card type ${input.cardTypeId}${holder} for card request ${input.requestRef}`,
+      `Read the opening rules of card type ${input.cardTypeId} and the review of cardholder ${input.holderId} for card request ${input.requestRef}`,
     ).wasabiIssuancePreconditions({
       cardTypeId: input.cardTypeId,
       initialDeposit: input.initialDeposit,
-      ...(input.holderId ? { holderId: input.holderId } : {}),
+      holderId: input.holderId,
     });
   }
   const cardType = await reads(

@@ -18,7 +18,7 @@ import {
 import type { SecretStore } from '../../src/security/secret-store';
 import { useSecret } from '../secrets';
 import { sendUnkeyed } from '../unkeyed-send';
-import type { KazepayActivities, KazepayRechargeRecord } from './interface';
+import type { KazepayActivities, KazepayRechargeRecord, KazepayRechargeSnapshot } from './interface';
 import { preconditionFailed, stillPending, unknownStatusPending } from '../still-pending';
 
 /**
@@ -164,6 +164,19 @@ export function createKazepayActivities(deps: KazepayActivityDependencies): Kaze
     }
   };
 
+  const cardStatus = async (cardId: string) => {
+    const { userBankCardStatus } = await client.queryCard({ cardID: cardId });
+    return { status: normaliseCardStatus(userBankCardStatus) };
+  };
+
+  const rechargeSnapshot = async (cardId: string): Promise<KazepayRechargeSnapshot> => {
+    // A minute of margin: the provider's clock and ours need not agree to the second.
+    const since = kazepayTime(new Date(Date.now() - 60_000));
+    // Every row of the window, whatever its label: a recharge is told apart as the new one.
+    const rows = await allRows(cardId, since);
+    return { transactionIds: rows.map((r) => r.transactionId), since };
+  };
+
   return {
     async kazepayUploadDocument({ document, email, mobilePrefix, mobileNumber }) {
       const stored = await documents.get(document.ref);
@@ -269,8 +282,7 @@ export function createKazepayActivities(deps: KazepayActivityDependencies): Kaze
     },
 
     async kazepayCardStatus({ cardId, until, failOn }) {
-      const { userBankCardStatus } = await client.queryCard({ cardID: cardId });
-      const status = normaliseCardStatus(userBankCardStatus);
+      const { status } = await cardStatus(cardId);
       if (failOn?.includes(status)) throw preconditionFailed(`card ${cardId} is ${status}`);
       if (until && !until.includes(status)) {
         // A status the profile does not know is waited out too, but marked as such (UNKNOWN_STATUS).
@@ -301,12 +313,12 @@ export function createKazepayActivities(deps: KazepayActivityDependencies): Kaze
         alreadyDone: async () => undefined,
       }),
 
-    async kazepayRechargeSnapshot({ cardId }) {
-      // A minute of margin: the provider's clock and ours need not agree to the second.
-      const since = kazepayTime(new Date(Date.now() - 60_000));
-      // Every row of the window, whatever its label: a recharge is told apart as the new one.
-      const rows = await allRows(cardId, since);
-      return { transactionIds: rows.map((r) => r.transactionId), since };
+    kazepayRechargeSnapshot: ({ cardId }) => rechargeSnapshot(cardId),
+
+    async kazepayDepositPreconditions({ cardId }) {
+      const { status } = await cardStatus(cardId);
+      // A card that is not ACTIVE fails the flow before it would take the snapshot.
+      return status === 'ACTIVE' ? { status, snapshot: await rechargeSnapshot(cardId) } : { status };
     },
 
     async kazepayRecharge({ cardId, currency, amount }) {

@@ -18,6 +18,12 @@ export interface KazepayRechargeRecord {
   reason?: string;
 }
 
+export interface KazepayRechargeSnapshot {
+  transactionIds: string[];
+  /** The start of the window the ids were read from (KazePay's time format). */
+  since: string;
+}
+
 export interface KazepayCloseRecord {
   status: string;
   refundAmount: string;
@@ -63,7 +69,15 @@ export interface KazepayActivities {
   /** Redeems the PIN handle (once) and sets the PIN; a retry after it was set succeeds without sending. */
   kazepaySetPin(input: { cardId: string; pinHandle: string }): Promise<void>;
   /** Recharge transaction ids already on the card, taken before sending, for reconciliation. */
-  kazepayRechargeSnapshot(input: { cardId: string }): Promise<{ transactionIds: string[]; since: string }>;
+  kazepayRechargeSnapshot(input: { cardId: string }): Promise<KazepayRechargeSnapshot>;
+  /**
+   * The deposit's reads before it is sent, in one activity: the card status (as
+   * kazepayCardStatus), then, only when it is ACTIVE (else the flow fails there), the recharge
+   * snapshot (as kazepayRechargeSnapshot).
+   */
+  kazepayDepositPreconditions(input: {
+    cardId: string;
+  }): Promise<{ status: string; snapshot?: KazepayRechargeSnapshot }>;
   kazepayRecharge(input: {
     cardId: string;
     currency: string;

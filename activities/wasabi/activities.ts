@@ -2,6 +2,7 @@
 // from the workflow id and step, and each attempt first looks that key up: a retry after a lost
 // answer finds the order instead of sending it twice (and WasabiCard refuses a reused key anyway).
 import { type Applicant, unknownStatus, WASABI_ORDER_STATES } from '../../src/contract';
+import { wasabiOpeningRefusal } from '../../src/contract/wasabi-card-type';
 import type { DocumentStore } from '../../src/documents/document-store';
 import { setTimeout as delay } from 'node:timers/promises';
 import {
@@ -17,7 +18,12 @@ import { V1_TRANSACTION_TYPES, type V1TransactionType } from '../../src/provider
 import type { SecretStore } from '../../src/security/secret-store';
 import { useSecret } from '../secrets';
 import type { KycFileIds } from '../kyc-files';
-import type { WasabiActivities, WasabiOrderSummary } from './interface';
+import type {
+  WasabiActivities,
+  WasabiCardTypeSummary,
+  WasabiHolderReview,
+  WasabiOrderSummary,
+} from './interface';
 import { preconditionFailed, stillPending, unknownStatusPending } from '../still-pending';
 
 /**
@@ -208,38 +214,16 @@ export function createWasabiActivities(deps: WasabiActivityDependencies): Wasabi
       return { status: holderStatus(updated.status) };
     },
 
-    async wasabiHolderStatus({ holderId, untilDecided }) {
-      const [holder] = (await client.queryHolders({ holderId, pageNum: 1, pageSize: 10 })).records;
-      if (!holder) throw preconditionFailed(`no cardholder ${holderId}`);
-      const status = holderStatus(holder.status);
-      if (untilDecided && status !== 'pass_audit' && status !== 'reject')
-        throw stillPending(`cardholder review (${status})`);
-      return {
-        status,
-        ...(holder.statusFlowLocation ? { statusFlowLocation: lower(holder.statusFlowLocation) } : {}),
-        ...(holder.description ? { description: holder.description } : {}),
-      };
-    },
+    wasabiHolderStatus: ({ holderId, untilDecided }) => readHolder(holderId, untilDecided),
 
-    async wasabiCardType({ cardTypeId }) {
-      const type = (await client.cardTypes()).find((t) => t.cardTypeId === cardTypeId);
-      if (!type) throw preconditionFailed(`card type ${cardTypeId} is not offered to this merchant`);
-      return {
-        cardTypeId,
-        status: type.status ?? 'online',
-        needCardHolder: type.needCardHolder ?? false,
-        currency: type.rechargeCurrency ?? type.fiatCurrency ?? 'USD',
-        ...compact({
-          rechargeMinQuota: type.rechargeMinQuota,
-          rechargeMaxQuota: type.rechargeMaxQuota,
-          rechargeDigital: type.rechargeDigital == null ? undefined : Number(type.rechargeDigital),
-          depositAmountMinQuotaForActiveCard: type.depositAmountMinQuotaForActiveCard,
-          depositAmountMaxQuotaForActiveCard: type.depositAmountMaxQuotaForActiveCard,
-        }),
-        enableDeposit: type.enableDeposit ?? true,
-        enableFreeze: type.enableFreeze ?? true,
-        enableUnFreeze: type.enableUnFreeze ?? true,
-      };
+    wasabiCardType: ({ cardTypeId }) => readCardType(cardTypeId),
+
+    async wasabiIssuancePreconditions({ cardTypeId, initialDeposit, holderId }) {
+      const cardType = await readCardType(cardTypeId);
+      // The holder is read only where the flow would look at it: a refused deposit fails the flow first.
+      if (!cardType.needCardHolder || !holderId || wasabiOpeningRefusal(cardType, initialDeposit))
+        return { cardType };
+      return { cardType, holder: await readHolder(holderId, false) };
     },
 
     wasabiOpenCard: ({ merchantOrderNo, cardTypeId, amount, holderId }) =>
@@ -363,26 +347,67 @@ export function createWasabiActivities(deps: WasabiActivityDependencies): Wasabi
       return order ?? { orderNo: '', merchantOrderNo, type: '', status: NOT_LISTED };
     },
 
-    async wasabiCardStatus({ cardNo }) {
-      const info = await client.cardInfo({ cardNo });
-      if (info.cardTypeId) return { status: lower(info.status), cardTypeId: info.cardTypeId };
-      // The seed's card/info answer carries no cardTypeId: the type is found from what it does
-      // carry, the card number (its BIN), against v2/cardTypes.
-      const cardTypeId = cardTypeOf(info, await client.cardTypes(), (v) => client.decrypt(v, 'card/info'));
-      if (!cardTypeId) {
-        throw new ProviderValidationError(
-          [
-            {
-              field: 'cardNo',
-              rule: 'card info carries no cardTypeId and its BIN matches no single card type',
-            },
-          ],
-          { provider: 'wasabi', operation: 'card/info' },
-        );
-      }
-      return { status: lower(info.status), cardTypeId };
+    wasabiCardStatus: ({ cardNo }) => readCard(cardNo),
+
+    async wasabiDepositPreconditions({ cardNo }) {
+      const card = await readCard(cardNo);
+      return { card, cardType: await readCardType(card.cardTypeId) };
     },
   };
+
+  async function readCard(cardNo: string): Promise<{ status: string; cardTypeId: string }> {
+    const info = await client.cardInfo({ cardNo });
+    if (info.cardTypeId) return { status: lower(info.status), cardTypeId: info.cardTypeId };
+    // The seed's card/info answer carries no cardTypeId: the type is found from what it does
+    // carry, the card number (its BIN), against v2/cardTypes.
+    const cardTypeId = cardTypeOf(info, await client.cardTypes(), (v) => client.decrypt(v, 'card/info'));
+    if (!cardTypeId) {
+      throw new ProviderValidationError(
+        [
+          {
+            field: 'cardNo',
+            rule: 'card info carries no cardTypeId and its BIN matches no single card type',
+          },
+        ],
+        { provider: 'wasabi', operation: 'card/info' },
+      );
+    }
+    return { status: lower(info.status), cardTypeId };
+  }
+
+  async function readHolder(holderId: string, untilDecided: boolean): Promise<WasabiHolderReview> {
+    const [holder] = (await client.queryHolders({ holderId, pageNum: 1, pageSize: 10 })).records;
+    if (!holder) throw preconditionFailed(`no cardholder ${holderId}`);
+    const status = holderStatus(holder.status);
+    if (untilDecided && status !== 'pass_audit' && status !== 'reject')
+      throw stillPending(`cardholder review (${status})`);
+    return {
+      status,
+      ...(holder.statusFlowLocation ? { statusFlowLocation: lower(holder.statusFlowLocation) } : {}),
+      ...(holder.description ? { description: holder.description } : {}),
+    };
+  }
+
+  async function readCardType(cardTypeId: string): Promise<WasabiCardTypeSummary> {
+    const type = (await client.cardTypes()).find((t) => t.cardTypeId === cardTypeId);
+    if (!type) throw preconditionFailed(`card type ${cardTypeId} is not offered to this merchant`);
+    return {
+      cardTypeId,
+      status: type.status ?? 'online',
+      needCardHolder: type.needCardHolder ?? false,
+      currency: type.rechargeCurrency ?? type.fiatCurrency ?? 'USD',
+      ...compact({
+        rechargeMinQuota: type.rechargeMinQuota,
+        rechargeMaxQuota: type.rechargeMaxQuota,
+        rechargeDigital: type.rechargeDigital == null ? undefined : Number(type.rechargeDigital),
+        depositAmountMinQuotaForActiveCard: type.depositAmountMinQuotaForActiveCard,
+        depositAmountMaxQuotaForActiveCard: type.depositAmountMaxQuotaForActiveCard,
+      }),
+      enableDeposit: type.enableDeposit ?? true,
+      enableFreeze: type.enableFreeze ?? true,
+      enableUnFreeze: type.enableUnFreeze ?? true,
+    };
+  }
 }
 
 /**

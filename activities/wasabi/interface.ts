@@ -36,6 +36,13 @@ export interface WasabiCardTypeSummary {
   enableUnFreeze: boolean;
 }
 
+/** A cardholder's review: `pass_audit` and `reject` are decisions (the configured names mapped onto them). */
+export interface WasabiHolderReview {
+  status: string;
+  statusFlowLocation?: string;
+  description?: string;
+}
+
 export interface WasabiActivities {
   wasabiUploadDocument(input: { document: DocumentRef }): Promise<{ fileId: string }>;
   /** Find-or-create by merchantOrderNo. */
@@ -54,11 +61,20 @@ export interface WasabiActivities {
     fileIds?: KycFileIds;
   }): Promise<{ status: string }>;
   /** With `untilDecided`, StillPending until pass_audit or reject. */
-  wasabiHolderStatus(input: {
-    holderId: string;
-    untilDecided: boolean;
-  }): Promise<{ status: string; statusFlowLocation?: string; description?: string }>;
+  wasabiHolderStatus(input: { holderId: string; untilDecided: boolean }): Promise<WasabiHolderReview>;
   wasabiCardType(input: { cardTypeId: string }): Promise<WasabiCardTypeSummary>;
+  /**
+   * The issuance's reads before a card is opened, in one activity: the card type (as
+   * wasabiCardType), then the cardholder's review (as wasabiHolderStatus, so a missing holder is
+   * PreconditionFailed) only when the type needs a holder, `holderId` is given and the type
+   * accepts `initialDeposit` (wasabiOpeningRefusal): the holder is read exactly when the flow
+   * would go on to look at it.
+   */
+  wasabiIssuancePreconditions(input: {
+    cardTypeId: string;
+    initialDeposit: string;
+    holderId?: string;
+  }): Promise<{ cardType: WasabiCardTypeSummary; holder?: WasabiHolderReview }>;
   wasabiOpenCard(input: {
     merchantOrderNo: string;
     cardTypeId: string;
@@ -100,4 +116,11 @@ export interface WasabiActivities {
 
   /** The card's status (`normal`, `freeze`, `cancel`, ...; lower-cased) and its card type. */
   wasabiCardStatus(input: { cardNo: string }): Promise<{ status: string; cardTypeId: string }>;
+  /**
+   * The deposit's reads before it is sent, in one activity: the card (as wasabiCardStatus), then
+   * its card type (as wasabiCardType); the same provider calls in the same order.
+   */
+  wasabiDepositPreconditions(input: {
+    cardNo: string;
+  }): Promise<{ card: { status: string; cardTypeId: string }; cardType: WasabiCardTypeSummary }>;
 }

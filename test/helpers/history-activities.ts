@@ -33,3 +33,19 @@ export function activityCalls(history: History): ActivityCall[] {
 export function countCalls(history: History, activityType: string): number {
   return activityCalls(history).filter((c) => c.activityType === activityType).length;
 }
+
+/** The SDK's marker for patched() / deprecatePatch(). */
+const PATCH_MARKER = 'core_patch';
+
+/** The patch ids a flow recorded, in history order (one marker per patch the run passed). */
+export function patchMarkers(history: History): string[] {
+  const ids: string[] = [];
+  for (const event of history.events ?? []) {
+    const marker = event.markerRecordedEventAttributes;
+    if (marker?.markerName !== PATCH_MARKER) continue;
+    const data = marker.details?.['patch-data']?.payloads?.[0]?.data;
+    if (!data) throw new Error('a patch marker without data');
+    ids.push((JSON.parse(Buffer.from(data).toString('utf8')) as { id: string }).id);
+  }
+  return ids;
+}

@@ -77,6 +77,19 @@ export async function visibleState(handle: WorkflowHandle): Promise<string> {
 
 /** A cardholder that passed WasabiCard's review for the card type (created through the client). */
 export async function passedHolder(life: LifecycleEnv, cardTypeId: string, tag = 'holder'): Promise<string> {
+  const holderId = await holderInReview(life, cardTypeId, tag);
+  life.wasabi.control.advance();
+  const [holder] = (await life.wasabiClient.queryHolders({ holderId, pageNum: 1, pageSize: 1 })).records;
+  assert.equal(holder?.status.toLowerCase(), 'pass_audit');
+  return holderId;
+}
+
+/** A cardholder created at the sandbox and left in its review (not advanced); answers its holderId. */
+export async function holderInReview(
+  life: LifecycleEnv,
+  cardTypeId: string,
+  tag = 'holder',
+): Promise<string> {
   const person = applicant(tag);
   const merchantOrderNo = `H${Date.now()}${Math.floor(Math.random() * 1e9)}`.padEnd(24, '0');
   const { holderId } = await life.wasabiClient.createHolder({
@@ -99,9 +112,6 @@ export async function passedHolder(life: LifecycleEnv, cardTypeId: string, tag =
     idNumber: 'A1234567',
     idNoExpiryDate: '2031-05-01',
   });
-  life.wasabi.control.advance();
-  const [holder] = (await life.wasabiClient.queryHolders({ holderId, pageNum: 1, pageSize: 1 })).records;
-  assert.equal(holder?.status.toLowerCase(), 'pass_audit');
   return holderId;
 }
 

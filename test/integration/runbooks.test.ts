@@ -268,7 +268,7 @@ describe('a flow in NEEDS_RECONCILIATION', () => {
 describe('a stuck wait', () => {
   test('the retrying activity is seen, paused (no more attempts), unpaused, then reset: the flow completes', async () => {
     const cardId = await flows.activeCard('ops-stuck');
-    // KazePay refuses every queryCard: the deposit's first read retries.
+    // KazePay refuses every queryCard: the deposit's first read (its precondition reads) retries.
     life.kazepay.control.faults.setRates({ serverErrorRate: 1 }, 'queryCard');
     const handle = await kazepayDeposit(cardId, '3.00');
     const id = handle.workflowId;
@@ -276,7 +276,7 @@ describe('a stuck wait', () => {
       const activity = await pendingActivity(handle);
       const activityId = activity.activityId as string;
       const [described] = await runStep('stuck-describe', { 'workflow-id': id });
-      assert.match(described?.stdout ?? '', /kazepayCardStatus/);
+      assert.match(described?.stdout ?? '', /kazepayDepositPreconditions/);
       await runStep('stuck-pause', { 'workflow-id': id, 'activity-id': activityId });
       const paused = await pendingActivity(handle);
       assert.equal(paused.paused, true, 'paused');
@@ -296,7 +296,7 @@ describe('a stuck wait', () => {
     }
     assert.equal(((await handle.result()) as { outcome: string }).outcome, 'SETTLED');
     // Reset: the read that succeeded was attempt 1 again, not the next of its retries.
-    assert.equal(await lastAttemptOf(handle, 'kazepayCardStatus'), 1);
+    assert.equal(await lastAttemptOf(handle, 'kazepayDepositPreconditions'), 1);
     assert.equal(life.kazepay.control.cardBalance(cardId), '3');
   });
 });
@@ -314,7 +314,7 @@ describe('a provider outage', () => {
       const [listed, temporalListed, described] = await runStep('outage-see', { 'workflow-id': id });
       assert.match(listed?.stdout ?? '', new RegExp(`^${id}\\tRUNNING`, 'm'));
       assert.ok(temporalListed?.stdout.includes(id), temporalListed?.stdout);
-      assert.match(described?.stdout ?? '', /kazepayCardStatus/);
+      assert.match(described?.stdout ?? '', /kazepayDepositPreconditions/);
     } finally {
       life.kazepay.control.faults.clear();
     }
@@ -326,7 +326,7 @@ describe('a provider outage', () => {
     );
     assert.equal(((await handle.result()) as { outcome: string }).outcome, 'SETTLED');
     // The batch reset started the read over (attempt 1), it did not wait for its next retry.
-    assert.equal(await lastAttemptOf(handle, 'kazepayCardStatus'), 1);
+    assert.equal(await lastAttemptOf(handle, 'kazepayDepositPreconditions'), 1);
     assert.equal(life.kazepay.control.cardBalance(cardId), '6');
   });
 });

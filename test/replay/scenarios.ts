@@ -956,4 +956,12 @@ export const SCENARIOS: Scenario[] = [
   recordedAgain('kazepay-passed', 'kazepay-passed-documents-deleted'),
   recordedAgain('wasabi-passed', 'wasabi-passed-documents-deleted'),
   recordedAgain('wasabi-rejected-then-resubmitted', 'wasabi-resubmitted-documents-deleted'),
+  // patched('precondition-reads-together'): a flow's precondition reads are one activity (an
+  // issuance without a holderId has one read and does not ask the patch: its paths are unchanged).
+  recordedAgain('wasabi-issued-with-holder', 'wasabi-issued-with-holder-reads-together'),
+  recordedAgain('wasabi-settled', 'wasabi-settled-reads-together'),
+  recordedAgain('wasabi-amount-invalid', 'wasabi-amount-invalid-reads-together'),
+  recordedAgain('kazepay-settled', 'kazepay-settled-reads-together'),
+  // The deposit's (the closure has a scenario of the same name): its snapshot reconciles the send.
+  recordedAgain('kazepay-ambiguous-reconciled', 'kazepay-ambiguous-reconciled-reads-together'),
 ];

@@ -18,7 +18,8 @@ import {
 import { applicant, LifecycleEnv, uniqueRef } from '../helpers/lifecycle-env';
 import { kazepayFlows, failureOf, waitForState } from '../helpers/kazepay-flows';
 import { startTimeSkippingEnv } from '../helpers/temporal-env';
-import { countCalls } from '../helpers/history-activities';
+import { PRECONDITION_READS_PATCH } from '../../workflows/support/precondition-reads';
+import { activityCalls, countCalls, patchMarkers } from '../helpers/history-activities';
 import { historyText } from '../helpers/wasabi-flows';
 
 let env: TestWorkflowEnvironment;
@@ -287,6 +288,57 @@ const recharges = (cardId: string) =>
         (t) => t.transactionId === e.ref && t.cardID === cardId,
       ),
     );
+
+describe('cardDeposit on KazePay: the precondition reads, one activity', () => {
+  const asked = (apiCode: string) => life.kazepay.control.requests().filter((r) => r.apiCode === apiCode);
+
+  test('the card status and the recharge snapshot are read in one activity, behind the precondition-reads-together patch', async () => {
+    const cardId = await activeCard('dep-one-read');
+    const handle = await deposit(cardId, '15.00');
+    assert.equal((await handle.result()).outcome, 'SETTLED');
+    const history = await handle.fetchHistory();
+    const calls = activityCalls(history).map((c) => c.activityType);
+    assert.equal(calls[0], 'kazepayDepositPreconditions');
+    assert.equal(calls[1], 'kazepayRecharge');
+    assert.equal(
+      countCalls(history, 'kazepayCardStatus') + countCalls(history, 'kazepayRechargeSnapshot'),
+      0,
+    );
+    assert.deepEqual(patchMarkers(history), [PRECONDITION_READS_PATCH]);
+  });
+
+  test('a card that is not ACTIVE: PreconditionFailed as before, no snapshot taken, nothing sent', async () => {
+    const cardId = await activeCard('dep-inactive');
+    await life.kazepayClientWith().updCardStatus({ cardID: cardId, status: 'INACTIVE' });
+    const snapshotsBefore = asked('queryTransactions').length;
+    const handle = await deposit(cardId, '15.00');
+    const failure = await failureOf(handle.result());
+    assert.equal(failure.type, 'PreconditionFailed', failure.message);
+    assert.equal(
+      failure.message,
+      `deposit in state FAILED_PRECONDITION: card ${cardId} is INACTIVE, not ACTIVE`,
+    );
+    assert.equal(asked('queryTransactions').length, snapshotsBefore, 'no snapshot read');
+    assert.equal(recharges(cardId).length, 0, 'nothing sent');
+    assert.equal((await handle.query(stateQuery)).state, 'FAILED_PRECONDITION');
+  });
+
+  test('the snapshot read answering 5xx: the activity is retried (the status read again), then settled once', async () => {
+    const cardId = await activeCard('dep-snapshot-5xx');
+    const statusReads = asked('queryCard').length;
+    life.kazepay.control.faults.script('queryTransactions', 'server-error', 'server-error');
+    const handle = await deposit(cardId, '16.00');
+    assert.equal((await handle.result()).outcome, 'SETTLED');
+    assert.ok(asked('queryCard').length - statusReads >= 3, 'the status read in each attempt');
+    assert.equal(recharges(cardId).length, 1);
+    const history = await handle.fetchHistory();
+    assert.equal(
+      countCalls(history, 'kazepayDepositPreconditions'),
+      1,
+      'one activity, retried by the server',
+    );
+  });
+});
 
 describe('cardDeposit and cardClosure on KazePay', () => {
   test('a deposit settles: the card holds the amount, the merchant paid it once', async () => {

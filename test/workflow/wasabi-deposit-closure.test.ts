@@ -14,6 +14,8 @@ import {
   workflowIds,
 } from '../../src/contract';
 import { WASABI_PATHS } from '../../src/providers/wasabi/paths';
+import { PRECONDITION_READS_PATCH } from '../../workflows/support/precondition-reads';
+import { activityCalls, patchMarkers } from '../helpers/history-activities';
 import { LifecycleEnv, uniqueRef } from '../helpers/lifecycle-env';
 import { startTimeSkippingEnv } from '../helpers/temporal-env';
 import {
@@ -163,6 +165,59 @@ describe('cardDeposit on WasabiCard', () => {
     assert.match(failure.message, /amount: above the card type maximum of 100000/);
     assert.equal(ordersOf(merchantOrderNo).length, 0);
     assert.equal(await visibleState(handle), 'FAILED_VALIDATION');
+  });
+});
+
+describe('cardDeposit on WasabiCard: the precondition reads, one activity', () => {
+  const requestsTo = (path: string) => life.wasabi.control.requests.filter((r) => r.path === path);
+
+  test('the card and its card type are read in one activity, behind the precondition-reads-together patch', async () => {
+    const cardNo = await openCard(life, '111002', '10');
+    const { handle } = await deposit(cardNo, '25');
+    assert.equal((await handle.result()).outcome, 'SETTLED');
+    const history = await handle.fetchHistory();
+    assert.deepEqual(
+      activityCalls(history).map((c) => c.activityType),
+      ['wasabiDepositPreconditions', 'wasabiDeposit', 'wasabiOrder'],
+    );
+    assert.deepEqual(patchMarkers(history), [PRECONDITION_READS_PATCH]);
+  });
+
+  test('a frozen card: PreconditionFailed as before, nothing sent', async () => {
+    const cardNo = await openCard(life, '111002', '10');
+    const merchantOrderNo = `F${Date.now()}${Math.floor(Math.random() * 1e9)}`.padEnd(24, '0');
+    await life.wasabiClient.freeze({ merchantOrderNo, cardNo });
+    life.wasabi.control.advance();
+    const sent = await deposit(cardNo, '25');
+    const failure = await failureOf(sent.handle.result());
+    assert.equal(failure.type, 'PreconditionFailed', failure.message);
+    assert.equal(failure.message, `deposit in state FAILED_PRECONDITION: card ${cardNo} is freeze`);
+    assert.equal(ordersOf(sent.merchantOrderNo).length, 0, 'nothing sent');
+    assert.equal(await visibleState(sent.handle), 'FAILED_PRECONDITION');
+  });
+
+  test('the card type read answering 5xx: the activity is retried (both reads again), then settled', async () => {
+    const cardNo = await openCard(life, '111002', '10');
+    const infoBefore = requestsTo(WASABI_PATHS.cardInfo).length;
+    // The card info read finds the type from the card types too (the seed's card/info names
+    // none), so each attempt asks for the card types twice: refuse the first two asks.
+    life.wasabi.control.faults.script(WASABI_PATHS.cardTypesV2, 'server-error', 'server-error');
+    const { handle } = await deposit(cardNo, '25');
+    assert.equal((await handle.result()).outcome, 'SETTLED');
+    assert.ok(requestsTo(WASABI_PATHS.cardInfo).length - infoBefore >= 3, 'the card read in each attempt');
+    const calls = activityCalls(await handle.fetchHistory()).map((c) => c.activityType);
+    assert.deepEqual(calls, ['wasabiDepositPreconditions', 'wasabiDeposit', 'wasabiOrder']);
+  });
+
+  test('a card unknown to WasabiCard: ProviderRejected from the card read, as before, nothing sent', async () => {
+    const { handle, merchantOrderNo } = await deposit('9999999999999999993', '25');
+    const failure = await failureOf(handle.result());
+    assert.equal(failure.type, 'ProviderRejected', failure.message);
+    assert.equal(
+      failure.message,
+      `deposit in state CHECKING: wasabi ${WASABI_PATHS.cardInfo}: rejected with 404: Card not found`,
+    );
+    assert.equal(ordersOf(merchantOrderNo).length, 0, 'nothing sent');
   });
 });
 

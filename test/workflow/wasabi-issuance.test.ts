@@ -14,7 +14,8 @@ import {
   workflowIds,
 } from '../../src/contract';
 import { WASABI_PATHS } from '../../src/providers/wasabi/paths';
-import { activityCalls } from '../helpers/history-activities';
+import { PRECONDITION_READS_PATCH } from '../../workflows/support/precondition-reads';
+import { activityCalls, patchMarkers } from '../helpers/history-activities';
 import { LifecycleEnv, uniqueRef } from '../helpers/lifecycle-env';
 import { startTimeSkippingEnv } from '../helpers/temporal-env';
 import {
@@ -22,6 +23,7 @@ import {
   balance,
   eventually,
   failureOf,
+  holderInReview,
   passedHolder,
   pollResting,
   startFlow,
@@ -96,7 +98,7 @@ describe('virtualCardIssuance on WasabiCard', () => {
     assert.equal(card?.holderId, holderId);
   });
 
-  test('history stays small: the checks, the order and its wait are four activities; search attributes upserted only on change', async () => {
+  test('history stays small: the checks are one activity, then the order and its wait; search attributes upserted only on change', async () => {
     const holderId = await passedHolder(life, '111065');
     const { handle } = await issue({ cardTypeId: '111065', initialDeposit: '20', holderId });
     assert.equal((await handle.result()).outcome, 'ISSUED');
@@ -104,18 +106,20 @@ describe('virtualCardIssuance on WasabiCard', () => {
     assert.deepEqual(
       activityCalls(history).map((c) => `${c.activityType}${c.local ? ' (local)' : ''}`),
       [
-        'wasabiCardType',
-        'wasabiHolderStatus',
+        // The card type and the cardholder's review, read together (patch precondition-reads-together).
+        'wasabiIssuancePreconditions',
         'wasabiOpenCard',
         // Polled until the order succeeds: one activity, retried by the server.
         'wasabiOrder',
       ],
     );
+    assert.deepEqual(patchMarkers(history), [PRECONDITION_READS_PATCH]);
     const events = history.events ?? [];
-    assert.ok(events.length <= 34, `${events.length} events`);
+    assert.ok(events.length <= 30, `${events.length} events`);
     const upserts = events.filter((e) => e.upsertWorkflowSearchAttributesEventAttributes);
-    // OPENING, WAITING_FOR_ORDER, then ISSUED with the card (the start state was set at start).
-    assert.ok(upserts.length <= 4, `${upserts.length} upserts`);
+    // OPENING, WAITING_FOR_ORDER, then ISSUED with the card (the start state was set at start),
+    // and the SDK's TemporalChangeVersion upsert that goes with the patch marker.
+    assert.ok(upserts.length <= 5, `${upserts.length} upserts`);
     const described = await handle.describe();
     assert.equal(described.searchAttributes.CardState?.[0], 'ISSUED');
   });
@@ -239,5 +243,97 @@ describe('virtualCardIssuance on WasabiCard', () => {
 
   test('no history holds a card number, CVV or expiry', async () => {
     await assertNoCardSecrets(life, started);
+  });
+});
+
+describe('virtualCardIssuance on WasabiCard: the precondition reads, one activity', () => {
+  const requestsTo = (path: string) => life.wasabi.control.requests.filter((r) => r.path === path);
+  const checksOf = async (handle: WorkflowHandle) => activityCalls(await handle.fetchHistory());
+
+  test('without a holderId there is one read to begin with: the card type alone, as before, no patch marker', async () => {
+    const { handle } = await issue({ initialDeposit: '25' });
+    assert.equal((await handle.result()).outcome, 'ISSUED');
+    const history = await handle.fetchHistory();
+    assert.deepEqual(
+      activityCalls(history).map((c) => c.activityType),
+      ['wasabiCardType', 'wasabiOpenCard', 'wasabiOrder'],
+    );
+    assert.deepEqual(patchMarkers(history), []);
+  });
+
+  test('a cardholder still in review: PreconditionFailed naming its status, read once, nothing sent', async () => {
+    const holderId = await holderInReview(life, '111065');
+    const { handle, merchantOrderNo } = await issue({ cardTypeId: '111065', initialDeposit: '20', holderId });
+    const failure = await failureOf(handle.result());
+    assert.equal(failure.type, 'PreconditionFailed', failure.message);
+    // The sandbox moves the review on by itself: wait_audit, then under_review.
+    assert.match(
+      failure.message,
+      new RegExp(
+        `^issuance in state FAILED_PRECONDITION: cardholder ${holderId} has not passed review \\((wait_audit|under_review)\\)$`,
+      ),
+    );
+    assert.equal(ordersOf(merchantOrderNo).length, 0, 'nothing sent');
+    assert.equal(await visibleState(handle), 'FAILED_PRECONDITION');
+    assert.deepEqual(
+      (await checksOf(handle)).map((c) => c.activityType),
+      ['wasabiIssuancePreconditions'],
+    );
+  });
+
+  test('a cardholder WasabiCard does not know: PreconditionFailed from the read, as the holder read said it', async () => {
+    const { handle, merchantOrderNo } = await issue({
+      cardTypeId: '111065',
+      initialDeposit: '20',
+      holderId: '9999999999999999991',
+    });
+    const failure = await failureOf(handle.result());
+    assert.equal(failure.type, 'PreconditionFailed', failure.message);
+    assert.equal(failure.message, 'issuance in state CHECKING: no cardholder 9999999999999999991');
+    assert.equal(ordersOf(merchantOrderNo).length, 0, 'nothing sent');
+    assert.equal(await visibleState(handle), 'FAILED_PRECONDITION');
+  });
+
+  test('a deposit the card type refuses fails first, as before: the cardholder is not read', async () => {
+    const before = requestsTo(WASABI_PATHS.holderQuery).length;
+    const { handle } = await issue({
+      cardTypeId: '111065',
+      initialDeposit: '5',
+      holderId: '9999999999999999992',
+    });
+    const failure = await failureOf(handle.result());
+    assert.equal(failure.type, 'ValidationFailed', failure.message);
+    assert.equal(
+      failure.message,
+      'issuance in state FAILED_VALIDATION: initialDeposit: below the card type minimum of 20',
+    );
+    assert.equal(requestsTo(WASABI_PATHS.holderQuery).length, before, 'no cardholder read');
+    assert.equal(await visibleState(handle), 'FAILED_VALIDATION');
+  });
+
+  test('the cardholder read answering 5xx: the activity is retried (both reads again), then issued', async () => {
+    const holderId = await passedHolder(life, '111065');
+    const typesBefore = requestsTo(WASABI_PATHS.cardTypesV2).length;
+    life.wasabi.control.faults.script(WASABI_PATHS.holderQuery, 'server-error', 'server-error');
+    const { handle } = await issue({ cardTypeId: '111065', initialDeposit: '20', holderId });
+    assert.equal((await handle.result()).outcome, 'ISSUED');
+    const refused = requestsTo(WASABI_PATHS.holderQuery).filter((r) => r.code === 500);
+    assert.ok(refused.length >= 2, `${refused.length} refusals`);
+    assert.ok(
+      requestsTo(WASABI_PATHS.cardTypesV2).length - typesBefore >= 3,
+      'the card type read in each attempt',
+    );
+    const calls = (await checksOf(handle)).map((c) => c.activityType);
+    assert.deepEqual(calls, ['wasabiIssuancePreconditions', 'wasabiOpenCard', 'wasabiOrder']);
+  });
+
+  test('a cardholder answer whose signature does not verify: ProviderResponseIntegrity, nothing sent', async () => {
+    const holderId = await passedHolder(life, '111065');
+    life.wasabi.control.faults.script(WASABI_PATHS.holderQuery, 'broken-signature');
+    const { handle, merchantOrderNo } = await issue({ cardTypeId: '111065', initialDeposit: '20', holderId });
+    const failure = await failureOf(handle.result());
+    assert.equal(failure.type, 'ProviderResponseIntegrity', failure.message);
+    assert.equal(ordersOf(merchantOrderNo).length, 0, 'nothing sent');
+    assert.equal(await visibleState(handle), 'FAILED_INTEGRITY');
   });
 });

@@ -1,8 +1,10 @@
 // KazePay's deposit steps: a recharge has no idempotency key, so the card's recharges are noted
 // before sending and a lost answer is reconciled against them.
+import type { KazepayRechargeSnapshot } from '../../activities/kazepay/interface';
 import { FAILURE_TYPES } from '../../src/contract/failures';
 import { reads, unkeyedSends } from '../support/activities';
 import { failFlow } from '../support/failures';
+import { readsPreconditionsTogether } from '../support/precondition-reads';
 import { sendReconciled } from '../support/reconcile';
 import { about, waitForProvider } from '../support/waits';
 import { type DepositSteps, finishDeposit, settlementWait } from '../steps/deposit';
@@ -11,15 +13,22 @@ import { kazepayRechargeUnknown } from './unknown-status';
 export const kazepayDeposit: DepositSteps = {
   async prepare(input, tracker) {
     const cardId = input.cardRef;
-    const { status } = await reads(
-      `Check KazePay card ${cardId} can take deposit ${input.depositRef}`,
-    ).kazepayCardStatus({ cardId });
-    if (status !== 'ACTIVE')
-      failFlow(tracker, FAILURE_TYPES.preconditionFailed, `card ${cardId} is ${status}, not ACTIVE`);
+    // Since the precondition-reads patch the status and (of an ACTIVE card) the snapshot are one read.
+    const checked: { status: string; snapshot?: KazepayRechargeSnapshot } = readsPreconditionsTogether()
+      ? await reads(
+          `Check KazePay card ${cardId} can take deposit ${input.depositRef} and note its recharges`,
+        ).kazepayDepositPreconditions({ cardId })
+      : await reads(`Check KazePay card ${cardId} can take deposit ${input.depositRef}`).kazepayCardStatus({
+          cardId,
+        });
+    if (checked.status !== 'ACTIVE')
+      failFlow(tracker, FAILURE_TYPES.preconditionFailed, `card ${cardId} is ${checked.status}, not ACTIVE`);
     // What is already on the card, so a recharge whose answer is lost can be told apart.
-    const snapshot = await reads(
-      `Note the recharges already on card ${cardId} before deposit ${input.depositRef}`,
-    ).kazepayRechargeSnapshot({ cardId });
+    const snapshot =
+      checked.snapshot ??
+      (await reads(
+        `Note the recharges already on card ${cardId} before deposit ${input.depositRef}`,
+      ).kazepayRechargeSnapshot({ cardId }));
     return async (notifications) => {
       tracker.set('SENDING');
       const sent = await sendReconciled({

@@ -1,11 +1,13 @@
-// WasabiCard's deposit steps: the card type's deposit rules are checked first, then one order
-// keyed by the workflow id is sent (a repeat finds it) and followed until it settles or fails.
+// WasabiCard's deposit steps: the card and its card type's deposit rules are read (one activity)
+// and checked first, then one order keyed by the workflow id is sent (a repeat finds it) and
+// followed until it settles or fails.
 import { workflowInfo } from '@temporalio/workflow';
 import { FAILURE_TYPES } from '../../src/contract/failures';
 import { Decimal } from '../../src/contract/money';
 import { providerOrderKey } from '../../src/contract/workflow-ids';
 import { idempotentSends, reads } from '../support/activities';
 import { failFlow } from '../support/failures';
+import { readsPreconditionsTogether } from '../support/precondition-reads';
 import { about, waitForProvider } from '../support/waits';
 import { type DepositSteps, finishDeposit, settlementWait } from '../steps/deposit';
 import { wasabiOrderUnknown } from './unknown-status';
@@ -13,12 +15,11 @@ import { wasabiOrderUnknown } from './unknown-status';
 export const wasabiDeposit: DepositSteps = {
   async prepare(input, tracker) {
     const cardNo = input.cardRef;
-    const card = await reads(
-      `Check WasabiCard card ${cardNo} can take deposit ${input.depositRef}`,
-    ).wasabiCardStatus({ cardNo });
-    const type = await reads(
-      `Read the deposit limits of card type ${card.cardTypeId} for deposit ${input.depositRef}`,
-    ).wasabiCardType({ cardTypeId: card.cardTypeId });
+    const { card, cardType: type } = readsPreconditionsTogether()
+      ? await reads(
+          `Check WasabiCard card ${cardNo} and its card type's deposit limits for deposit ${input.depositRef}`,
+        ).wasabiDepositPreconditions({ cardNo })
+      : await readApart(cardNo, input.depositRef);
     const amount = new Decimal(input.amount);
     if (!type.enableDeposit)
       failFlow(tracker, FAILURE_TYPES.preconditionFailed, `card type ${type.cardTypeId} takes no deposits`);
@@ -84,3 +85,16 @@ export const wasabiDeposit: DepositSteps = {
     };
   },
 };
+
+/** The card, then its card type, as two activities: the runs started before the precondition-reads patch. */
+async function readApart(cardNo: string, depositRef: string) {
+  const card = await reads(`Check WasabiCard card ${cardNo} can take deposit ${depositRef}`).wasabiCardStatus(
+    {
+      cardNo,
+    },
+  );
+  const cardType = await reads(
+    `Read the deposit limits of card type ${card.cardTypeId} for deposit ${depositRef}`,
+  ).wasabiCardType({ cardTypeId: card.cardTypeId });
+  return { card, cardType };
+}

@@ -1,15 +1,16 @@
-// WasabiCard's issuance steps: the card type's opening rules and the cardholder's review are
-// checked first, then one open-card order keyed by the workflow id is sent (a repeat finds it) and
-// followed until it names the card or fails.
+// WasabiCard's issuance steps: the card type's opening rules and the cardholder's review are read
+// (one activity) and checked first, then one open-card order keyed by the workflow id is sent (a
+// repeat finds it) and followed until it names the card or fails.
 import { workflowInfo } from '@temporalio/workflow';
-import type { WasabiCardTypeSummary } from '../../activities/wasabi/interface';
+import type { WasabiCardTypeSummary, WasabiHolderReview } from '../../activities/wasabi/interface';
 import { FAILURE_TYPES } from '../../src/contract/failures';
 import type { IssuanceParsedInput, IssuanceResult } from '../../src/contract/issuance';
-import { Decimal } from '../../src/contract/money';
+import { wasabiOpeningRefusal } from '../../src/contract/wasabi-card-type';
 import { providerOrderKey } from '../../src/contract/workflow-ids';
 import { idempotentSends, reads } from '../support/activities';
 import { waitSettings } from '../support/durations';
 import { failFlow } from '../support/failures';
+import { readsPreconditionsTogether } from '../support/precondition-reads';
 import { about, type Notifications, waitForProvider } from '../support/waits';
 import type { IssuanceSteps, IssuanceTracker } from '../steps/issuance';
 import { wasabiOrderUnknown } from './unknown-status';
@@ -18,10 +19,9 @@ const ORDER_DEFAULTS = { deadline: '1h', pollInterval: '15s' };
 
 export const wasabiIssuance: IssuanceSteps = {
   async prepare(input, tracker) {
-    const cardType = await reads(
-      `Read the opening rules of card type ${input.cardTypeId} for card request ${input.requestRef}`,
-    ).wasabiCardType({ cardTypeId: input.cardTypeId });
-    checkAgainstCardType(tracker, cardType, input.initialDeposit);
+    const { cardType, holder } = await readPreconditions(input);
+    const refusal = wasabiOpeningRefusal(cardType, input.initialDeposit);
+    if (refusal) failFlow(tracker, refusal.type, refusal.message);
     if (cardType.needCardHolder) {
       if (!input.holderId) {
         failFlow(
@@ -30,20 +30,47 @@ export const wasabiIssuance: IssuanceSteps = {
           `card type ${input.cardTypeId} needs a cardholder (holderId)`,
         );
       }
-      const holder = await reads(
-        `Check cardholder ${input.holderId} passed review before opening card request ${input.requestRef}`,
-      ).wasabiHolderStatus({ holderId: input.holderId, untilDecided: false });
-      if (holder.status !== 'pass_audit') {
+      // Read with the card type since the patch; runs started before read it here.
+      const review =
+        holder ??
+        (await reads(
+          `Check cardholder ${input.holderId} passed review before opening card request ${input.requestRef}`,
+        ).wasabiHolderStatus({ holderId: input.holderId, untilDecided: false }));
+      if (review.status !== 'pass_audit') {
         failFlow(
           tracker,
           FAILURE_TYPES.preconditionFailed,
-          `cardholder ${input.holderId} has not passed review (${holder.status})`,
+          `cardholder ${input.holderId} has not passed review (${review.status})`,
         );
       }
     }
     return (notifications) => openAndFollow(input, tracker, notifications, cardType);
   },
 };
+
+/**
+ * The card type, and the cardholder's review where the flow will look at it: one activity since
+ * the precondition-reads patch, the card type alone (the holder read after the checks) before.
+ * Without a holderId there is no second read to join (the flow reads the card type alone, as
+ * before), so the patch is not asked and its marker and upsert are not recorded.
+ */
+async function readPreconditions(
+  input: IssuanceParsedInput,
+): Promise<{ cardType: WasabiCardTypeSummary; holder?: WasabiHolderReview }> {
+  if (input.holderId && readsPreconditionsTogether()) {
+    return reads(
+      `Read the opening rules of card type ${input.cardTypeId} and the review of cardholder ${input.holderId} for card request ${input.requestRef}`,
+    ).wasabiIssuancePreconditions({
+      cardTypeId: input.cardTypeId,
+      initialDeposit: input.initialDeposit,
+      holderId: input.holderId,
+    });
+  }
+  const cardType = await reads(
+    `Read the opening rules of card type ${input.cardTypeId} for card request ${input.requestRef}`,
+  ).wasabiCardType({ cardTypeId: input.cardTypeId });
+  return { cardType };
+}
 
 async function openAndFollow(
   input: IssuanceParsedInput,
@@ -97,34 +124,4 @@ async function openAndFollow(
   const reason = order.description ?? 'WasabiCard failed the card order';
   tracker.set('FAILED', reason);
   return { outcome: 'FAILED', ...common, reason };
-}
-
-function checkAgainstCardType(tracker: IssuanceTracker, type: WasabiCardTypeSummary, amount: string): void {
-  if (type.status.toLowerCase() !== 'online') {
-    failFlow(tracker, FAILURE_TYPES.preconditionFailed, `card type ${type.cardTypeId} is ${type.status}`);
-  }
-  const value = new Decimal(amount);
-  const min = type.depositAmountMinQuotaForActiveCard;
-  const max = type.depositAmountMaxQuotaForActiveCard;
-  if (min !== undefined && value.lt(min)) {
-    failFlow(
-      tracker,
-      FAILURE_TYPES.validationFailed,
-      `initialDeposit: below the card type minimum of ${min}`,
-    );
-  }
-  if (max !== undefined && value.gt(max)) {
-    failFlow(
-      tracker,
-      FAILURE_TYPES.validationFailed,
-      `initialDeposit: above the card type maximum of ${max}`,
-    );
-  }
-  if (type.rechargeDigital !== undefined && value.decimalPlaces() > type.rechargeDigital) {
-    failFlow(
-      tracker,
-      FAILURE_TYPES.validationFailed,
-      `initialDeposit: at most ${type.rechargeDigital} decimal places`,
-    );
-  }
 }

@@ -557,7 +557,7 @@ describe('WasabiCard seed 002: the client (default settings) end to end against 
     );
   });
 
-  test('the deposit precondition (wasabiCardStatus) works on the seed card/info answer, which has no cardTypeId', async () => {
+  test('the deposit precondition (wasabiCardStatus, wasabiDepositPreconditions) works on the seed card/info answer, which has no cardTypeId', async () => {
     const info = FIXTURES.find((f) => f.path === WASABI_PATHS.cardInfo)!;
     const types = FIXTURES.find((f) => f.path === WASABI_PATHS.cardTypesV2)!;
     const answers: Record<string, string> = {
@@ -578,6 +578,10 @@ describe('WasabiCard seed 002: the client (default settings) end to end against 
       status: 'cancel',
       cardTypeId: '111002',
     });
+    // The deposit's reads in one activity (precondition-reads-together): the same card, then its type.
+    const { card, cardType } = await activities.wasabiDepositPreconditions({ cardNo: CARD });
+    assert.deepEqual(card, { status: 'cancel', cardTypeId: '111002' });
+    assert.equal(cardType.cardTypeId, '111002');
   });
 
   test('reconciliation by merchantOrderNo reaches the v1 log (the seed card/transaction) with its required type', async () => {

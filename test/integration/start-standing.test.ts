@@ -40,7 +40,10 @@ before(async () => {
   });
   running = worker.run();
   connection = await Connection.connect({ address: env.address, interceptors: [counting] });
-  cardflow = createCardflowClient({ client: new Client({ connection, namespace: 'default' }), taskQueue: QUEUE });
+  cardflow = createCardflowClient({
+    client: new Client({ connection, namespace: 'default' }),
+    taskQueue: QUEUE,
+  });
 });
 after(async () => {
   worker?.shutdown();
@@ -67,7 +70,13 @@ function inputOf(type: WorkflowType, amount = '10') {
         firstName: 'Ada',
         lastName: 'Lovelace',
         dateOfBirth: '1985-12-10',
-        address: { line: '12 Jalan Ampang', city: 'Kuala Lumpur', state: 'WP', postCode: '50450', country: 'MY' },
+        address: {
+          line: '12 Jalan Ampang',
+          city: 'Kuala Lumpur',
+          state: 'WP',
+          postCode: '50450',
+          country: 'MY',
+        },
         identification: { type: 'PASSPORT', number: 'A1234567', expiryDate: '2031-05-01' },
         nationality: 'MY',
       },
@@ -149,7 +158,10 @@ describe('a taken id: answered, started again only where the rule frees it', () 
     ['cardAccount', 'fail-nothing-sent', false],
     ['cardAccount', 'terminate', false],
   ];
-  const STATUS = { complete: 'COMPLETED', terminate: 'TERMINATED', cancel: 'CANCELLED' } as Record<string, string>;
+  const STATUS = { complete: 'COMPLETED', terminate: 'TERMINATED', cancel: 'CANCELLED' } as Record<
+    string,
+    string
+  >;
 
   for (const type of ONE_SHOT)
     test(`${type} running: the run is answered, no second one, prepare never called`, async () => {

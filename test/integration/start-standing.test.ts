@@ -14,6 +14,7 @@ import { createCardflowClient, type CardflowClient, DepositConflictError } from 
 import { FLOW_TYPES } from '../../src/client/flow-types';
 import type { WorkflowType } from '../../src/contract';
 import { endAs, type Ending } from '../fixtures/workflows/standing-workflows';
+import { applicant, uniqueRef } from '../helpers/lifecycle-env';
 import { bundleOnce, startDevServerEnv } from '../helpers/temporal-env';
 
 const QUEUE = 'start-standing';
@@ -52,44 +53,26 @@ after(async () => {
   await env?.teardown();
 });
 
-let n = 0;
-const ref = (tag: string) => `${tag}-${Date.now().toString(36)}-${++n}`;
-
 /** A valid input of `type` under fresh business keys (`amount` for a deposit's terms). */
 function inputOf(type: WorkflowType, amount = '10') {
-  const cardRef = ref('card');
-  const customerRef = ref('cust');
+  const cardRef = uniqueRef('card');
+  const customerRef = uniqueRef('cust');
   const raw = {
     kycVerification: {
       provider: 'wasabi',
       customerRef,
       cardTypeId: '111065',
-      applicant: {
-        email: `${customerRef}@example.com`,
-        mobile: { prefix: '60', number: '123456789', country: 'MY' },
-        firstName: 'Ada',
-        lastName: 'Lovelace',
-        dateOfBirth: '1985-12-10',
-        address: {
-          line: '12 Jalan Ampang',
-          city: 'Kuala Lumpur',
-          state: 'WP',
-          postCode: '50450',
-          country: 'MY',
-        },
-        identification: { type: 'PASSPORT', number: 'A1234567', expiryDate: '2031-05-01' },
-        nationality: 'MY',
-      },
+      applicant: applicant(customerRef),
     },
-    physicalCardActivation: { provider: 'wasabi', customerRef, requestRef: ref('req'), cardRef },
+    physicalCardActivation: { provider: 'wasabi', customerRef, requestRef: uniqueRef('req'), cardRef },
     virtualCardIssuance: {
       provider: 'wasabi',
       customerRef,
-      requestRef: ref('req'),
+      requestRef: uniqueRef('req'),
       cardTypeId: '111002',
       initialDeposit: '15',
     },
-    cardDeposit: { provider: 'wasabi', cardRef, depositRef: ref('dep'), amount, currency: 'USD' },
+    cardDeposit: { provider: 'wasabi', cardRef, depositRef: uniqueRef('dep'), amount, currency: 'USD' },
     cardClosure: { provider: 'wasabi', cardRef },
     cardAccount: { provider: 'wasabi', cardRef, customerRef, currency: 'USD' },
   }[type];

@@ -108,9 +108,12 @@ export function createFlowAccess({ cardflow, logger, secrets, documents }: FlowA
     if (kind === 'kyc') await assertDocumentsStored(input.documents, 'body.documents');
     // The typed client's id policy (src/client/reuse.ts): a run going, or one that ended without
     // freeing its reference, is answered; a freed reference starts a new run, whatever it asked.
-    // Secrets go into the store only when a run really starts.
-    const outcome = await cardflow.starter.startOrFind(spec.type, input, (i) =>
-      spec.args(i as Record<string, unknown>, secrets),
+    // Secrets go into the store only when the id is free (a request with secrets describes first).
+    const args = spec.args;
+    const outcome = await cardflow.starter.startOrFind(
+      spec.type,
+      input,
+      args && ((i) => args(i as Record<string, unknown>, secrets)),
     );
     const { workflowId, runId, started, status } = outcome;
     if (started) logger.info({ workflowId, type: spec.type }, 'api: flow started');

@@ -37,8 +37,12 @@ export const cardAccountStartSchema = cardAccountInputSchema.omit({ carried: tru
 export interface FlowSpec {
   type: WorkflowType;
   body: z.ZodType;
-  /** The workflow input: secrets replaced by handles. */
-  args(input: Record<string, unknown>, secrets: SecretStore): Promise<Record<string, unknown>>;
+  /**
+   * For a request that carries secrets, the workflow input with them stored and replaced by
+   * handles: the start then describes the id first, and stores them only if it is free. Absent,
+   * the request is the input and the start goes first (one call for a fresh id).
+   */
+  args?: (input: Record<string, unknown>, secrets: SecretStore) => Promise<Record<string, unknown>>;
   /** The fields that make two starts "the same request" (handles differ on every call). */
   comparable(input: Record<string, unknown>): Record<string, unknown>;
 }
@@ -46,13 +50,11 @@ export interface FlowSpec {
 const str = (v: unknown) => v as string;
 const withoutKeys = (input: Record<string, unknown>, keys: string[]) =>
   Object.fromEntries(Object.entries(input).filter(([k]) => !keys.includes(k)));
-const same = async (input: Record<string, unknown>) => input;
 
 export const FLOW_SPECS = {
   kyc: {
     type: WORKFLOW_TYPES.kycVerification,
     body: kycInputSchema,
-    args: same,
     comparable: (i) => i,
   },
   activation: {
@@ -74,13 +76,11 @@ export const FLOW_SPECS = {
   issuance: {
     type: WORKFLOW_TYPES.virtualCardIssuance,
     body: issuanceInputSchema,
-    args: same,
     comparable: (i) => i,
   },
   deposit: {
     type: WORKFLOW_TYPES.cardDeposit,
     body: depositInputSchema,
-    args: same,
     // A depositRef is the same deposit whichever door started it (the account sets other wait
     // options): only its terms must match, and a repeat answers the first flow.
     comparable: (i) => ({
@@ -94,13 +94,11 @@ export const FLOW_SPECS = {
   closure: {
     type: WORKFLOW_TYPES.cardClosure,
     body: closureInputSchema,
-    args: same,
     comparable: (i) => i,
   },
   'card-account': {
     type: WORKFLOW_TYPES.cardAccount,
     body: cardAccountStartSchema,
-    args: same,
     // Continue-as-new rewrites the input (`carried`): compare the identifying fields only.
     comparable: (i) => ({
       provider: i.provider,

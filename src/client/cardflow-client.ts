@@ -102,18 +102,20 @@ export function createCardflowClient({
      */
     async startDeposit(input: DepositInput): Promise<Flow<DepositResult>> {
       const p = checkInput('cardDeposit', depositInputSchema, input);
-      const deposit = await start<DepositResult>('cardDeposit', p);
-      // Started now or found: either way the terms the flow runs with must be ours.
-      const first = depositInputSchema.safeParse(await storedInput(client, deposit.workflowId));
-      if (
-        first.success &&
-        (first.data.currency !== p.currency || !new Decimal(first.data.amount).equals(p.amount))
-      )
-        throw new DepositConflictError(deposit.workflowId, {
-          amount: first.data.amount,
-          currency: first.data.currency,
-        });
-      return deposit;
+      const { workflowId, started, handle } = await starter.startOrFind('cardDeposit', p);
+      // Started now: the run holds these terms. Found: the terms it runs with must be ours.
+      if (!started) {
+        const first = depositInputSchema.safeParse(await storedInput(client, workflowId));
+        if (
+          first.success &&
+          (first.data.currency !== p.currency || !new Decimal(first.data.amount).equals(p.amount))
+        )
+          throw new DepositConflictError(workflowId, {
+            amount: first.data.amount,
+            currency: first.data.currency,
+          });
+      }
+      return flowOf<DepositResult>(handle);
     },
 
     startClosure: (input: ClosureInput): Promise<Flow<ClosureResult>> => start('cardClosure', input),

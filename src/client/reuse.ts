@@ -28,9 +28,10 @@ export const REUSE_RULE: Record<WorkflowType, ReuseRule> = {
 };
 
 /**
- * The Temporal policy a start carries when no closed run was found reusable (and the one a start
- * without this helper, e.g. the `temporal` CLI, must use). A freed id is started again with
- * ALLOW_DUPLICATE_FAILED_ONLY (`startPolicy`).
+ * The Temporal policy a start carries first (starts.ts) and when no closed run was found reusable
+ * (and the one a start without this helper, e.g. the `temporal` CLI, must use): the server then
+ * refuses every closed run the rule keeps, and more ('nothing-sent' cannot see NothingSent). A
+ * freed id is started again with ALLOW_DUPLICATE_FAILED_ONLY (`startPolicy`).
  */
 export const REUSE_POLICY: Record<WorkflowType, WorkflowIdReusePolicy> = Object.fromEntries(
   Object.entries(REUSE_RULE).map(([type, rule]) => [

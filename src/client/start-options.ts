@@ -39,6 +39,7 @@ export function startOptions(
     workflowId,
     taskQueue,
     args: [input],
+    // Update-with-start and Nexus attach to a running run; the typed client's start sets FAIL.
     workflowIdConflictPolicy: 'USE_EXISTING' as const,
     typedSearchAttributes: startAttributes(type, workflowId, input, routingKeyring),
     staticSummary: flowSummary(type, input as Parameters<typeof flowSummary>[1]),

@@ -7,24 +7,18 @@
 // tried under every key of the ring, so a cursor outlives a key rotation. Without a keyring (a
 // test API, the dev stack without a codec) it is a plain digest: it still stops what is not a
 // cursor, not a forged one.
-import { createHash, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { CodecKeyring } from '../security/codec-keys';
+import { derivedKeys } from '../security/derived-keys';
 
 const TAG_BYTES = 12;
 /** Domain separation: the cursor key is never the codec key itself. */
 const CURSOR_KEY_INFO = 'cardflow list cursor v1';
 
-const cursorKey = (codecKey: Buffer) =>
-  Buffer.from(hkdfSync('sha256', codecKey, Buffer.alloc(0), CURSOR_KEY_INFO, 32));
-
 function tags(token: Uint8Array, keyring: CodecKeyring | undefined): Buffer[] {
   if (!keyring) return [createHash('sha256').update(token).digest().subarray(0, TAG_BYTES)];
-  const ids = [keyring.currentKeyId, ...[...keyring.keys.keys()].filter((id) => id !== keyring.currentKeyId)];
-  return ids.map((id) =>
-    createHmac('sha256', cursorKey(keyring.keys.get(id) as Buffer))
-      .update(token)
-      .digest()
-      .subarray(0, TAG_BYTES),
+  return derivedKeys(keyring, CURSOR_KEY_INFO).map((key) =>
+    createHmac('sha256', key).update(token).digest().subarray(0, TAG_BYTES),
   );
 }
 

@@ -8,17 +8,15 @@
 // (HKDF) from a codec key: no new secret to configure, nothing a reader of the visibility store can
 // reverse or confirm by guessing. The digest is made with the current codec key; a lookup tries
 // every key of the ring, so flows started before a key rotation are still found.
-import { createHmac, hkdfSync } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { type KycInput, providerOrderKey, type WorkflowType } from '../contract';
 import type { CodecKeyring } from '../security/codec-keys';
+import { derivedKeys } from '../security/derived-keys';
 import { EncryptionCodec } from '../security/payload-codec';
 
 /** Domain separation: the routing key is never the codec key itself. */
 const ROUTING_KEY_INFO = 'cardflow notification routing v1';
-
-const routingKey = (codecKey: Buffer) =>
-  Buffer.from(hkdfSync('sha256', codecKey, Buffer.alloc(0), ROUTING_KEY_INFO, 32));
 
 const emailDigest = (key: Buffer, email: string) =>
   createHmac('sha256', key).update(email.trim().toLowerCase()).digest('hex');
@@ -42,8 +40,7 @@ export const wasabiOrderNotificationKey = (merchantOrderNo: string) => `wasabi-o
 
 /** Every key a KazePay KYC for `email` may carry: one per key of the ring, the current one first. */
 export function kazepayEmailNotificationKeys(keyring: CodecKeyring, email: string): string[] {
-  const ids = [keyring.currentKeyId, ...[...keyring.keys.keys()].filter((id) => id !== keyring.currentKeyId)];
-  return ids.map((id) => `kazepay-email:${emailDigest(routingKey(keyring.keys.get(id) as Buffer), email)}`);
+  return derivedKeys(keyring, ROUTING_KEY_INFO).map((key) => `kazepay-email:${emailDigest(key, email)}`);
 }
 
 /** A KazePay KYC needs a keyring to be found by its notifications: say so rather than start a flow no webhook reaches. */

@@ -389,8 +389,11 @@ describe('cardflow through Nexus', () => {
       cardflowWorker = await startCardflowWorker();
       // The caller's worker goes while it waits on the card.
       const issuance = cardflow.issuance(input.customerRef, `onboarding-${input.customerRef}`);
-      await eventually('the card being opened', async () =>
-        (await issuance.state()).state ? true : undefined,
+      // The KYC must pass on the new worker first; on CI's loaded two cores that took over 30 s once.
+      await eventually(
+        'the card being opened',
+        async () => ((await issuance.state()).state ? true : undefined),
+        90_000,
       );
       await callerWorker.shutdown();
       callerWorker = await startCallerWorker();

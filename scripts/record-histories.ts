@@ -10,6 +10,8 @@
 //   npm run histories:record -- --as lean-history  record every scenario again beside the old
 //                                                  files, as <scenario>.lean-history.json (after a
 //                                                  patch: both paths stay replay-tested)
+//   npm run histories:record -- --type cardDeposit   only scenarios of a workflow type (repeatable;
+//                                                  combines with the name filters and --as)
 //
 // Existing histories are never overwritten without --force: histories recorded by older code are
 // what proves that newer code can still replay the workflows in flight. See docs/replay.md.
@@ -71,12 +73,23 @@ const existing = (type: string, base: string) => {
 async function main() {
   const args = process.argv.slice(2);
   const force = args.includes('--force');
+  /** The values given to a flag that takes one (`--as <tag>`, `--type <workflowType>`). */
+  const valuesOf = (flag: string) => args.flatMap((a, i) => (a === flag ? [args[i + 1]] : []));
   const asAt = args.indexOf('--as');
   const tag = asAt >= 0 ? args[asAt + 1] : undefined;
   if (asAt >= 0 && (!tag || !/^[a-z0-9-]+$/.test(tag)))
     throw new Error('--as needs a tag of lowercase letters, digits and dashes (e.g. --as lean-history)');
-  const filters = args.filter((a, i) => !a.startsWith('--') && !(asAt >= 0 && i === asAt + 1));
-  const chosen = SCENARIOS.filter((s) => filters.length === 0 || filters.some((f) => s.name.includes(f)));
+  const types = valuesOf('--type');
+  const unknownTypes = types.filter((t) => !t || !SCENARIOS.some((s) => s.type === t));
+  if (unknownTypes.length > 0)
+    throw new Error(`--type needs a workflow type that has scenarios (got ${unknownTypes.join(', ')})`);
+  const flagValue = (i: number) => i > 0 && (args[i - 1] === '--as' || args[i - 1] === '--type');
+  const filters = args.filter((a, i) => !a.startsWith('--') && !flagValue(i));
+  const chosen = SCENARIOS.filter(
+    (s) =>
+      (types.length === 0 || types.includes(s.type)) &&
+      (filters.length === 0 || filters.some((f) => s.name.includes(f))),
+  );
   const todo = chosen.filter((s) => {
     const found = existing(s.type, stem(s.name, tag));
     if (found.length && !force) {

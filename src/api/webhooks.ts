@@ -6,9 +6,10 @@
 // is found in Temporal's visibility store from the notification alone, so any API replica, before
 // or after a restart, routes it the same way, whichever door started the flow:
 //
-//   WasabiCard card_transaction                  cardNo  -> running flows with CardRef = cardNo, and
+//   WasabiCard card_transaction                  cardNo  -> running flows with CardRef = cardNo, or
 //        merchantOrderNo -> the running virtualCardIssuance with NotificationKey =
-//        wasabi-order:<merchantOrderNo> (set when it started: it learns its card from this order)
+//        wasabi-order:<merchantOrderNo> (set when it started: it learns its card from this order);
+//        both in one visibility query
 //   WasabiCard physical_card                     cardNo  -> running flows with CardRef = cardNo
 //   WasabiCard card_holder                       merchantOrderNo -> the running kycVerification
 //        with NotificationKey = wasabi-holder:<merchantOrderNo> (set when it started)
@@ -21,7 +22,8 @@
 //        is personal data: only its keyed digest is searchable; src/client/notification-keys.ts)
 //   anything else (authorizations, 3DS, fees, wallet, unknown)  -> journal only ("unrouted")
 //
-// A notification with no running flow is journalled as `unmatched` and acknowledged.
+// A notification with no running flow is journalled as `unmatched` and acknowledged. Each lookup is
+// one visibility query, which the frontend rate-limits per namespace (docs/operations.md).
 import { createHash } from 'node:crypto';
 import type { ProviderNotification } from '../contract';
 import type { CardflowClient } from '../client';
@@ -119,10 +121,18 @@ export class NotificationRouter {
     this.journal = new WebhookJournal(journalSize);
   }
 
-  /** The running flows a selection finds (a notification concerns a handful at most). */
-  private async running(selection: ListSelection, pageSize = 50): Promise<string[]> {
-    const page = await this.cardflow.listPage({ ...selection, running: true }, { pageSize });
-    return page.flows.map((flow) => flow.workflowId);
+  /**
+   * The running flows any of the selections finds (a notification concerns a handful at most), in
+   * one visibility query: the frontend allows a namespace so many per second
+   * (`frontend.namespaceRPS.visibility`, docs/operations.md).
+   */
+  private async running(selections: ListSelection | ListSelection[], pageSize = 50): Promise<string[]> {
+    const list = (Array.isArray(selections) ? selections : [selections]).map((s) => ({
+      ...s,
+      running: true,
+    }));
+    const page = await this.cardflow.listPage(list, { pageSize });
+    return [...new Set(page.flows.map((flow) => flow.workflowId))];
   }
 
   async targets(target: NotificationTarget): Promise<string[]> {
@@ -147,17 +157,19 @@ export class NotificationRouter {
         });
       case 'wasabi-order': {
         const { cardRef, merchantOrderNo } = target;
-        const found = await Promise.all([
-          cardRef ? this.running({ cardRef, provider: 'wasabi' }) : [],
-          merchantOrderNo
-            ? this.running({
-                flow: 'virtualCardIssuance',
-                provider: 'wasabi',
-                notificationKeys: [wasabiOrderNotificationKey(merchantOrderNo)],
-              })
-            : [],
-        ]);
-        return [...new Set(found.flat())];
+        const selections: ListSelection[] = [
+          ...(cardRef ? [{ cardRef, provider: 'wasabi' as const }] : []),
+          ...(merchantOrderNo
+            ? [
+                {
+                  flow: 'virtualCardIssuance' as const,
+                  provider: 'wasabi' as const,
+                  notificationKeys: [wasabiOrderNotificationKey(merchantOrderNo)],
+                },
+              ]
+            : []),
+        ];
+        return selections.length ? this.running(selections) : [];
       }
       case 'wasabi-holder':
         return this.running({

@@ -95,6 +95,17 @@ export function listQuery(filter: ListSelection): string {
   return parts.join(' AND ');
 }
 
+/**
+ * The visibility query for one filter, or for flows any of several filters select (one query, so
+ * one visibility request: the frontend rate-limits those per namespace).
+ */
+export function selectionQuery(selection: ListSelection | readonly ListSelection[]): string {
+  if (!Array.isArray(selection)) return listQuery(selection as ListSelection);
+  if (selection.length === 0) throw new TypeError('selectionQuery: no filter given');
+  if (selection.length === 1) return listQuery(selection[0] as ListSelection);
+  return selection.map((s) => `(${listQuery(s)})`).join(' OR ');
+}
+
 /** WorkflowExecutionStatus 1..7 as the SDK names them (`status.name`). */
 const STATUS_NAMES = [
   'RUNNING',
@@ -121,15 +132,15 @@ export interface FlowPage {
   nextPageToken?: Uint8Array;
 }
 
-/** One page of the flows a filter selects. */
+/** One page of the flows a filter (or any of several) selects. */
 export async function listPage(
   client: Client,
-  filter: ListSelection,
+  filter: ListSelection | readonly ListSelection[],
   page: { pageSize: number; pageToken?: Uint8Array },
 ): Promise<FlowPage> {
   const answer = await client.workflowService.listWorkflowExecutions({
     namespace: client.options.namespace,
-    query: listQuery(filter),
+    query: selectionQuery(filter),
     pageSize: page.pageSize,
     ...(page.pageToken ? { nextPageToken: page.pageToken } : {}),
   });

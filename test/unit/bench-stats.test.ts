@@ -320,6 +320,7 @@ describe('summary', () => {
       p50Ms: 60,
       p99Ms,
       maxMs: p99Ms + 1,
+      routingP99Ms: p99Ms / 2,
       block: webhookBlock,
     });
     const summary = summarize(withMemory, meta, {

@@ -47,7 +47,13 @@ describe('latency per notification', () => {
     attempts: [{ at: new Date(sentMs).toISOString(), accepted: true, status: 200 }],
     state: 'delivered',
   });
-  const signalled = (key: string, workflowIds: string[], category = 'card_transaction'): JournalEntry => ({
+  const signalled = (
+    key: string,
+    workflowIds: string[],
+    category = 'card_transaction',
+    atMs?: number,
+  ): JournalEntry => ({
+    ...(atMs === undefined ? {} : { at: new Date(atMs).toISOString() }),
     event: category,
     key,
     status: 'success',
@@ -59,14 +65,24 @@ describe('latency per notification', () => {
   test('from the send to the next state of the signalled flow', () => {
     const result = webhookLatencies(
       [delivery('order-1', t0 + 100), delivery('holder-1', t0 + 200, 'card_holder')],
-      [signalled('order-1', ['deposit-1']), signalled('holder-1', ['kyc-1'], 'card_holder')],
+      [
+        signalled('order-1', ['deposit-1'], 'card_transaction', t0 + 160),
+        signalled('holder-1', ['kyc-1'], 'card_holder', t0 + 440),
+      ],
       new Map([
         ['deposit-1', [t0 + 50, t0 + 180, t0 + 900]],
         ['kyc-1', [t0 + 450]],
       ]),
       t0,
     );
-    assert.deepEqual(result, { notifications: 2, latenciesMs: [80, 250], notSignalled: 0, noStateChange: 0 });
+    // The API signalled 60 ms and 240 ms after the sends: the rest was the flows'.
+    assert.deepEqual(result, {
+      notifications: 2,
+      latenciesMs: [80, 250],
+      routingMs: [60, 240],
+      notSignalled: 0,
+      noStateChange: 0,
+    });
   });
 
   test('sent before the window, never signalled, or followed by no state change: told apart', () => {
@@ -83,7 +99,13 @@ describe('latency per notification', () => {
       ]),
       t0,
     );
-    assert.deepEqual(result, { notifications: 2, latenciesMs: [], notSignalled: 1, noStateChange: 1 });
+    assert.deepEqual(result, {
+      notifications: 2,
+      latenciesMs: [],
+      routingMs: [],
+      notSignalled: 1,
+      noStateChange: 1,
+    });
   });
 
   test('a notification signalled to two flows counts once, at the first to move', () => {

@@ -387,6 +387,7 @@ export async function runBench(argv: readonly string[]): Promise<BenchSummary> {
           log(
             `${target.label} webhook-to-flow: ${result.measured} of ${result.notifications} notifications ` +
               `p50 ${result.p50Ms.toFixed(0)} ms p99 ${result.p99Ms.toFixed(0)} ms max ${result.maxMs.toFixed(0)} ms ` +
+              `(in the API p99 ${result.routingP99Ms.toFixed(0)} ms) ` +
               `(not signalled ${result.notSignalled}, no state change ${result.noStateChange}) ` +
               `cpu ${result.block.cpuPerLifecycle.toFixed(3)} s/lc` +
               (result.failures ? ` FAILURES ${result.failures}: ${result.firstFailure}` : ''),

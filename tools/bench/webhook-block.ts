@@ -41,6 +41,8 @@ export interface WebhookResult {
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
+  /** p99 of the part before the flow was signalled (delivery, the API's lookup and signal). */
+  routingP99Ms: number;
   /** The lifecycles of the block, as in the sweep's rows. */
   block: BlockResult;
 }
@@ -142,6 +144,7 @@ export async function runWebhookBlock(options: {
       notSignalled: latencies.notSignalled,
       noStateChange: latencies.noStateChange,
       ...latencyPercentiles(latencies.latenciesMs),
+      routingP99Ms: latencyPercentiles(latencies.routingMs).p99Ms,
       block,
     };
   } finally {

@@ -14,6 +14,8 @@ export interface SandboxDelivery {
 
 /** One entry of the API's journal (`GET /webhooks/journal`). */
 export interface JournalEntry {
+  /** When the API recorded it (after signalling), ISO time. */
+  at?: string;
   event: string;
   key: string;
   status?: string;
@@ -26,6 +28,11 @@ export interface WebhookLatencies {
   notifications: number;
   /** Latencies measured, one per notification that reached a running flow which then changed state. */
   latenciesMs: number[];
+  /**
+   * Of those, the part spent before the flow was signalled: from the send to the API's journal
+   * entry (delivery, the visibility lookup, the signal). The rest is the flow's.
+   */
+  routingMs: number[];
   /** Sent, but the API signalled no flow (none running: it had moved on by its own poll). */
   notSignalled: number;
   /** Signalled, but no flow changed state afterwards. */
@@ -68,18 +75,25 @@ export function webhookLatencies(
   stateChanges: ReadonlyMap<string, readonly number[]>,
   sinceMs: number,
 ): WebhookLatencies {
-  const signalled = new Map<string, string[]>();
+  const signalled = new Map<string, JournalEntry>();
   for (const entry of journal)
     if (entry.outcome === 'signalled' && entry.workflowIds?.length)
-      signalled.set(noteKey(entry.event, entry.key, entry.status), entry.workflowIds);
-  const result: WebhookLatencies = { notifications: 0, latenciesMs: [], notSignalled: 0, noStateChange: 0 };
+      signalled.set(noteKey(entry.event, entry.key, entry.status), entry);
+  const result: WebhookLatencies = {
+    notifications: 0,
+    latenciesMs: [],
+    routingMs: [],
+    notSignalled: 0,
+    noStateChange: 0,
+  };
   for (const delivery of deliveries) {
     const first = delivery.attempts[0];
     const sentMs = first ? Date.parse(first.at) : Number.NaN;
     if (!(sentMs >= sinceMs)) continue;
     result.notifications++;
-    const flows = signalled.get(noteKey(delivery.meta.category, delivery.meta.key, delivery.meta.status));
-    if (!flows) {
+    const entry = signalled.get(noteKey(delivery.meta.category, delivery.meta.key, delivery.meta.status));
+    const flows = entry?.workflowIds;
+    if (!entry || !flows) {
       result.notSignalled++;
       continue;
     }
@@ -91,6 +105,8 @@ export function webhookLatencies(
       continue;
     }
     result.latenciesMs.push(Math.min(...next) - sentMs);
+    const journalledMs = entry.at ? Date.parse(entry.at) : Number.NaN;
+    if (journalledMs >= sentMs) result.routingMs.push(journalledMs - sentMs);
   }
   return result;
 }

@@ -19,23 +19,31 @@ interface Row {
   notificationKey?: string;
 }
 
-/** A router over `rows` (all running); answers it and the workflow ids each signal went to. */
+const selects = (s: ListSelection, r: Row) =>
+  (!s.provider || r.provider === s.provider) &&
+  (!s.flow || r.flow === s.flow) &&
+  (!s.cardRef || r.cardRef === s.cardRef) &&
+  (s.hasCardRef === undefined || (r.cardRef !== undefined) === s.hasCardRef) &&
+  (!s.notificationKeys || s.notificationKeys.includes(r.notificationKey ?? ''));
+
+/**
+ * A router over `rows` (all running); answers it, the workflow ids each signal went to, and the
+ * visibility queries made (one per `listPage`; a list of filters is one query selecting any).
+ */
 function routerOver(rows: Row[]) {
   const signalled: string[] = [];
+  const queries: ListSelection[][] = [];
   const stand = {
-    listPage: async (s: ListSelection, page: { pageSize: number }) => ({
-      flows: rows
-        .filter(
-          (r) =>
-            (!s.provider || r.provider === s.provider) &&
-            (!s.flow || r.flow === s.flow) &&
-            (!s.cardRef || r.cardRef === s.cardRef) &&
-            (s.hasCardRef === undefined || (r.cardRef !== undefined) === s.hasCardRef) &&
-            (!s.notificationKeys || s.notificationKeys.includes(r.notificationKey ?? '')),
-        )
-        .slice(0, page.pageSize)
-        .map((r) => ({ workflowId: r.workflowId })),
-    }),
+    listPage: async (s: ListSelection | ListSelection[], page: { pageSize: number }) => {
+      const any = Array.isArray(s) ? s : [s];
+      queries.push(any);
+      return {
+        flows: rows
+          .filter((r) => any.some((one) => selects(one, r)))
+          .slice(0, page.pageSize)
+          .map((r) => ({ workflowId: r.workflowId })),
+      };
+    },
     byId: (id: string) => ({ providerNotification: async () => void signalled.push(id) }),
   };
   const router = new NotificationRouter(
@@ -43,7 +51,7 @@ function routerOver(rows: Row[]) {
     createLogger({ level: 'silent' }),
     undefined,
   );
-  return { router, signalled };
+  return { router, signalled, queries };
 }
 
 const activation = (n: number, cardRef?: string): Row => ({
@@ -81,7 +89,7 @@ test('the activations without a card are signalled at most ASSIGNING_CAP at a ti
 
 test('a WasabiCard card order reaches the issuance by its order key, and the card by its cardNo', async () => {
   const orderNo = 'cf0123456789abcdef0123456789abcd';
-  const { router, signalled } = routerOver([
+  const { router, signalled, queries } = routerOver([
     {
       workflowId: 'issuance:wasabi:c:r',
       flow: 'virtualCardIssuance',
@@ -98,6 +106,8 @@ test('a WasabiCard card order reaches the issuance by its order key, and the car
   });
   await router.deliver('wasabi', order.note, order.target);
   assert.deepEqual(signalled, ['issuance:wasabi:c:r']);
+  // By card or by order in one visibility query: the frontend rate-limits them per namespace.
+  assert.equal(queries.length, 1, `one visibility query per card order: ${JSON.stringify(queries)}`);
 
   signalled.length = 0;
   const deposit = wasabiTarget('card_transaction', {

@@ -7,14 +7,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { InterceptingCall, type Interceptor } from '@grpc/grpc-js';
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createCardflowClient, type CardflowClient, DepositConflictError } from '../../src/client';
-import { FLOW_TYPES } from '../../src/client/flow-types';
 import type { WorkflowType } from '../../src/contract';
-import { endAs, type Ending } from '../fixtures/workflows/standing-workflows';
-import { applicant, uniqueRef } from '../helpers/lifecycle-env';
+import { endStandIn as end, type StandingEnding, standingInput as inputOf } from '../helpers/standing-flows';
 import { bundleOnce, startDevServerEnv } from '../helpers/temporal-env';
 
 const QUEUE = 'start-standing';
@@ -53,40 +51,6 @@ after(async () => {
   await env?.teardown();
 });
 
-/** A valid input of `type` under fresh business keys (`amount` for a deposit's terms). */
-function inputOf(type: WorkflowType, amount = '10') {
-  const cardRef = uniqueRef('card');
-  const customerRef = uniqueRef('cust');
-  const raw = {
-    kycVerification: {
-      provider: 'wasabi',
-      customerRef,
-      cardTypeId: '111065',
-      applicant: applicant(customerRef),
-    },
-    physicalCardActivation: { provider: 'wasabi', customerRef, requestRef: uniqueRef('req'), cardRef },
-    virtualCardIssuance: {
-      provider: 'wasabi',
-      customerRef,
-      requestRef: uniqueRef('req'),
-      cardTypeId: '111002',
-      initialDeposit: '15',
-    },
-    cardDeposit: { provider: 'wasabi', cardRef, depositRef: uniqueRef('dep'), amount, currency: 'USD' },
-    cardClosure: { provider: 'wasabi', cardRef },
-    cardAccount: { provider: 'wasabi', cardRef, customerRef, currency: 'USD' },
-  }[type];
-  return FLOW_TYPES[type].schema.parse(raw) as Record<string, unknown>;
-}
-
-/** Ends the run under `handle` as told (or terminated, or cancelled) and waits until it closed. */
-async function end(handle: WorkflowHandle, ending: Ending | 'terminate' | 'cancel') {
-  if (ending === 'terminate') await handle.terminate('test');
-  else if (ending === 'cancel') await handle.cancel();
-  else await handle.signal(endAs, ending);
-  await handle.result().catch(() => undefined);
-}
-
 const ONE_SHOT: WorkflowType[] = [
   'kycVerification',
   'physicalCardActivation',
@@ -119,7 +83,7 @@ describe('a fresh id costs one call', () => {
 
 describe('a taken id: answered, started again only where the rule frees it', () => {
   // [type, how the first run ends, started again?]
-  const cases: [WorkflowType, Ending | 'terminate' | 'cancel', boolean][] = [
+  const cases: [WorkflowType, StandingEnding, boolean][] = [
     // unless-completed: any ending but completion frees the id.
     ['kycVerification', 'complete', false],
     ['kycVerification', 'fail', true],

@@ -4,14 +4,17 @@
 // StartWorkflowExecution; a describe (and a closed run's last event) is read only when the server
 // refuses the start because the id is taken. On a real dev server, with test stand-ins of the six
 // flow types (test/fixtures/workflows/standing-workflows.ts) that end as a signal tells them.
+// Also the card account's followDeposit activity on the same connection: one describe per look.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { InterceptingCall, type Interceptor } from '@grpc/grpc-js';
 import { Client, Connection } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { ApplicationFailure } from '@temporalio/common';
+import { MockActivityEnvironment, type TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createCardflowClient, type CardflowClient, DepositConflictError } from '../../src/client';
-import type { WorkflowType } from '../../src/contract';
+import { followDeposit } from '../../activities/existing-deposit';
+import { FAILURE_TYPES, REFERENCE_FREE, STILL_PENDING, type WorkflowType } from '../../src/contract';
 import { endStandIn as end, type StandingEnding, standingInput as inputOf } from '../helpers/standing-flows';
 import { bundleOnce, startDevServerEnv } from '../helpers/temporal-env';
 
@@ -21,6 +24,7 @@ let env: TestWorkflowEnvironment;
 let worker: Worker;
 let running: Promise<void>;
 let connection: Connection;
+let client: Client;
 let cardflow: CardflowClient;
 /** The gRPC methods the typed client called, in order (e.g. 'StartWorkflowExecution'). */
 let calls: string[] = [];
@@ -39,10 +43,8 @@ before(async () => {
   });
   running = worker.run();
   connection = await Connection.connect({ address: env.address, interceptors: [counting] });
-  cardflow = createCardflowClient({
-    client: new Client({ connection, namespace: 'default' }),
-    taskQueue: QUEUE,
-  });
+  client = new Client({ connection, namespace: 'default' });
+  cardflow = createCardflowClient({ client, taskQueue: QUEUE });
 });
 after(async () => {
   worker?.shutdown();
@@ -185,5 +187,49 @@ describe("the typed client's deposit terms", () => {
     const runs = await again.handle.describe();
     assert.equal(runs.status.name, 'RUNNING');
     await end(again.handle, 'terminate');
+  });
+});
+
+describe("the card account's followDeposit: one describe per look", () => {
+  const follow = (workflowId: string, amount = '10') =>
+    new MockActivityEnvironment(undefined, { client }).run(followDeposit, {
+      workflowId,
+      amount,
+      currency: 'USD',
+    });
+  const failureOf = (type: string) => (error: unknown) =>
+    error instanceof ApplicationFailure && error.type === type;
+
+  test('a running deposit: StillPending, or a conflict for other terms', async () => {
+    const first = await cardflow.starter.startOrFind('cardDeposit', inputOf('cardDeposit', '10'));
+    calls = [];
+    await assert.rejects(follow(first.workflowId), failureOf(STILL_PENDING));
+    assert.deepEqual(calls, ['DescribeWorkflowExecution', 'GetWorkflowExecutionHistory']);
+    calls = [];
+    await assert.rejects(follow(first.workflowId, '11'), failureOf(FAILURE_TYPES.conflict));
+    assert.deepEqual(calls, ['DescribeWorkflowExecution', 'GetWorkflowExecutionHistory']);
+    await end(first.handle, 'terminate');
+  });
+
+  test('a deposit failed after a send: its failure answered', async () => {
+    const first = await cardflow.starter.startOrFind('cardDeposit', inputOf('cardDeposit', '10'));
+    await end(first.handle, 'fail');
+    calls = [];
+    await assert.rejects(follow(first.workflowId), failureOf('StandInFailure'));
+    assert.deepEqual(calls, [
+      'DescribeWorkflowExecution',
+      // The failure's NothingSent mark (reuse.ts), the first input's terms, the result.
+      'GetWorkflowExecutionHistoryReverse',
+      'GetWorkflowExecutionHistory',
+      'GetWorkflowExecutionHistory',
+    ]);
+  });
+
+  test('a deposit failed before sending: ReferenceFree', async () => {
+    const first = await cardflow.starter.startOrFind('cardDeposit', inputOf('cardDeposit', '10'));
+    await end(first.handle, 'fail-nothing-sent');
+    calls = [];
+    await assert.rejects(follow(first.workflowId, '12'), failureOf(REFERENCE_FREE));
+    assert.deepEqual(calls, ['DescribeWorkflowExecution', 'GetWorkflowExecutionHistoryReverse']);
   });
 });

@@ -6,7 +6,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { Decimal, FAILURE_TYPES, REFERENCE_FREE, WORKFLOW_TYPES } from '../src/contract';
 import { type DepositResult, type DepositTerms, depositInputSchema } from '../src/contract/deposit';
-import { idStanding } from '../src/client/reuse';
+import { standingOf } from '../src/client/reuse';
 import { storedInput } from '../src/client/stored-input';
 import { stillPending } from './still-pending';
 
@@ -27,18 +27,23 @@ function conflict(workflowId: string, first: DepositTerms): ApplicationFailure {
  */
 export async function followDeposit(input: { workflowId: string } & DepositTerms): Promise<DepositResult> {
   const client = Context.current().client;
-  const standing = await idStanding(client, WORKFLOW_TYPES.cardDeposit, input.workflowId);
+  const handle = client.workflow.getHandle(input.workflowId);
+  // One describe per look: where the ref stands (reuse.ts) and the run whose terms are compared.
+  const standing = await standingOf(
+    client,
+    WORKFLOW_TYPES.cardDeposit,
+    input.workflowId,
+    await handle.describe(),
+  );
   if (standing.kind === 'closed' && standing.reusable)
     throw ApplicationFailure.create({
       type: REFERENCE_FREE,
       message: `deposit ${input.workflowId} failed before anything was sent`,
       nonRetryable: true,
     });
-  const handle = client.workflow.getHandle(input.workflowId);
-  const description = await handle.describe();
-  const first = depositInputSchema.safeParse(await storedInput(client, input.workflowId, description.runId));
+  const first = depositInputSchema.safeParse(await storedInput(client, input.workflowId, standing.runId));
   if (first.success && !sameTerms(first.data, input)) throw conflict(input.workflowId, first.data);
-  if (description.status.name === 'RUNNING') throw stillPending(`deposit ${input.workflowId}`);
+  if (standing.kind === 'running') throw stillPending(`deposit ${input.workflowId}`);
   let result: DepositResult;
   try {
     result = (await handle.result()) as DepositResult;

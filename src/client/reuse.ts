@@ -4,7 +4,7 @@
 // money a reference is freed only by a FAILED run whose failure says nothing was sent
 // (`NothingSent`, set by the workflow itself); completed, cancelled, terminated, timed-out runs
 // and failures after a send keep it burnt.
-import { type Client, WorkflowNotFoundError } from '@temporalio/client';
+import { type Client, type WorkflowExecutionDescription, WorkflowNotFoundError } from '@temporalio/client';
 import { ApplicationFailure, type WorkflowIdReusePolicy } from '@temporalio/common';
 import { decodeOptionalFailureToOptionalError } from '@temporalio/common/lib/internal-non-workflow';
 import { isNothingSent, type WorkflowType } from '../contract';
@@ -71,7 +71,7 @@ async function closingFailure(client: Client, workflowId: string, runId: string)
   return decodeOptionalFailureToOptionalError(client.options.loadedDataConverter, failure);
 }
 
-/** Where `workflowId` stands for a start of `type`. */
+/** Where `workflowId` stands for a start of `type` (one describe, and a failed run's last event). */
 export async function idStanding(
   client: Client,
   type: WorkflowType,
@@ -84,7 +84,19 @@ export async function idStanding(
     if (error instanceof WorkflowNotFoundError) return { kind: 'absent' };
     throw error;
   }
-  const { runId, status } = description;
+  return standingOf(client, type, workflowId, description);
+}
+
+/**
+ * Where `workflowId` stands, from its latest run's description (a caller that described it
+ * already need not describe it again); a closed run's failure is read where the rule needs it.
+ */
+export async function standingOf(
+  client: Client,
+  type: WorkflowType,
+  workflowId: string,
+  { runId, status }: Pick<WorkflowExecutionDescription, 'runId' | 'status'>,
+): Promise<Exclude<IdStanding, { kind: 'absent' }>> {
   if (status.name === 'RUNNING') return { kind: 'running', runId };
   const rule = REUSE_RULE[type];
   const failure =

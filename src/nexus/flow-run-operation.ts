@@ -2,21 +2,25 @@
 // policy of every door (src/client/reuse.ts): the workflow id comes from the business keys, so a
 // repeated key answers the first flow and never starts a second money movement.
 //
-// What the SDK does when the id is taken, and what this adds:
+// The start goes first, as the typed client's does (starts.ts), with the flow type's reuse policy
+// (REUSE_POLICY): a new id costs one call, nothing is described. What the server does then:
 // - a run still going: `startWorkflow` (from @temporalio/nexus) starts with USE_EXISTING and the
 //   server attaches this operation's completion callback, request id and links to that run: the
 //   caller waits on the first flow's result;
-// - a closed run that keeps its id (completed, or failed after a send): the server refuses the
-//   start (WorkflowExecutionAlreadyStartedError, which the SDK would report as an INTERNAL handler
-//   error, retried until the operation times out). Here the closed run is answered instead: its
-//   result as a sync result, its failure as a failed (or canceled) operation;
-// - a closed run that frees its id (reuse.ts): a new run, as through the typed client.
+// - a closed run the policy keeps: the server refuses the start (WorkflowExecutionAlreadyStartedError,
+//   which the SDK would report as an INTERNAL handler error, retried until the operation times
+//   out). Only then is the id described (idStanding): a closed run that keeps its id (completed,
+//   or failed after a send) is answered, its result as a sync result, its failure as a failed (or
+//   canceled) operation; a closed run that frees it (a NothingSent failure, which the server cannot
+//   see) is started again with ALLOW_DUPLICATE_FAILED_ONLY (`startPolicy`), as through the typed
+//   client; a run started meanwhile is attached to by that second start.
 import * as nexus from 'nexus-rpc';
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { WorkflowIdReusePolicy } from '@temporalio/common';
 import { getClient, startWorkflow, WorkflowRunOperationHandler } from '@temporalio/nexus';
 import type { z } from 'zod';
 import { DepositConflictError } from '../client';
-import { idStanding, startPolicy } from '../client/reuse';
+import { idStanding, REUSE_POLICY, startPolicy } from '../client/reuse';
 import { codecKeyringOf } from '../client/notification-keys';
 import { type FlowInputs, type OneShotFlow, startOptions } from '../client/start-options';
 import { storedInput } from '../client/stored-input';
@@ -67,7 +71,6 @@ export class FlowRunOperation<T extends OneShotFlow, O> implements nexus.Operati
     // The worker's client carries the codec keyring: a KazePay KYC's notification key needs it.
     const options = startOptions(this.type, parsed, TASK_QUEUE, codecKeyringOf(client));
     const { workflowId } = options;
-    const standing = await idStanding(client, this.type, workflowId);
     const deposit = this.type === 'cardDeposit' ? (parsed as FlowInputs['cardDeposit']) : undefined;
     // A closed run that keeps its reference is answered, if its terms are ours (a freed one is
     // started again, whatever its terms: the typed client's rule).
@@ -75,17 +78,22 @@ export class FlowRunOperation<T extends OneShotFlow, O> implements nexus.Operati
       if (deposit) await refuseOtherTerms(client, workflowId, deposit);
       return answerClosedRun<O>(client, workflowId);
     };
-    if (standing.kind === 'closed' && !standing.reusable) return answerClosed();
-    let handle;
-    try {
-      handle = await startWorkflow(ctx, this.type, {
-        ...options,
-        workflowIdReusePolicy: startPolicy(this.type, standing),
-      });
-    } catch (error) {
-      // Closed meanwhile, between the look and the start.
-      if (error instanceof WorkflowExecutionAlreadyStartedError) return answerClosed();
-      throw error;
+    /** The started (or attached) run, or undefined when the server refused it: a closed run kept. */
+    const tryStart = async (policy: WorkflowIdReusePolicy) => {
+      try {
+        return await startWorkflow(ctx, this.type, { ...options, workflowIdReusePolicy: policy });
+      } catch (error) {
+        if (error instanceof WorkflowExecutionAlreadyStartedError) return undefined;
+        throw error;
+      }
+    };
+    let handle = await tryStart(REUSE_POLICY[this.type]);
+    if (!handle) {
+      const standing = await idStanding(client, this.type, workflowId);
+      if (standing.kind === 'closed' && !standing.reusable) return answerClosed();
+      handle = await tryStart(startPolicy(this.type, standing));
+      // Closed meanwhile, between the look and the second start.
+      if (!handle) return answerClosed();
     }
     // Started now, or attached to a running run (started by any door, maybe with other terms).
     if (deposit) await refuseOtherTerms(client, workflowId, deposit);

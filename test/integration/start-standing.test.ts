@@ -4,17 +4,18 @@
 // StartWorkflowExecution; a describe (and a closed run's last event) is read only when the server
 // refuses the start because the id is taken. On a real dev server, with test stand-ins of the six
 // flow types (test/fixtures/workflows/standing-workflows.ts) that end as a signal tells them.
+// Also the card account's followDeposit activity on the same connection: one describe per look.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { InterceptingCall, type Interceptor } from '@grpc/grpc-js';
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Client, Connection } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { MockActivityEnvironment, type TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createCardflowClient, type CardflowClient, DepositConflictError } from '../../src/client';
-import { FLOW_TYPES } from '../../src/client/flow-types';
-import type { WorkflowType } from '../../src/contract';
-import { endAs, type Ending } from '../fixtures/workflows/standing-workflows';
-import { applicant, uniqueRef } from '../helpers/lifecycle-env';
+import { followDeposit } from '../../activities/existing-deposit';
+import { FAILURE_TYPES, REFERENCE_FREE, STILL_PENDING, type WorkflowType } from '../../src/contract';
+import { endStandIn as end, type StandingEnding, standingInput as inputOf } from '../helpers/standing-flows';
 import { bundleOnce, startDevServerEnv } from '../helpers/temporal-env';
 
 const QUEUE = 'start-standing';
@@ -23,6 +24,7 @@ let env: TestWorkflowEnvironment;
 let worker: Worker;
 let running: Promise<void>;
 let connection: Connection;
+let client: Client;
 let cardflow: CardflowClient;
 /** The gRPC methods the typed client called, in order (e.g. 'StartWorkflowExecution'). */
 let calls: string[] = [];
@@ -41,10 +43,8 @@ before(async () => {
   });
   running = worker.run();
   connection = await Connection.connect({ address: env.address, interceptors: [counting] });
-  cardflow = createCardflowClient({
-    client: new Client({ connection, namespace: 'default' }),
-    taskQueue: QUEUE,
-  });
+  client = new Client({ connection, namespace: 'default' });
+  cardflow = createCardflowClient({ client, taskQueue: QUEUE });
 });
 after(async () => {
   worker?.shutdown();
@@ -52,40 +52,6 @@ after(async () => {
   await connection?.close();
   await env?.teardown();
 });
-
-/** A valid input of `type` under fresh business keys (`amount` for a deposit's terms). */
-function inputOf(type: WorkflowType, amount = '10') {
-  const cardRef = uniqueRef('card');
-  const customerRef = uniqueRef('cust');
-  const raw = {
-    kycVerification: {
-      provider: 'wasabi',
-      customerRef,
-      cardTypeId: '111065',
-      applicant: applicant(customerRef),
-    },
-    physicalCardActivation: { provider: 'wasabi', customerRef, requestRef: uniqueRef('req'), cardRef },
-    virtualCardIssuance: {
-      provider: 'wasabi',
-      customerRef,
-      requestRef: uniqueRef('req'),
-      cardTypeId: '111002',
-      initialDeposit: '15',
-    },
-    cardDeposit: { provider: 'wasabi', cardRef, depositRef: uniqueRef('dep'), amount, currency: 'USD' },
-    cardClosure: { provider: 'wasabi', cardRef },
-    cardAccount: { provider: 'wasabi', cardRef, customerRef, currency: 'USD' },
-  }[type];
-  return FLOW_TYPES[type].schema.parse(raw) as Record<string, unknown>;
-}
-
-/** Ends the run under `handle` as told (or terminated, or cancelled) and waits until it closed. */
-async function end(handle: WorkflowHandle, ending: Ending | 'terminate' | 'cancel') {
-  if (ending === 'terminate') await handle.terminate('test');
-  else if (ending === 'cancel') await handle.cancel();
-  else await handle.signal(endAs, ending);
-  await handle.result().catch(() => undefined);
-}
 
 const ONE_SHOT: WorkflowType[] = [
   'kycVerification',
@@ -119,7 +85,7 @@ describe('a fresh id costs one call', () => {
 
 describe('a taken id: answered, started again only where the rule frees it', () => {
   // [type, how the first run ends, started again?]
-  const cases: [WorkflowType, Ending | 'terminate' | 'cancel', boolean][] = [
+  const cases: [WorkflowType, StandingEnding, boolean][] = [
     // unless-completed: any ending but completion frees the id.
     ['kycVerification', 'complete', false],
     ['kycVerification', 'fail', true],
@@ -221,5 +187,49 @@ describe("the typed client's deposit terms", () => {
     const runs = await again.handle.describe();
     assert.equal(runs.status.name, 'RUNNING');
     await end(again.handle, 'terminate');
+  });
+});
+
+describe("the card account's followDeposit: one describe per look", () => {
+  const follow = (workflowId: string, amount = '10') =>
+    new MockActivityEnvironment(undefined, { client }).run(followDeposit, {
+      workflowId,
+      amount,
+      currency: 'USD',
+    });
+  const failureOf = (type: string) => (error: unknown) =>
+    error instanceof ApplicationFailure && error.type === type;
+
+  test('a running deposit: StillPending, or a conflict for other terms', async () => {
+    const first = await cardflow.starter.startOrFind('cardDeposit', inputOf('cardDeposit', '10'));
+    calls = [];
+    await assert.rejects(follow(first.workflowId), failureOf(STILL_PENDING));
+    assert.deepEqual(calls, ['DescribeWorkflowExecution', 'GetWorkflowExecutionHistory']);
+    calls = [];
+    await assert.rejects(follow(first.workflowId, '11'), failureOf(FAILURE_TYPES.conflict));
+    assert.deepEqual(calls, ['DescribeWorkflowExecution', 'GetWorkflowExecutionHistory']);
+    await end(first.handle, 'terminate');
+  });
+
+  test('a deposit failed after a send: its failure answered', async () => {
+    const first = await cardflow.starter.startOrFind('cardDeposit', inputOf('cardDeposit', '10'));
+    await end(first.handle, 'fail');
+    calls = [];
+    await assert.rejects(follow(first.workflowId), failureOf('StandInFailure'));
+    assert.deepEqual(calls, [
+      'DescribeWorkflowExecution',
+      // The failure's NothingSent mark (reuse.ts), the first input's terms, the result.
+      'GetWorkflowExecutionHistoryReverse',
+      'GetWorkflowExecutionHistory',
+      'GetWorkflowExecutionHistory',
+    ]);
+  });
+
+  test('a deposit failed before sending: ReferenceFree', async () => {
+    const first = await cardflow.starter.startOrFind('cardDeposit', inputOf('cardDeposit', '10'));
+    await end(first.handle, 'fail-nothing-sent');
+    calls = [];
+    await assert.rejects(follow(first.workflowId, '12'), failureOf(REFERENCE_FREE));
+    assert.deepEqual(calls, ['DescribeWorkflowExecution', 'GetWorkflowExecutionHistoryReverse']);
   });
 });

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { temporal } from '@temporalio/proto';
-import { halfSaturating } from '../../tools/bench/webhook-block';
+import { halfLoadConcurrency } from '../../tools/bench/webhook-block';
 import {
   type JournalEntry,
   latencyPercentiles,
@@ -121,10 +121,34 @@ describe('latency per notification', () => {
     assert.deepEqual(result.latenciesMs, [120]);
   });
 
-  test('percentiles, and half the saturating concurrency', () => {
+  test('percentiles', () => {
     const values = Array.from({ length: 100 }, (_, i) => i + 1);
     assert.deepEqual(latencyPercentiles(values), { p50Ms: 50.5, p99Ms: 99.01, maxMs: 100 });
     assert.ok(Number.isNaN(latencyPercentiles([]).p99Ms));
-    assert.deepEqual([halfSaturating(128), halfSaturating(16), halfSaturating(1)], [64, 8, 1]);
+  });
+
+  test('half the saturating load: where throughput reaches half its peak, not half the best concurrency', () => {
+    // The dev server's cardflow curve of the 2026-12-06 full run: peak 3.48/s at 128, half 1.74/s
+    // between 8 (1.14/s) and 32 (2.96/s). Half of 128 (64 in flight) gave 3.18/s: saturated.
+    const devServer = [
+      { concurrency: 1, throughput: 0.18 },
+      { concurrency: 8, throughput: 1.14 },
+      { concurrency: 32, throughput: 2.96 },
+      { concurrency: 64, throughput: 3.18 },
+      { concurrency: 128, throughput: 3.48 },
+    ];
+    assert.equal(halfLoadConcurrency(devServer), 16);
+    // A curve still rising linearly: half the load is half the concurrency.
+    assert.equal(
+      halfLoadConcurrency([
+        { concurrency: 8, throughput: 1 },
+        { concurrency: 16, throughput: 2 },
+      ]),
+      8,
+    );
+    // One point, or the first point already past half: interpolated from nothing in flight.
+    assert.equal(halfLoadConcurrency([{ concurrency: 16, throughput: 2 }]), 8);
+    assert.equal(halfLoadConcurrency([{ concurrency: 1, throughput: 0.2 }]), 1);
+    assert.throws(() => halfLoadConcurrency([]), RangeError);
   });
 });

@@ -34,8 +34,20 @@ import {
   type TsChild,
 } from './stack';
 import { DEV_STACK_STORAGE } from './storage';
-import { bestConcurrency, type BenchSummary, formatReport, type RunMeta, summarize } from './summary';
-import { halfSaturating, runWebhookBlock, WEBHOOK_POLL_INTERVAL, type WebhookResult } from './webhook-block';
+import {
+  bestConcurrency,
+  type BenchSummary,
+  formatReport,
+  type RunMeta,
+  summarize,
+  throughputCurve,
+} from './summary';
+import {
+  halfLoadConcurrency,
+  runWebhookBlock,
+  WEBHOOK_POLL_INTERVAL,
+  type WebhookResult,
+} from './webhook-block';
 
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
@@ -110,7 +122,8 @@ function meta(
         ? {
             webhook: {
               pollInterval: WEBHOOK_POLL_INTERVAL,
-              concurrency: 'half the best concurrency of cardflow on each server',
+              concurrency:
+                'where cardflow reaches half its peak lifecycles/s on each server (interpolated between the swept concurrencies)',
             },
           }
         : {}),
@@ -351,12 +364,12 @@ export async function runBench(argv: readonly string[]): Promise<BenchSummary> {
           }
         }
       }
-      // Webhook-to-flow latency on each server, at half cardflow's saturating concurrency there.
+      // Webhook-to-flow latency on each server, at half cardflow's saturating load there.
       if (plan.webhook && selected('cardflow'))
         for (const target of targets) {
           const best = bestConcurrency(blocks, 'cardflow', target.label);
           if (best === null) continue;
-          const concurrency = halfSaturating(best);
+          const concurrency = halfLoadConcurrency(throughputCurve(blocks, 'cardflow', target.label));
           const lifecycles = Math.max(plan.minLifecycles, 2 * concurrency);
           log(
             `${target.label} webhook-to-flow: ${lifecycles} lifecycles at c=${concurrency} (best ${best}), polls every ${WEBHOOK_POLL_INTERVAL}`,

@@ -1,7 +1,7 @@
 // The webhook-to-flow block (issue 20): cardflow lifecycles whose KYC review, card order, deposit
 // settlement and closure waits poll only every WEBHOOK_POLL_INTERVAL, so each ends on the
 // provider's notification, with the sandbox sending its notifications to a `cardflow api` process
-// on the same server, at half the saturating concurrency. The card order's notification names a
+// on the same server, at half the saturating load (halfLoadConcurrency). The card order's notification names a
 // card id the issuance does not know yet: the API finds the issuance by the order's
 // merchantOrderNo (its NotificationKey, set at start; docs/api.md). Measured: from each
 // notification's send (the sandbox's first delivery attempt) to the flow's next state
@@ -47,9 +47,25 @@ export interface WebhookResult {
   block: BlockResult;
 }
 
-/** Half the concurrency at which the arm's throughput peaked (at least 1). */
-export function halfSaturating(bestConcurrency: number): number {
-  return Math.max(1, Math.round(bestConcurrency / 2));
+/**
+ * The concurrency that offers half the saturating load: where the arm's throughput curve (medians
+ * per swept concurrency) reaches half its peak, interpolated linearly between the swept points
+ * (at least 1). Not half the peak's concurrency: past the knee throughput barely rises with
+ * concurrency, so half of the best concurrency can still be a saturated machine (2026-12-06: 64 in
+ * flight gave 3.18 lifecycles/s of a 3.48 peak on the dev server).
+ */
+export function halfLoadConcurrency(curve: readonly { concurrency: number; throughput: number }[]): number {
+  const points = curve
+    .filter((p) => Number.isFinite(p.throughput))
+    .sort((a, b) => a.concurrency - b.concurrency);
+  if (points.length === 0) throw new RangeError('halfLoadConcurrency: no measured point');
+  const half = Math.max(...points.map((p) => p.throughput)) / 2;
+  const at = points.findIndex((p) => p.throughput >= half);
+  const reached = points[at] as (typeof points)[number];
+  const below = (at > 0 ? points[at - 1] : undefined) ?? { concurrency: 0, throughput: 0 };
+  const share = (half - below.throughput) / (reached.throughput - below.throughput || 1);
+  const concurrency = below.concurrency + share * (reached.concurrency - below.concurrency);
+  return Math.max(1, Math.round(concurrency));
 }
 
 async function getJson<T>(url: string, token?: string): Promise<T> {

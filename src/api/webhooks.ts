@@ -132,7 +132,7 @@ export class NotificationRouter {
       running: true,
     }));
     const page = await this.cardflow.listPage(list, { pageSize });
-    return [...new Set(page.flows.map((flow) => flow.workflowId))];
+    return page.flows.map((flow) => flow.workflowId);
   }
 
   async targets(target: NotificationTarget): Promise<string[]> {
